@@ -1,0 +1,3 @@
+"""Drawdown: an open event database of announced military withdrawals."""
+
+__version__ = "0.1.0"

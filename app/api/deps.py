@@ -1,0 +1,39 @@
+"""Shared route dependencies: the database session and the pagination window."""
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from sqlmodel import Session
+
+from app.config import get_settings
+from app.services.pagination import Window
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.engine) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def page_window(
+    limit: Annotated[
+        int,
+        Query(ge=1, description="Rows per page (default 50, at most 500).", examples=[50]),
+    ] = 50,
+    cursor: Annotated[
+        str | None,
+        Query(description="Opaque cursor: the `next` value of the previous page.", max_length=1000),
+    ] = None,
+) -> Window:
+    maximum = get_settings().max_page_size
+    if limit > maximum:
+        from app.errors import InvalidParameter
+
+        raise InvalidParameter(f"limit must be at most {maximum}; follow 'next' to page through more rows.")
+    return Window(limit=limit, cursor=cursor)
+
+
+WindowDep = Annotated[Window, Depends(page_window)]

@@ -1,0 +1,17 @@
+from fastapi import APIRouter
+from sqlalchemy import func, select
+
+from app import __version__
+from app.api.deps import SessionDep
+from app.models import Article, Event
+from app.schemas import Health
+
+router = APIRouter(tags=["service"])
+
+
+@router.get("/health", response_model=Health)
+def health(session: SessionDep) -> Health:
+    """Liveness and database check, with row counts."""
+    articles = session.execute(select(func.count()).select_from(Article)).scalar_one()
+    events = session.execute(select(func.count()).select_from(Event)).scalar_one()
+    return Health(database=session.get_bind().dialect.name, articles=articles, events=events, version=__version__)

@@ -1,0 +1,112 @@
+"""The ``drawdown`` command: migrate, ingest, serve, reprocess."""
+
+import argparse
+import logging
+import sys
+
+from tqdm import tqdm
+
+from app.config import get_settings
+from app.db import get_engine
+
+
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    from app.migrate import upgrade
+
+    upgrade(get_engine())
+    print("database is at the latest migration", file=sys.stderr)
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from app.ingest.sources import expand, records
+    from app.services.ingest import article_count, ingest_records
+
+    engine = get_engine()
+    if args.if_empty and article_count(engine) > 0:
+        print("database already holds articles; nothing ingested (--if-empty)", file=sys.stderr)
+        return 0
+    missing = [p for p in args.paths if not __import__("pathlib").Path(p).exists()]
+    if missing:
+        print(f"no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    total = sum(1 for _ in expand(args.paths))
+    with tqdm(total=total, unit="file", disable=args.quiet, file=sys.stderr, dynamic_ncols=True) as bar:
+
+        def progress(record, outcome: str) -> None:
+            if outcome == "failed":
+                tqdm.write(f"failed: {record.label}: {record.error or 'see summary'}", file=sys.stderr)
+            if ":" not in record.label.rsplit("/", 1)[-1]:
+                bar.update(1)
+
+        summary = ingest_records(engine, records(args.paths), on_progress=progress)
+        bar.n = total
+        bar.refresh()
+    for label, reason in summary.failures:
+        print(f"  failed: {label}: {reason}", file=sys.stderr)
+    print(summary.line())
+    return 1 if summary.failed and not (summary.created or summary.duplicate) else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        log_level=settings.log_level,
+    )
+    return 0
+
+
+def cmd_reprocess(args: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+    from sqlmodel import Session
+
+    from app.models import Article
+    from app.services.ingest import reprocess
+
+    engine = get_engine()
+    with Session(engine) as session:
+        total = session.execute(select(func.count()).select_from(Article)).scalar_one()
+    with tqdm(total=total, unit="article", disable=args.quiet, file=sys.stderr) as bar:
+        done = reprocess(engine, only_stale=args.stale, on_progress=lambda _id: bar.update(1))
+    print(f"reprocessed {done} articles")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="drawdown", description="Drawdown: announced military withdrawals.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("migrate", help="upgrade the database to the latest migration").set_defaults(func=cmd_migrate)
+
+    ingest = sub.add_parser("ingest", help="ingest .txt, .html and .jsonl files or folders")
+    ingest.add_argument("paths", nargs="+", metavar="PATH")
+    ingest.add_argument("--if-empty", action="store_true", help="only ingest when the database holds no article")
+    ingest.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    ingest.set_defaults(func=cmd_ingest)
+
+    serve = sub.add_parser("serve", help="serve the HTTP API")
+    serve.add_argument("--host", default=None, help="address to bind (default DRAWDOWN_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port (default DRAWDOWN_PORT or 8000)")
+    serve.set_defaults(func=cmd_serve)
+
+    reprocess = sub.add_parser("reprocess", help="re-run extraction over stored articles, keeping ids")
+    reprocess.add_argument("--stale", action="store_true", help="only articles from another extractor version")
+    reprocess.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    reprocess.set_defaults(func=cmd_reprocess)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

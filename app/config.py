@@ -1,0 +1,26 @@
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Runtime settings, read from environment variables prefixed ``DRAWDOWN_``."""
+
+    model_config = SettingsConfigDict(env_prefix="DRAWDOWN_", env_file=".env", extra="ignore")
+
+    database_url: str = f"sqlite:///{ROOT / 'var' / 'drawdown.db'}"
+    api_keys: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    page_size: int = 50
+    max_page_size: int = 500
+    sqlite_busy_timeout_ms: int = 5000
+    log_level: str = "info"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,107 @@
+"""Domain errors and the one place that turns every error into the common JSON body."""
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("drawdown")
+
+
+class ErrorDetail(BaseModel):
+    """One problem with the request, e.g. a query parameter that failed validation."""
+
+    location: str = Field(description="Where the problem is, e.g. `query.limit`.", examples=["query.limit"])
+    message: str = Field(description="What is wrong.", examples=["Input should be less than or equal to 500"])
+
+
+class ErrorInfo(BaseModel):
+    status: int = Field(description="The HTTP status code.", examples=[404])
+    code: str = Field(description="A stable, machine-readable error code.", examples=["not_found"])
+    message: str = Field(description="A human-readable explanation.", examples=["Event 999 not found."])
+    details: list[ErrorDetail] = Field(default_factory=list, description="Per-field problems, if any.")
+
+
+class ErrorBody(BaseModel):
+    """The body of every 4xx and 5xx response."""
+
+    error: ErrorInfo
+
+
+class DomainError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, details: list[ErrorDetail] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class InvalidParameter(DomainError):
+    status = 422
+    code = "invalid_parameter"
+
+
+def error_response(status: int, code: str, message: str, details: list[ErrorDetail] | None = None) -> JSONResponse:
+    body = ErrorBody(error=ErrorInfo(status=status, code=code, message=message, details=details or []))
+    return JSONResponse(status_code=status, content=jsonable_encoder(body))
+
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_parameter",
+    429: "too_many_requests",
+}
+
+ERROR_RESPONSES = {
+    404: {"model": ErrorBody, "description": "Not found."},
+    422: {"model": ErrorBody, "description": "A parameter is invalid."},
+}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(_request: Request, exc: DomainError) -> JSONResponse:
+        return error_response(exc.status, exc.code, exc.message, exc.details)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [
+            ErrorDetail(location=".".join(str(p) for p in err.get("loc", ())), message=err.get("msg", "invalid"))
+            for err in exc.errors()
+        ]
+        summary = "; ".join(f"{d.location}: {d.message}" for d in details) or "Invalid request."
+        return error_response(422, "invalid_parameter", summary, details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = exc.detail if isinstance(exc.detail, str) else "Request failed."
+        if exc.status_code == 404 and message == "Not Found":
+            message = "No such endpoint."
+        response = error_response(exc.status_code, _HTTP_CODES.get(exc.status_code, "error"), message)
+        for key, value in (exc.headers or {}).items():
+            response.headers[key] = value
+        return response
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return error_response(500, "internal_error", "Internal server error.")

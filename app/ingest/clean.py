@@ -1,0 +1,149 @@
+"""Stage 1, clean: raw text or HTML in, normalised article text without page furniture out."""
+
+import re
+import unicodedata
+from datetime import date
+
+from app.ingest.types import CleanDocument, RawArticle, Span
+from app.knowledge import Knowledge
+
+# Cyrillic and Greek letters that look like Latin ones; replaced only inside words that also hold Latin letters.
+_HOMOGLYPHS = str.maketrans(
+    "АВЕКМНОРСТХУаеорсхуіјѕԁԛԝІЈЅΑΒΕΖΗΙΚΜΝΟΡΤΥΧαοιν",
+    "ABEKMHOPCTXYaeopcxyijsdqwIJSABEZHIKMNOPTYXaoiv",
+)
+_HOMOGLYPH_SET = frozenset("АВЕКМНОРСТХУаеорсхуіјѕԁԛԝІЈЅΑΒΕΖΗΙΚΜΝΟΡΤΥΧαοιν")
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+    }
+)
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"[^\S\n]+")
+_MIXED_WORD = re.compile(r"\w+")
+_FRACTION_SLASH = re.compile(r"(\d)(\d)\u2044(\d)")
+
+
+def normalise_unicode(text: str) -> str:
+    """NFKC, straight quotes, plain spaces, no control or invisible characters, no homoglyphs in Latin words."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFKC", text)
+    text = _FRACTION_SLASH.sub(r"\1 \2/\3", text).replace("\u2044", "/")
+    text = text.translate(_QUOTES)
+    text = _INVISIBLE.sub("", text)
+    text = _CONTROL.sub(" ", text.replace("\t", " "))
+    if not text.isascii():
+        text = _MIXED_WORD.sub(_fix_homoglyphs, text)
+    return _SPACES.sub(" ", text)
+
+
+def _fix_homoglyphs(match: re.Match) -> str:
+    word = match.group()
+    if word.isascii() or not any(c in _HOMOGLYPH_SET for c in word):
+        return word
+    if any("a" <= c.lower() <= "z" for c in word):
+        return word.translate(_HOMOGLYPHS)
+    return word
+
+
+def html_to_text(html: str) -> tuple[str, str | None, date | None, str | None]:
+    """Main text, title, date and site name of an HTML page, via trafilatura (no network access)."""
+    import trafilatura
+
+    document = trafilatura.bare_extraction(
+        html,
+        include_comments=False,
+        include_tables=False,
+        favor_precision=True,
+        with_metadata=True,
+        deduplicate=False,
+    )
+    if document is None:
+        return "", None, None, None
+    published = None
+    if document.date:
+        try:
+            published = date.fromisoformat(document.date[:10])
+        except ValueError:
+            published = None
+    return document.text or "", document.title, published, document.sitename
+
+
+def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
+    html_title = html_date = html_outlet = None
+    if raw.html is not None:
+        body, html_title, html_date, html_outlet = html_to_text(raw.html)
+    else:
+        body = raw.text or ""
+    lines = [line.strip() for line in normalise_unicode(body).split("\n")]
+    header = tuple(line for line in lines[:20] if line)
+    patterns = knowledge.furniture_patterns
+
+    kept: list[str] = []
+    dropped: list[str] = []
+    for line in lines:
+        if not line:
+            continue
+        if any(p.search(line) for p in patterns["cut_from"]):
+            dropped.append(line)
+            break
+        if (
+            any(p.search(line) for p in patterns["drop_line"])
+            or any(p.search(line) for p in patterns["drop_paragraph"])
+            or any(p.search(line) for p in patterns["caption_credit_line"])
+            or _is_date_line(line)
+        ):
+            dropped.append(line)
+            continue
+        for pattern in patterns["credit"]:
+            line = pattern.sub("", line).strip()
+        if not line or not any(c.isalnum() for c in line):
+            continue
+        if kept and _same_line(kept[-1], line):
+            continue
+        kept.append(line)
+
+    paragraphs, offset = [], 0
+    for line in kept:
+        paragraphs.append(Span(offset, offset + len(line)))
+        offset += len(line) + 2
+    return CleanDocument(
+        text="\n\n".join(kept),
+        paragraphs=tuple(paragraphs),
+        header_lines=header,
+        html_title=normalise_unicode(html_title).strip() if html_title else None,
+        html_date=html_date,
+        html_outlet=html_outlet,
+        dropped=tuple(dropped),
+    )
+
+
+def _same_line(a: str, b: str) -> bool:
+    return a.casefold() == b.casefold()
+
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE_LINE = re.compile(
+    rf"^(?:(?:published|posted|updated|first published|last updated)(?: on)?:?\s*)?"
+    rf"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
+    rf"(?:\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{4}})"
+    rf"(?:,?\s+(?:at\s+)?\d{{1,2}}[:.]\d{{2}}\s*(?:am|pm)?\s*(?:[a-z]{{2,4}})?)?\.?$",
+    re.IGNORECASE,
+)
+
+
+def _is_date_line(line: str) -> bool:
+    """A line that is only a date (the page's publication stamp): metadata reads it, the text drops it."""
+    return len(line) <= 60 and bool(_DATE_LINE.match(line))

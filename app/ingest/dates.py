@@ -1,0 +1,148 @@
+"""Date expressions in text, resolved against an anchor date (usually the publication date)."""
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MONTHS = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+
+_MONTH = (
+    r"(?P<{n}>Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?"
+    r"|Sep(?:t(?:ember|\.)?|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
+)
+_DAY = r"(?P<{n}>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<{n}>(?:19|20)\d\d)"
+
+_PATTERNS = [
+    ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
+    ("dmy_num", re.compile(r"\b(?P<d>[0-3]?\d)/(?P<m>[01]?\d)/(?P<y>(?:19|20)\d\d)\b")),
+    ("mdy", re.compile(rf"\b{_MONTH.format(n='m')}\s+{_DAY.format(n='d')},?\s+{_YEAR.format(n='y')}\b")),
+    ("dmy", re.compile(rf"\b{_DAY.format(n='d')}\s+(?:of\s+)?{_MONTH.format(n='m')},?\s+{_YEAR.format(n='y')}\b")),
+    ("my", re.compile(rf"\b{_MONTH.format(n='m')},?\s+(?:of\s+)?{_YEAR.format(n='y')}\b")),
+    ("md", re.compile(rf"\b{_MONTH.format(n='m')}\s+{_DAY.format(n='d')}\b(?![:\d])")),
+    ("dm", re.compile(rf"\b{_DAY.format(n='d')}\s+(?:of\s+)?{_MONTH.format(n='m')}\b")),
+    ("weekday", re.compile(r"\b(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
+    ("relative", re.compile(r"\b(?P<r>today|tomorrow|yesterday|tonight)\b", re.IGNORECASE)),
+    ("last_month", re.compile(rf"\b(?:last|this past)\s+{_MONTH.format(n='m')}\b")),
+    ("period", re.compile(r"\b(?P<p>last|this|next) (?P<u>month|year)\b", re.IGNORECASE)),
+    ("year", re.compile(rf"\b(?:in|In|since|Since|of|during|During)\s+{_YEAR.format(n='y')}\b")),
+]
+
+_FUTURE = re.compile(
+    r"(?:\bfrom|\bbeginning|\bstarting|\beffective|\bas of|\bwill\b[\w ]{0,30}|\bnext|\bby|\buntil|\bbegin|\bstart)\s*(?:on\s+)?$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    date: date
+    precision: str  # day | month | year
+    explicit_year: bool
+    text: str
+
+
+def month_number(name: str) -> int:
+    return MONTHS[name[:3].lower()]
+
+
+def _safe(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _closest_year(month: int, day: int, anchor: date | None) -> date | None:
+    if anchor is None:
+        return None
+    candidates = [d for y in (anchor.year - 1, anchor.year, anchor.year + 1) if (d := _safe(y, month, day))]
+    return min(candidates, key=lambda d: abs((d - anchor).days)) if candidates else None
+
+
+def looks_future(text: str, start: int) -> bool:
+    """Whether the words just before a date point forward ('from Tuesday', 'will begin on Tuesday')."""
+    return bool(_FUTURE.search(text[max(0, start - 40) : start]))
+
+
+def find_dates(text: str, anchor: date | None) -> list[DateMention]:
+    """Every date expression in ``text``; relative ones ('on Monday', 'tomorrow') need an anchor."""
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            mention = _resolve(kind, match, text, anchor)
+            if mention is not None:
+                found.append(mention)
+                taken.append((start, end))
+    return sorted(found, key=lambda m: m.start)
+
+
+def _resolve(kind: str, match: re.Match, text: str, anchor: date | None) -> DateMention | None:
+    g = match.groupdict()
+    start, end = match.span()
+    precision, explicit, value = "day", True, None
+    if kind in {"iso", "dmy_num"}:
+        value = _safe(int(g["y"]), int(g["m"]), int(g["d"]))
+    elif kind in {"mdy", "dmy"}:
+        value = _safe(int(g["y"]), month_number(g["m"]), int(g["d"]))
+    elif kind == "my":
+        value, precision = _safe(int(g["y"]), month_number(g["m"]), 1), "month"
+    elif kind in {"md", "dm"}:
+        explicit = False
+        value = _closest_year(month_number(g["m"]), int(g["d"]), anchor)
+    elif kind == "year":
+        value, precision = _safe(int(g["y"]), 1, 1), "year"
+    elif anchor is None:
+        return None
+    elif kind == "weekday":
+        explicit = False
+        value = _weekday(anchor, WEEKDAYS[g["w"].lower()], looks_future(text, start))
+    elif kind == "relative":
+        explicit = False
+        offset = {"today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1}[g["r"].lower()]
+        value = anchor + timedelta(days=offset)
+    elif kind == "last_month":
+        explicit, precision = False, "month"
+        month = month_number(g["m"])
+        year = anchor.year if month < anchor.month else anchor.year - 1
+        value = date(year, month, 1)
+    elif kind == "period":
+        explicit = False
+        value, precision = _period(anchor, g["p"].lower(), g["u"].lower())
+    if value is None:
+        return None
+    return DateMention(start, end, value, precision, explicit, match.group())
+
+
+def _weekday(anchor: date, weekday: int, future: bool) -> date:
+    if future:
+        return anchor + timedelta(days=(weekday - anchor.weekday()) % 7)
+    return anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
+
+
+def _period(anchor: date, which: str, unit: str) -> tuple[date, str]:
+    step = {"last": -1, "this": 0, "next": 1}[which]
+    if unit == "year":
+        return date(anchor.year + step, 1, 1), "year"
+    month_index = anchor.year * 12 + anchor.month - 1 + step
+    return date(month_index // 12, month_index % 12 + 1, 1), "month"

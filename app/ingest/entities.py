@@ -1,0 +1,166 @@
+"""Stage 3, entities: actors and bases resolved to canonical records, plus people the gazetteer does not know."""
+
+import bisect
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+
+from app.ingest.text import fold, lookup_key, sentence_spans
+from app.ingest.types import EntityLink, EntityRef, Evidence, Mention, Span
+from app.knowledge import Knowledge
+
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
+_JOINER = re.compile(r"^[ \-.'’]{1,3}$")
+_NAME_TOKEN = r"(?:(?:al|el|ad|Al|El)-)?[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*"
+_PARTICLE = r"(?:de|al|el|van|von|bin|ibn|der|da|di|la|le|du|dos)"
+_NAME = re.compile(rf"\b{_NAME_TOKEN}(?:\s+(?:{_PARTICLE}\s+)?(?:[A-Z]\.\s+)?{_NAME_TOKEN}){{1,3}}\b")
+
+CONFIDENCE = {"full": 1.0, "alias": 0.95, "surname": 0.9, "description": 0.7, "discovered": 0.75}
+
+
+@dataclass(frozen=True)
+class Sentences:
+    text: str
+    spans: list[Span]
+
+    @cached_property
+    def starts(self) -> list[int]:
+        return [s.start for s in self.spans]
+
+    def around(self, offset: int) -> Span:
+        index = bisect.bisect_right(self.starts, offset) - 1
+        if index >= 0 and self.spans[index].start <= offset < self.spans[index].end:
+            return self.spans[index]
+        return Span(offset, offset)
+
+    def evidence(self, offset: int, confidence: float) -> Evidence:
+        span = self.around(offset)
+        return Evidence(self.text[span.start : span.end], span.start, span.end, confidence)
+
+
+def split_sentences(text: str) -> Sentences:
+    return Sentences(text, sentence_spans(text))
+
+
+def find_mentions(text: str, knowledge: Knowledge) -> list[Mention]:
+    """Gazetteer names (any spelling) and discovered persons, leftmost-longest, without overlaps."""
+    gazetteer = _gazetteer_mentions(text, knowledge)
+    discovered = _discover_persons(text, gazetteer, knowledge)
+    return _resolve_surnames(sorted(gazetteer + discovered, key=lambda m: m.start), text, knowledge)
+
+
+def _gazetteer_mentions(text: str, knowledge: Knowledge) -> list[Mention]:
+    folded = fold(text)
+    tokens = [(m.start(), m.end(), m.group().lower()) for m in _TOKEN.finditer(folded)]
+    aliases, max_n = knowledge.aliases, knowledge.max_alias_tokens
+    mentions: list[Mention] = []
+    i = 0
+    while i < len(tokens):
+        match = None
+        key = tokens[i][2]
+        for n in range(1, max_n + 1):
+            j = i + n - 1
+            if j >= len(tokens):
+                break
+            if n > 1:
+                if not _JOINER.match(folded[tokens[j - 1][1] : tokens[j][0]]):
+                    break
+                key = f"{key} {tokens[j][2]}"
+            entries = aliases.get(key)
+            if entries:
+                surface = folded[tokens[i][0] : tokens[j][1]]
+                usable = [e for e in entries if not e.case_surfaces or _surface_ok(surface, folded, tokens[j][1], e)]
+                if usable:
+                    match = (j, usable)
+        if match is None:
+            i += 1
+            continue
+        j, entries = match
+        start, end = tokens[i][0], tokens[j][1]
+        if folded[end : end + 1] == "." and any("." in s for e in entries for s in e.case_surfaces):
+            end += 1
+        for entry in entries:
+            mentions.append(Mention(entry.entity, start, end, entry.kind))
+        i = j + 1
+    return mentions
+
+
+def _surface_ok(surface: str, folded: str, end: int, entry) -> bool:
+    with_dot = surface + folded[end : end + 1]
+    return surface in entry.case_surfaces or with_dot in entry.case_surfaces
+
+
+def _discover_persons(text: str, known: list[Mention], knowledge: Knowledge) -> list[Mention]:
+    """People named with a role cue ('Pentagon spokesman Jeff Davis', 'Rob Manning, a spokesman', 'X said')."""
+    lexicon = knowledge.lexicon
+    stop = set(lexicon["not_name_words"])
+    cues = sorted(lexicon["person_cues"], key=len, reverse=True)
+    cue_before = re.compile(r"(?:^|\W)(?:" + "|".join(re.escape(c) for c in cues) + r")\W{0,2}$", re.IGNORECASE)
+    cue_after = re.compile(
+        r"^,\s+(?:(?:a|an|the|who is|who was)\s+)?(?:[\w.'-]+\s+){0,5}(?:"
+        + "|".join(re.escape(c) for c in cues)
+        + r")\b",
+        re.IGNORECASE,
+    )
+    speech = re.compile(r"^,?\s+(?:" + "|".join(lexicon["speech_verbs"]) + r")\b")
+    taken = [(m.start, m.end) for m in known]
+    found: list[Mention] = []
+    for match in _NAME.finditer(text):
+        words = match.group().split()
+        start = match.start()
+        while words and (words[0] in stop or words[0].lower().rstrip(".") in cues):
+            start += len(words[0]) + 1
+            while text[start : start + 1] == " ":
+                start += 1
+            words = words[1:]
+        if len(words) < 2 or any(w in stop for w in words) or words[-1].endswith("'s"):
+            continue
+        end = match.end()
+        if any(start < e and s < end for s, e in taken):
+            continue
+        line_start = text.rfind("\n", 0, start) + 1
+        before, after = text[max(line_start, start - 40) : start], text[end : end + 80]
+        if cue_before.search(before) or cue_after.match(after) or speech.match(after):
+            name = " ".join(words)
+            ref = EntityRef(kind="actor", name=name, type="person", aliases=(words[-1],), origin="discovered")
+            found.append(Mention(ref, start, end, "discovered"))
+    return found
+
+
+def _resolve_surnames(mentions: list[Mention], text: str, knowledge: Knowledge) -> list[Mention]:
+    """Keep a surname alone only where it may stand alone; give discovered people their later surname mentions."""
+    resolved: list[Mention] = []
+    named: set[str] = set()
+    surnames: dict[str, EntityRef] = {}
+    for mention in mentions:
+        needs_full = mention.surface == "surname" and mention.entity.name in knowledge.surname_after_full
+        if needs_full and mention.entity.name not in named:
+            continue
+        if mention.surface in {"full", "alias", "discovered"}:
+            named.add(mention.entity.name)
+        if mention.surface == "discovered":
+            surnames[lookup_key(mention.entity.aliases[0])] = mention.entity
+        resolved.append(mention)
+    if surnames:
+        taken = [(m.start, m.end) for m in resolved]
+        pattern = re.compile(r"\b(" + "|".join(re.escape(ref.aliases[0]) for ref in surnames.values()) + r")\b")
+        first = {ref.name: min(m.start for m in resolved if m.entity == ref) for ref in surnames.values()}
+        for match in pattern.finditer(text):
+            ref = surnames[lookup_key(match.group())]
+            if match.start() > first[ref.name] and not any(match.start() < e and s < match.end() for s, e in taken):
+                resolved.append(Mention(ref, match.start(), match.end(), "surname"))
+    return sorted(resolved, key=lambda m: m.start)
+
+
+def link_entities(mentions: list[Mention], sentences: Sentences) -> tuple[list[EntityLink], list[EntityLink]]:
+    """One link per canonical entity, with its mention count and the sentence of its strongest first mention."""
+    grouped: dict[tuple[str, str], list[Mention]] = defaultdict(list)
+    for mention in mentions:
+        grouped[(mention.entity.kind, mention.entity.name)].append(mention)
+    actors, bases = [], []
+    for (kind, _name), group in grouped.items():
+        best = max(group, key=lambda m: (CONFIDENCE[m.surface], -m.start))
+        link = EntityLink(group[0].entity, len(group), sentences.evidence(best.start, CONFIDENCE[best.surface]))
+        (bases if kind == "base" else actors).append(link)
+    return actors, bases

@@ -1,0 +1,401 @@
+"""Stage 4, events: withdrawal-order statements found, dated against the publication date, and grouped.
+
+A statement is a sentence holding a withdrawal term and an order cue (or a first-person order such as
+"I order ..."). Statements with no date of their own, or dated close to publication, belong to the event
+the article *reports*; statements dated well before publication are events the article *mentions*.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cached_property
+
+from app.ingest.dates import DateMention, find_dates, looks_future
+from app.ingest.entities import Sentences
+from app.ingest.types import EntityRef, EventParticipant, Evidence, ExtractedEvent, Mention, Metadata, Span
+from app.knowledge import Knowledge
+
+REPORT_WINDOW_BEFORE = timedelta(days=10)
+REPORT_WINDOW_AFTER = timedelta(days=1)
+_FIRST_PERSON_ORDER = re.compile(
+    r"\bI\s+(?:order|am ordering|'m ordering|have ordered|instruct|have made a decision|have decided)\b"
+)
+_DEADLINE = re.compile(r"\b(?:by|until|before|no later than)\s+(?:the\s+end\s+of\s+)?$", re.IGNORECASE)
+_MEETING_MINISTERS = re.compile(
+    r"\bwith (?:his|the|[A-Z]\w+'s) (defen[cs]e|foreign)(?: and (defen[cs]e|foreign))? minist(?:ers?|ries|ry)\b",
+    re.IGNORECASE,
+)
+_SPEAKER = re.compile(r",?\s+(?:said|says|told|added)\b")
+_NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "a dozen": 12,
+    "dozens of": None,
+    "several": None,
+}
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"[\s-]+") for w in sorted(words, key=len, reverse=True))
+
+
+class EventLexicon:
+    """Compiled patterns for one event type and the shared cue lists."""
+
+    def __init__(self, knowledge: Knowledge, event_type: str) -> None:
+        lexicon = knowledge.lexicon
+        spec = lexicon["event_types"][event_type]
+        self.type = event_type
+        self.cameo_code = spec["cameo_code"]
+        self.label = spec["label"]
+        self.term = re.compile(rf"\b(?:{_alternation(spec['withdrawal_terms'])})\b", re.IGNORECASE)
+        self.cue = re.compile(rf"\b(?:{_alternation(spec['order_cues'])})\b", re.IGNORECASE)
+        self.negation = re.compile(rf"\b(?:{_alternation(spec['negations'])})\b", re.IGNORECASE)
+        self.retain = re.compile(rf"\b(?:{_alternation(lexicon['retain_cues'])})\b", re.IGNORECASE)
+        self.informed = re.compile(rf"\b(?:{_alternation(lexicon['informed_cues'])})\b", re.IGNORECASE)
+        self.present = re.compile(rf"\b(?:{_alternation(lexicon['present_cues'])})\b", re.IGNORECASE)
+        self.venue = re.compile(
+            r"\b(?:visit(?:s|ed|ing)?|met at|meeting at|address at|speech at|(?:came|arrived|landed|flew) (?:to|at))\b",
+            re.IGNORECASE,
+        )
+        self.offices = re.compile(rf"\b(?:{_alternation(list(lexicon['office_phrases']))})\b", re.IGNORECASE)
+        self.office_names = {k.lower(): v for k, v in lexicon["office_phrases"].items()}
+        self.demonyms = lexicon["demonyms"]
+        self.adjectives = lexicon["adjectives"]
+        forces = _alternation(lexicon["forces_words"])
+        demonyms = _alternation(list(self.demonyms))
+        self.forces_of = re.compile(rf"\b({demonyms})\s+(?:[\w-]+\s+){{0,3}}?(?:{forces})\b")
+        places = {**{c: c for c in lexicon["countries"]}, **lexicon["places_in"]}
+        self.places = places
+        place_names = _alternation(list(places))
+        self.withdraw_from = re.compile(
+            rf"\b(?:from|out of|leave|leaving|left|in|of)\s+(?:the\s+)?(?:[\w'-]+\s+){{0,6}}?({place_names})\b"
+        )
+        self.place = re.compile(
+            r"\b(?:meeting|talks|address|speech|ceremony|session|visit)(?:\s+with\s+[\w ,.'-]{1,60}?)?\s+(?:in|at)\s+"
+            r"(?:the\s+)?([A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)"
+        )
+        units = _alternation(lexicon["figure_units"])
+        numbers = _alternation([w for w in _NUMBER_WORDS if _NUMBER_WORDS[w]])
+        self.figures = re.compile(rf"\b(\d[\d,]*|{numbers})\s+(?:(?:[A-Za-z-]+)\s+)??({units})\b", re.IGNORECASE)
+
+
+@dataclass
+class Statement:
+    span: Span
+    sentence: str
+    date: DateMention | None
+    effective: date | None
+    orderer: EntityRef | None
+    forces_of: str | None
+    country: str | None
+    strength: float
+
+
+@dataclass
+class Group:
+    relation: str
+    statements: list[Statement] = field(default_factory=list)
+
+    @cached_property
+    def best(self) -> Statement:
+        return max(self.statements, key=lambda s: (s.strength, -s.span.start))
+
+
+def extract_events(
+    text: str, sentences: Sentences, mentions: list[Mention], metadata: Metadata, knowledge: Knowledge
+) -> list[ExtractedEvent]:
+    events: list[ExtractedEvent] = []
+    for event_type in knowledge.lexicon["event_types"]:
+        lex = _lexicon(knowledge, event_type)
+        statements = [
+            s for span in sentences.spans if (s := _statement(text, span, mentions, metadata.published_at, lex))
+        ]
+        for group in _group(statements, metadata.published_at):
+            event = _build(group, text, sentences, mentions, metadata, lex, knowledge)
+            if event is not None:
+                events.append(event)
+    return events
+
+
+_LEXICONS: dict[tuple[str, str], EventLexicon] = {}
+
+
+def _lexicon(knowledge: Knowledge, event_type: str) -> EventLexicon:
+    key = (knowledge.digest, event_type)
+    if key not in _LEXICONS:
+        _LEXICONS[key] = EventLexicon(knowledge, event_type)
+    return _LEXICONS[key]
+
+
+def _within(mentions: list[Mention], span: Span) -> list[Mention]:
+    return [m for m in mentions if span.start <= m.start < span.end]
+
+
+def _statement(text: str, span: Span, mentions: list[Mention], published: date | None, lex: EventLexicon):
+    sentence = text[span.start : span.end]
+    term = lex.term.search(sentence)
+    if not term:
+        return None
+    first_person = _FIRST_PERSON_ORDER.search(sentence)
+    cue = lex.cue.search(sentence)
+    if not (cue or first_person) or lex.negation.search(sentence):
+        return None
+
+    stated, effective = None, None
+    for mention in find_dates(sentence, published):
+        if _DEADLINE.search(sentence[max(0, mention.start - 25) : mention.start]):
+            continue
+        if looks_future(sentence, mention.start):
+            effective = effective or mention.date
+        elif stated is None:
+            stated = mention
+
+    people = [m for m in _within(mentions, span) if m.entity.type == "person"]
+    if first_person:
+        quoted = _quoted_ranges(sentence)
+        speakers = [m for m in people if not any(a <= m.start - span.start < b for a, b in quoted)]
+        orderer = speakers[-1] if speakers else None
+    else:
+        cue_at = span.start + cue.start()
+        before = [m for m in people if m.start < cue_at]
+        orderer = before[-1] if before else None
+    forces = lex.forces_of.search(sentence)
+    forces_of = lex.demonyms.get(forces.group(1)) if forces else None
+    if forces_of is None and orderer is not None:
+        forces_of = orderer.entity.country
+    where = lex.withdraw_from.search(sentence, term.start())
+    country = lex.places[where.group(1)] if where else None
+    if country is not None and country == forces_of:
+        country = None
+    strength = 1.0 + (0.5 if orderer else 0) + (0.3 if stated else 0) + (0.2 if country else 0) + (0.3 if cue else 0)
+    return Statement(
+        span, sentence, stated, effective, orderer.entity if orderer else None, forces_of, country, strength
+    )
+
+
+def _quoted_ranges(sentence: str) -> list[tuple[int, int]]:
+    marks = [i for i, c in enumerate(sentence) if c == '"']
+    ranges = list(zip(marks[::2], marks[1::2], strict=False))
+    if len(marks) % 2:
+        ranges.append((marks[-1], len(sentence)) if marks[-1] > len(sentence) // 2 else (0, marks[-1]))
+    return ranges
+
+
+def _is_near(mention: DateMention, published: date) -> bool:
+    if mention.precision == "day":
+        return published - REPORT_WINDOW_BEFORE <= mention.date <= published + REPORT_WINDOW_AFTER
+    if mention.precision == "month":
+        return (mention.date.year, mention.date.month) == (published.year, published.month)
+    return False
+
+
+def _group(statements: list[Statement], published: date | None) -> list[Group]:
+    reported = Group("reports")
+    recalled: dict[tuple, Group] = {}
+    for statement in statements:
+        mention = statement.date
+        if mention is None or (published is not None and _is_near(mention, published)):
+            reported.statements.append(statement)
+            continue
+        if published is None and mention.precision == "day":
+            reported.statements.append(statement)
+            continue
+        bucket = (mention.date if mention.precision == "day" else mention.date.replace(day=1), mention.precision)
+        recalled.setdefault(bucket, Group("mentions")).statements.append(statement)
+    groups = [reported] if reported.statements else []
+    return groups + list(recalled.values())
+
+
+def _common(values) -> object | None:
+    counted = Counter(v for v in values if v is not None)
+    return counted.most_common(1)[0][0] if counted else None
+
+
+def _build(
+    group: Group,
+    text: str,
+    sentences: Sentences,
+    mentions: list[Mention],
+    metadata: Metadata,
+    lex: EventLexicon,
+    knowledge: Knowledge,
+) -> ExtractedEvent | None:
+    published = metadata.published_at
+    dated = [s.date for s in group.statements if s.date is not None]
+    if group.relation == "reports":
+        days = [d.date for d in dated if d.precision == "day" and (published is None or _is_near(d, published))]
+        event_date = _common(days) or published
+        precision = "day"
+        if event_date is None:
+            return None
+    else:
+        event_date, precision = min(dated, key=lambda d: d.date).date, dated[0].precision
+        if precision != "day":
+            event_date = event_date.replace(day=1) if precision == "month" else event_date.replace(month=1, day=1)
+
+    orderer = _common(s.orderer for s in group.statements)
+    forces_of = _common(s.forces_of for s in group.statements) or (orderer.country if orderer else None)
+    country = _common(s.country for s in group.statements) or _article_country(mentions, forces_of)
+    if orderer is None and group.relation == "reports":
+        orderer = _fallback_orderer(mentions, forces_of)
+
+    best = group.best
+    evidence = Evidence(best.sentence, best.span.start, best.span.end, min(1.0, best.strength / 2.3))
+    effective = None
+    participants: list[EventParticipant] = []
+    bases: list[EventParticipant] = []
+    place = None
+    figures: dict[str, int] = {}
+    if group.relation == "reports":
+        effective = _effective_date(group, text, sentences, event_date, published, lex)
+        participants, bases, place, figures = _context(
+            group, text, sentences, mentions, orderer, event_date, lex, knowledge
+        )
+    elif orderer is not None:
+        participants.append(EventParticipant(orderer, "ordered_by", evidence))
+    return ExtractedEvent(
+        type=lex.type,
+        cameo_code=lex.cameo_code,
+        relation=group.relation,
+        date=event_date,
+        date_precision=precision,
+        effective_date=effective,
+        country=country,
+        forces_of=forces_of,
+        place=place,
+        title=_title(orderer, forces_of, country, lex),
+        summary=best.sentence,
+        orderer=orderer,
+        evidence=evidence,
+        actors=participants,
+        bases=bases,
+        figures=figures,
+    )
+
+
+def _article_country(mentions: list[Mention], forces_of: str | None) -> str | None:
+    states = Counter(m.entity.name for m in mentions if m.entity.type == "state" and m.entity.name != forces_of)
+    return states.most_common(1)[0][0] if states else None
+
+
+def _fallback_orderer(mentions: list[Mention], forces_of: str | None) -> EntityRef | None:
+    people = Counter(m.entity for m in mentions if m.entity.type == "person" and m.entity.country == forces_of)
+    return people.most_common(1)[0][0] if people else None
+
+
+def _effective_date(group, text, sentences, event_date, published, lex) -> date | None:
+    candidates = [s.effective for s in group.statements if s.effective]
+    if not candidates:
+        for span in sentences.spans:
+            sentence = text[span.start : span.end]
+            if lex.term.search(sentence):
+                for mention in find_dates(sentence, published):
+                    if mention.precision == "day" and looks_future(sentence, mention.start):
+                        candidates.append(mention.date)
+    valid = [d for d in candidates if event_date <= d <= event_date + timedelta(days=31)]
+    return _common(valid)
+
+
+def _context(group, text, sentences, mentions, orderer, event_date, lex, knowledge):
+    """Participants (ordered by, ordered to, present, informed), bases (venue, retained), place and figures."""
+    spans = sentences.spans
+    index = {s.start: i for i, s in enumerate(spans)}
+    statement_idx = {index[s.span.start] for s in group.statements if s.span.start in index}
+    nearby = {j for i in statement_idx for j in (i - 1, i, i + 1) if 0 <= j < len(spans)}
+    participants: dict[tuple[str, str], EventParticipant] = {}
+    bases: dict[tuple[str, str], EventParticipant] = {}
+    place, figures = None, {}
+
+    def add(store, entity, role, span, confidence):
+        key = (entity.name, role)
+        if key not in store:
+            store[key] = EventParticipant(
+                entity, role, Evidence(text[span.start : span.end], span.start, span.end, confidence)
+            )
+
+    if orderer is not None:
+        best = group.best.span
+        add(participants, orderer, "ordered_by", best, 0.9)
+    for i, span in enumerate(spans):
+        sentence = text[span.start : span.end]
+        inside = _within(mentions, span)
+        people = [
+            m for m in inside if m.entity.type == "person" and m.entity != orderer and not _SPEAKER.match(text, m.end)
+        ]
+        in_event = i in nearby or lex.term.search(sentence) or any(m.entity.kind == "base" for m in inside)
+        if i in statement_idx:
+            for office in lex.offices.finditer(sentence):
+                holder = _office_holder(knowledge, lex.office_names[office.group().lower()], orderer, event_date)
+                if holder is not None:
+                    add(participants, holder, "ordered_to", span, 0.7)
+        informed = lex.informed.search(sentence)
+        if informed and (lex.term.search(sentence) or re.search(r"\b(?:decision|move|order)\b", sentence)):
+            for m in people:
+                if m.start - span.start > informed.start():
+                    add(participants, m.entity, "informed", span, 0.8)
+        if in_event and lex.present.search(sentence):
+            for m in people:
+                if text[m.end : m.end + 2] != "'s":
+                    add(participants, m.entity, "present", span, 0.7)
+            for match in _MEETING_MINISTERS.finditer(sentence):
+                for word in filter(None, match.groups()):
+                    office = "defence minister" if word.lower().startswith("defen") else "foreign minister"
+                    holder = _office_holder(knowledge, office, orderer, event_date)
+                    if holder is not None:
+                        add(participants, holder, "present", span, 0.6)
+        for m in inside:
+            if m.entity.kind != "base":
+                continue
+            if lex.retain.search(sentence):
+                add(bases, m.entity, "retained", span, 0.8)
+            if lex.venue.search(sentence) and (in_event or i < 3):
+                add(bases, m.entity, "venue", span, 0.7)
+                place = place or m.entity.name
+        if i in nearby or lex.term.search(sentence):
+            if place is None and i in statement_idx:
+                found = lex.place.search(sentence)
+                if found:
+                    place = found.group(1)
+            if lex.term.search(sentence):
+                for number, unit in lex.figures.findall(sentence):
+                    value = _number(number)
+                    if value and unit.lower() not in figures:
+                        figures[unit.lower()] = value
+    return list(participants.values()), list(bases.values()), place, figures
+
+
+def _number(token: str) -> int | None:
+    token = token.lower().replace(",", "")
+    if token.isdigit():
+        return int(token)
+    return _NUMBER_WORDS.get(token)
+
+
+def _office_holder(knowledge: Knowledge, role: str, orderer: EntityRef | None, on: date) -> EntityRef | None:
+    country = orderer.country if orderer else None
+    stamp = on.isoformat()
+    for office in knowledge.offices:
+        if office.role != role or (country and office.country != country):
+            continue
+        if (office.start is None or office.start <= stamp) and (office.end is None or stamp < office.end):
+            return knowledge.actors[office.actor]
+    return None
+
+
+def _title(orderer: EntityRef | None, forces_of: str | None, country: str | None, lex: EventLexicon) -> str:
+    who = orderer.name if orderer else (forces_of or "Unknown actor")
+    forces = f"{lex.adjectives.get(forces_of, forces_of)} forces" if forces_of else "forces"
+    where = f" from {country}" if country else ""
+    return f"{who} orders withdrawal of {forces}{where}"

@@ -1,0 +1,176 @@
+"""Stage 2, metadata: title, outlet, publication date and language. Given metadata always wins."""
+
+import re
+from collections import Counter
+from datetime import date
+from urllib.parse import urlsplit
+
+from app.ingest.dates import find_dates
+from app.ingest.types import CleanDocument, Metadata, RawArticle
+from app.knowledge import Knowledge
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z']+")
+_CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
+_PUBLISHED_PREFIX = re.compile(r"^(published|posted|first published)\b", re.IGNORECASE)
+_DATELINE = re.compile(
+    r"^[A-Z][A-Za-z.'\- ]{1,40},\s+(?P<rest>.{4,40}?)\s*(?:\((?P<agency>[^)]{2,30})\))?\s*[-\u2013\u2014]"
+)
+_DATELINE_AGENCY = re.compile(r"^[A-Z][A-Z.'\- ,]{1,60}\((?P<agency>[^)]{2,30})\)\s*[-\u2013\u2014]")
+_TITLE_MAX_WORDS = 25
+_TITLE_WINDOW = 8
+
+
+def extract_metadata(raw: RawArticle, doc: CleanDocument, knowledge: Knowledge) -> Metadata:
+    lines = [doc.text[p.start : p.end] for p in doc.paragraphs]
+    return Metadata(
+        title=_clip(raw.title) or doc.html_title or find_title(lines),
+        outlet=_clip(raw.outlet)
+        or outlet_from_url(raw.url, knowledge)
+        or doc.html_outlet
+        or find_outlet(raw, lines, knowledge),
+        published_at=raw.published_at or doc.html_date or find_published(doc.header_lines, lines),
+        language=(raw.language or "").strip().lower() or detect_language(doc.text, knowledge),
+        url=raw.url,
+    )
+
+
+def _clip(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def _stem(word: str) -> str:
+    word = word.lower().removesuffix("'s")
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            word = word[: -len(suffix)]
+            break
+    return word[:6]
+
+
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "from",
+        "with",
+        "by",
+        "and",
+        "or",
+        "but",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "has",
+        "have",
+        "had",
+        "it",
+        "its",
+        "his",
+        "her",
+        "their",
+        "that",
+        "this",
+        "these",
+        "those",
+        "will",
+        "would",
+        "says",
+        "said",
+        "say",
+        "after",
+        "over",
+        "into",
+        "about",
+    ]
+)
+
+
+def _content_stems(text: str) -> list[str]:
+    return [_stem(w) for w in _WORD.findall(text) if w.lower() not in _STOP]
+
+
+def find_title(lines: list[str]) -> str:
+    """The headline: a short line near the top whose words the body goes on to use (not a banner or sidebar)."""
+    candidates = [(i, line) for i, line in enumerate(lines[:_TITLE_WINDOW]) if _headline_like(line)]
+    if not candidates:
+        return lines[0][:300] if lines else ""
+
+    def score(item: tuple[int, str]) -> float:
+        index, line = item
+        stems = _content_stems(line)
+        if not stems:
+            return -1.0
+        body = Counter(_content_stems(" ".join(other for j, other in enumerate(lines) if j != index)))
+        overlap = sum(1 for s in stems if body[s]) / len(stems)
+        return overlap - 0.04 * index
+
+    return max(candidates, key=lambda item: (score(item), -item[0]))[1]
+
+
+def _headline_like(line: str) -> bool:
+    words = line.split()
+    return 3 <= len(words) <= _TITLE_MAX_WORDS and not line.endswith((".", ":", ",", ";")) and len(line) <= 250
+
+
+def find_published(header_lines: tuple[str, ...], lines: list[str]) -> date | None:
+    """A publication date from the page's date line or dateline; page timestamps and 'N years ago' never count."""
+    for line in header_lines:
+        if len(line) > 80 or (_CLOCK.search(line) and not _PUBLISHED_PREFIX.match(line)):
+            continue
+        full = [m for m in find_dates(line, None) if m.explicit_year and m.precision == "day"]
+        if full and sum(len(m.text) for m in full) >= 0.5 * len(line.strip(" .,")):
+            return full[0].date
+    for line in lines[:5]:
+        match = _DATELINE.match(line)
+        if match:
+            full = [m for m in find_dates(match.group("rest"), None) if m.explicit_year and m.precision == "day"]
+            if full:
+                return full[0].date
+    return None
+
+
+def outlet_from_url(url: str | None, knowledge: Knowledge) -> str | None:
+    if not url:
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    for outlet in knowledge.outlets:
+        if any(host == d or host.endswith("." + d) for d in outlet["domains"]):
+            return outlet["name"]
+    return None
+
+
+def find_outlet(raw: RawArticle, lines: list[str], knowledge: Knowledge) -> str | None:
+    """An outlet named by a dateline ('MOSCOW (Reuters) -') or by the page's own boilerplate."""
+    for line in lines[:5]:
+        match = _DATELINE_AGENCY.match(line) or _DATELINE.match(line)
+        agency = match and match.groupdict().get("agency")
+        if agency:
+            for outlet in knowledge.outlets:
+                if agency.strip() in outlet["dateline"]:
+                    return outlet["name"]
+    text = raw.text if raw.text is not None else raw.html or ""
+    for outlet in knowledge.outlets:
+        if any(cue in text for cue in outlet["self"]):
+            return outlet["name"]
+    return None
+
+
+def detect_language(text: str, knowledge: Knowledge) -> str:
+    words = re.findall(r"\w+", text[:5000].lower())
+    if not words:
+        return "en"
+    counts = Counter(words)
+    scores = {lang: sum(counts[w] for w in stop) for lang, stop in knowledge.lexicon["stopwords"].items()}
+    best = max(scores, key=scores.get)
+    return best if scores[best] > 0 else "en"

@@ -1,0 +1,327 @@
+"""The persistence step: the only stage that touches the database. One article per transaction."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from app.ingest.text import lookup_key
+from app.ingest.types import EntityRef, Evidence, ExtractedEvent, Extraction
+from app.knowledge import Knowledge
+from app.models import (
+    Actor,
+    ActorAlias,
+    Article,
+    ArticleActor,
+    ArticleBase,
+    ArticleEvent,
+    BaseAlias,
+    Event,
+    EventActor,
+    EventBase,
+    MilitaryBase,
+    utcnow,
+)
+
+MATCH_WINDOW = timedelta(days=2)
+_PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
+
+
+@dataclass(frozen=True)
+class Persisted:
+    article_id: int
+    created: bool
+
+
+def find_duplicate(session: Session, url: str | None, content_hash: str) -> int | None:
+    """The id of a stored article with the same url or the same normalised content, if any."""
+    clauses = [Article.content_hash == content_hash]
+    if url:
+        clauses.append(Article.url == url)
+    for clause in clauses:
+        found = session.exec(select(Article.id).where(clause)).first()
+        if found is not None:
+            return found
+    return None
+
+
+def persist(session: Session, extraction: Extraction, knowledge: Knowledge) -> Persisted:
+    """Store an extracted article with all its links, or return the stored duplicate. Caller commits."""
+    meta = extraction.metadata
+    existing = find_duplicate(session, meta.url, extraction.content_hash)
+    if existing is not None:
+        return Persisted(existing, created=False)
+    raw = extraction.raw
+    article = Article(
+        url=meta.url,
+        title=meta.title,
+        outlet=meta.outlet,
+        published_at=meta.published_at,
+        language=meta.language,
+        source=raw.source,
+        raw_format=raw.raw_format,
+        raw_text=raw.raw,
+        clean_text=extraction.clean.text,
+        content_hash=extraction.content_hash,
+        extractor_version=extraction.extractor_version,
+        given=given_metadata(raw),
+    )
+    session.add(article)
+    session.flush()
+    write_links(session, article.id, extraction, knowledge)
+    return Persisted(article.id, created=True)
+
+
+def given_metadata(raw) -> dict:
+    """What the source said about the article, kept so that reprocessing starts from the same facts."""
+    values = {
+        "title": raw.title,
+        "url": raw.url,
+        "outlet": raw.outlet,
+        "published_at": raw.published_at.isoformat() if raw.published_at else None,
+        "language": raw.language,
+    }
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def write_links(session: Session, article_id: int, extraction: Extraction, knowledge: Knowledge) -> set[int]:
+    """Link an article to its actors, bases and events; returns the ids of the events it touched."""
+    version = extraction.extractor_version
+    for link in extraction.actors:
+        actor_id = entity_id(session, link.entity, knowledge)
+        session.add(
+            ArticleActor(
+                article_id=article_id, actor_id=actor_id, mentions=link.mentions, **_evidence(link.evidence, version)
+            )
+        )
+    for link in extraction.bases:
+        base_id = entity_id(session, link.entity, knowledge)
+        session.add(
+            ArticleBase(
+                article_id=article_id, base_id=base_id, mentions=link.mentions, **_evidence(link.evidence, version)
+            )
+        )
+
+    linked: dict[int, str] = {}
+    for extracted in sorted(extraction.events, key=lambda e: e.relation != "reports"):
+        event = match_or_create_event(session, extracted, knowledge)
+        if event.id in linked:
+            continue
+        linked[event.id] = extracted.relation
+        session.add(
+            ArticleEvent(
+                article_id=article_id,
+                event_id=event.id,
+                relation=extracted.relation,
+                **_evidence(extracted.evidence, version),
+            )
+        )
+        seen: set[tuple] = set()
+        for participant in extracted.actors:
+            actor_id = entity_id(session, participant.entity, knowledge)
+            if (actor_id, participant.role) not in seen:
+                seen.add((actor_id, participant.role))
+                session.add(
+                    EventActor(
+                        event_id=event.id,
+                        actor_id=actor_id,
+                        role=participant.role,
+                        article_id=article_id,
+                        **_evidence(participant.evidence, version),
+                    )
+                )
+        for participant in extracted.bases:
+            base_id = entity_id(session, participant.entity, knowledge)
+            if (base_id, participant.role) not in seen:
+                seen.add((base_id, participant.role))
+                session.add(
+                    EventBase(
+                        event_id=event.id,
+                        base_id=base_id,
+                        role=participant.role,
+                        article_id=article_id,
+                        **_evidence(participant.evidence, version),
+                    )
+                )
+    session.flush()
+    refresh_counts(session, linked.keys())
+    return set(linked)
+
+
+def _evidence(evidence: Evidence, version: str) -> dict:
+    return {
+        "evidence_sentence": evidence.sentence,
+        "evidence_start": evidence.start,
+        "evidence_end": evidence.end,
+        "confidence": round(evidence.confidence, 3),
+        "extractor_version": version,
+    }
+
+
+def entity_id(session: Session, ref: EntityRef, knowledge: Knowledge) -> int:
+    """The id of the canonical actor or base for ``ref``, created on first sight (safe under concurrency)."""
+    model = MilitaryBase if ref.kind == "base" else Actor
+    found = session.exec(select(model.id).where(model.name == ref.name)).first()
+    if found is not None:
+        return found
+    try:
+        with session.begin_nested():
+            row = _new_entity(ref)
+            session.add(row)
+            session.flush()
+            _add_aliases(session, row, ref, knowledge)
+            session.flush()
+            return row.id
+    except IntegrityError:
+        return session.exec(select(model.id).where(model.name == ref.name)).one()
+
+
+def _new_entity(ref: EntityRef):
+    if ref.kind == "base":
+        return MilitaryBase(
+            name=ref.name,
+            kind=ref.type,
+            province=ref.province,
+            country=ref.country,
+            latitude=ref.latitude,
+            longitude=ref.longitude,
+            aliases=list(ref.aliases),
+        )
+    return Actor(
+        name=ref.name, kind=ref.type, title=ref.title, country=ref.country, aliases=list(ref.aliases), origin=ref.origin
+    )
+
+
+def alias_keys(ref: EntityRef, knowledge: Knowledge) -> set[str]:
+    surfaces = (ref.name, *ref.aliases)
+    if ref.origin == "gazetteer":
+        return {key for surface in surfaces for key in knowledge.variants(surface)}
+    return {lookup_key(surface) for surface in surfaces} - {""}
+
+
+def _add_aliases(session: Session, row, ref: EntityRef, knowledge: Knowledge) -> None:
+    for key in sorted(alias_keys(ref, knowledge)):
+        if ref.kind == "base":
+            session.add(BaseAlias(base_id=row.id, key=key))
+        else:
+            session.add(ActorAlias(actor_id=row.id, key=key))
+
+
+def event_key(extracted: ExtractedEvent) -> str:
+    day = extracted.date
+    stamp = {"day": day.isoformat(), "month": day.strftime("%Y-%m"), "year": str(day.year)}[extracted.date_precision]
+    parts = (extracted.type, extracted.forces_of or "-", extracted.country or "-", stamp)
+    return ":".join(lookup_key(p).replace(" ", "-") if p != "-" else p for p in parts)
+
+
+def _compatible(event: Event, extracted: ExtractedEvent) -> bool:
+    a, b = event.date, extracted.date
+    coarsest = max(event.date_precision, extracted.date_precision, key=_PRECISION_RANK.get)
+    if coarsest == "year":
+        return a.year == b.year
+    if coarsest == "month":
+        return (a.year, a.month) == (b.year, b.month)
+    return abs(a - b) <= MATCH_WINDOW
+
+
+def match_or_create_event(session: Session, extracted: ExtractedEvent, knowledge: Knowledge) -> Event:
+    """The stored event this statement refers to (same type, forces and country, compatible date), or a new one."""
+    low, high = extracted.date - timedelta(days=366), extracted.date + timedelta(days=366)
+    query = select(Event).where(Event.type == extracted.type, Event.date.between(low, high))
+    query = query.where(Event.country == extracted.country if extracted.country else Event.country.is_(None))
+    query = query.where(Event.forces_of == extracted.forces_of if extracted.forces_of else Event.forces_of.is_(None))
+    candidates = [e for e in session.exec(query).all() if _compatible(e, extracted)]
+    if candidates:
+        event = min(candidates, key=lambda e: (_PRECISION_RANK[e.date_precision], abs(e.date - extracted.date)))
+        _enrich(session, event, extracted, knowledge)
+        return event
+    orderer_id = entity_id(session, extracted.orderer, knowledge) if extracted.orderer else None
+    key = event_key(extracted)
+    try:
+        with session.begin_nested():
+            event = Event(
+                key=key,
+                type=extracted.type,
+                cameo_code=extracted.cameo_code,
+                title=extracted.title,
+                date=extracted.date,
+                date_precision=extracted.date_precision,
+                effective_date=extracted.effective_date,
+                place=extracted.place,
+                country=extracted.country,
+                forces_of=extracted.forces_of,
+                summary=extracted.summary,
+                ordering_actor_id=orderer_id,
+                figures=dict(extracted.figures),
+            )
+            session.add(event)
+            session.flush()
+            return event
+    except IntegrityError:
+        return session.exec(select(Event).where(Event.key == key)).one()
+
+
+def _enrich(session: Session, event: Event, extracted: ExtractedEvent, knowledge: Knowledge) -> None:
+    """A more precise report refines a coarse event (a month recalled in passing, then the day reported)."""
+    changed = False
+    if (
+        extracted.relation == "reports"
+        and _PRECISION_RANK[extracted.date_precision] < _PRECISION_RANK[event.date_precision]
+    ):
+        event.date, event.date_precision = extracted.date, extracted.date_precision
+        event.key = event_key(extracted)
+        event.summary = extracted.summary
+        changed = True
+    for field in ("effective_date", "place"):
+        if getattr(event, field) is None and getattr(extracted, field) is not None and extracted.relation == "reports":
+            setattr(event, field, getattr(extracted, field))
+            changed = True
+    if extracted.figures and not event.figures:
+        event.figures = dict(extracted.figures)
+        changed = True
+    if event.ordering_actor_id is None and extracted.orderer is not None:
+        event.ordering_actor_id = entity_id(session, extracted.orderer, knowledge)
+        event.title = extracted.title
+        changed = True
+    if changed:
+        event.updated_at = utcnow()
+        session.add(event)
+
+
+def refresh_counts(session: Session, event_ids) -> None:
+    """Recompute article and distinct-outlet counts of the given events from their links."""
+    ids = sorted(set(event_ids))
+    if not ids:
+        return
+    articles = select(func.count(ArticleEvent.article_id)).where(ArticleEvent.event_id == Event.id).scalar_subquery()
+    outlets = (
+        select(func.count(func.distinct(Article.outlet)))
+        .join(ArticleEvent, ArticleEvent.article_id == Article.id)
+        .where(ArticleEvent.event_id == Event.id)
+        .scalar_subquery()
+    )
+    session.execute(
+        update(Event)
+        .where(Event.id.in_(ids))
+        .values(article_count=articles, source_count=outlets, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def unlink_article(session: Session, article_id: int) -> set[int]:
+    """Remove every link of an article (for reprocessing or deletion); returns the events it touched."""
+    touched = set(session.exec(select(ArticleEvent.event_id).where(ArticleEvent.article_id == article_id)))
+    for model in (EventActor, EventBase, ArticleEvent, ArticleActor, ArticleBase):
+        session.execute(delete(model).where(model.article_id == article_id))
+    return touched
+
+
+def drop_orphan_events(session: Session, event_ids) -> None:
+    """Events no article supports any more are removed."""
+    ids = sorted(set(event_ids))
+    if not ids:
+        return
+    supported = select(ArticleEvent.event_id).where(ArticleEvent.event_id.in_(ids))
+    session.execute(delete(Event).where(Event.id.in_(ids), Event.id.not_in(supported)))

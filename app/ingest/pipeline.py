@@ -1,0 +1,44 @@
+"""The one code path from a raw article to an Extraction, shared by the CLI ingest and POST /articles."""
+
+import hashlib
+import re
+
+from app.ingest import EXTRACTOR_VERSION
+from app.ingest.clean import clean
+from app.ingest.entities import find_mentions, link_entities, split_sentences
+from app.ingest.events import extract_events
+from app.ingest.metadata import extract_metadata
+from app.ingest.types import Extraction, RawArticle
+from app.knowledge import Knowledge, load_knowledge
+
+_WS = re.compile(r"\s+")
+
+
+def content_hash(clean_text: str) -> str:
+    """Identity of an article's content: the clean text, case- and whitespace-insensitive."""
+    return hashlib.sha256(_WS.sub(" ", clean_text).strip().casefold().encode()).hexdigest()
+
+
+def extractor_version(knowledge: Knowledge) -> str:
+    return f"{EXTRACTOR_VERSION}+{knowledge.digest[:8]}"
+
+
+def extract(raw: RawArticle, knowledge: Knowledge | None = None) -> Extraction:
+    """Run the pure stages: clean -> metadata -> entities -> events. No I/O, no database."""
+    knowledge = knowledge or load_knowledge()
+    doc = clean(raw, knowledge)
+    metadata = extract_metadata(raw, doc, knowledge)
+    sentences = split_sentences(doc.text)
+    mentions = find_mentions(doc.text, knowledge)
+    actors, bases = link_entities(mentions, sentences)
+    events = extract_events(doc.text, sentences, mentions, metadata, knowledge)
+    return Extraction(
+        raw=raw,
+        clean=doc,
+        metadata=metadata,
+        content_hash=content_hash(doc.text),
+        actors=actors,
+        bases=bases,
+        events=events,
+        extractor_version=extractor_version(knowledge),
+    )

@@ -1,0 +1,115 @@
+"""Text helpers shared by the stages: accent folding, lookup keys and sentence spans."""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from app.ingest.types import Span
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    if char.isascii():
+        return char
+    base = unicodedata.normalize("NFKD", char)[0]
+    return base if base.isascii() and base.isprintable() else char
+
+
+def fold(text: str) -> str:
+    """Strip accents character by character, so the result has the same length and offsets as ``text``."""
+    if text.isascii():
+        return text
+    return "".join(_fold_char(c) for c in text)
+
+
+def lookup_key(text: str) -> str:
+    """Case-, accent- and punctuation-insensitive key: 'Bashar al-Assad' and 'bashar al assad' agree."""
+    folded = fold(unicodedata.normalize("NFKC", text)).lower()
+    return _NON_ALNUM.sub(" ", folded).strip()
+
+
+_ABBREVIATIONS = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "gen",
+    "lt",
+    "col",
+    "capt",
+    "maj",
+    "adm",
+    "sgt",
+    "cpl",
+    "pvt",
+    "gov",
+    "sen",
+    "rep",
+    "st",
+    "jr",
+    "sr",
+    "no",
+    "vs",
+    "etc",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "u.s",
+    "u.n",
+    "u.k",
+    "e.g",
+    "i.e",
+    "approx",
+    "est",
+    "fig",
+    "ft",
+}
+_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
+_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+
+
+def sentence_spans(text: str) -> list[Span]:
+    """Split text into sentences (never across a line break), returned as character spans."""
+    spans: list[Span] = []
+    start = 0
+    for boundary in _BOUNDARY.finditer(text):
+        head = text[start : boundary.start() + 1]
+        if boundary.group().strip() and _ends_in_abbreviation(head):
+            continue
+        _add(spans, text, start, boundary.end())
+        start = boundary.end()
+    _add(spans, text, start, len(text))
+    return spans
+
+
+def _ends_in_abbreviation(head: str) -> bool:
+    match = _LAST_WORD.search(head.rstrip())
+    if not match:
+        return False
+    word = match.group(1).lower()
+    return word in _ABBREVIATIONS or len(word) == 1 or bool(re.fullmatch(r"([a-z]\.)+[a-z]", word))
+
+
+def _add(spans: list[Span], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append(Span(start, end))

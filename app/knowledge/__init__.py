@@ -1,0 +1,191 @@
+"""Curated knowledge, loaded from the JSON files beside this module: gazetteer, lexicon, page furniture."""
+
+import hashlib
+import itertools
+import json
+import re
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+from app.ingest.text import lookup_key
+from app.ingest.types import EntityRef
+
+HERE = Path(__file__).resolve().parent
+FILES = ("actors.json", "bases.json", "lexicon.json", "furniture.json", "outlets.json")
+MAX_VARIANTS = 64
+
+
+@dataclass(frozen=True)
+class AliasEntry:
+    entity: EntityRef
+    kind: str  # full | alias | surname | description
+    case_surfaces: frozenset[str]  # non-empty: the alias only counts when written exactly like one of these
+
+
+@dataclass(frozen=True)
+class Office:
+    actor: str
+    role: str
+    country: str
+    start: str | None
+    end: str | None
+
+
+class Knowledge:
+    """Everything the pure stages know about the world, compiled once."""
+
+    def __init__(self, data: dict[str, dict], digest: str) -> None:
+        self.digest = digest
+        self.actors_data = data["actors.json"]["actors"]
+        self.bases_data = data["bases.json"]["bases"]
+        self.lexicon = data["lexicon.json"]
+        self.furniture = data["furniture.json"]
+        self.outlets = data["outlets.json"]["outlets"]
+
+    @cached_property
+    def actors(self) -> dict[str, EntityRef]:
+        return {a["name"]: self._actor_ref(a) for a in self.actors_data}
+
+    @cached_property
+    def bases(self) -> dict[str, EntityRef]:
+        return {
+            b["name"]: EntityRef(
+                kind="base",
+                name=b["name"],
+                type=b["kind"],
+                country=b.get("country"),
+                province=b.get("province"),
+                latitude=b.get("latitude"),
+                longitude=b.get("longitude"),
+                aliases=tuple(b.get("aliases", [])),
+            )
+            for b in self.bases_data
+        }
+
+    def _actor_ref(self, a: dict) -> EntityRef:
+        return EntityRef(
+            kind="actor",
+            name=a["name"],
+            type=a["kind"],
+            title=a.get("title"),
+            country=a.get("country"),
+            aliases=tuple(a.get("aliases", [])) + ((a["surname"],) if a.get("surname") else ()),
+        )
+
+    @cached_property
+    def offices(self) -> list[Office]:
+        return [
+            Office(a["name"], o["role"], o["country"], o.get("from"), o.get("to"))
+            for a in self.actors_data
+            for o in a.get("offices", [])
+        ]
+
+    @cached_property
+    def surname_after_full(self) -> frozenset[str]:
+        """Actors whose surname alone only counts once the article has named them in full."""
+        return frozenset(a["name"] for a in self.actors_data if a.get("surname") and not a.get("surname_always"))
+
+    @cached_property
+    def aliases(self) -> dict[str, list[AliasEntry]]:
+        """Lookup key -> the entities it can name. Built from names, aliases and generated spelling variants."""
+        table: dict[str, dict[tuple[str, str], AliasEntry]] = {}
+        for record in self.actors_data:
+            ref = self.actors[record["name"]]
+            self._add(table, ref, record["name"], "full")
+            for alias in record.get("aliases", []):
+                self._add(table, ref, alias, "alias")
+            if record.get("surname"):
+                self._add(table, ref, record["surname"], "surname")
+        for record in self.bases_data:
+            ref = self.bases[record["name"]]
+            self._add(table, ref, record["name"], "full")
+            for alias in record.get("aliases", []):
+                self._add(table, ref, alias, "alias")
+            for description in record.get("descriptions", []):
+                self._add(table, ref, description, "description")
+        return {key: list(entries.values()) for key, entries in table.items()}
+
+    @cached_property
+    def max_alias_tokens(self) -> int:
+        return max(len(key.split()) for key in self.aliases)
+
+    def _add(self, table: dict, ref: EntityRef, surface: str, kind: str) -> None:
+        case_sensitive = _is_case_sensitive(surface)
+        for key in self.variants(surface) if ref.type != "state" or kind == "full" else {lookup_key(surface)}:
+            slot = table.setdefault(key, {})
+            ident = (ref.kind, ref.name)
+            previous = slot.get(ident)
+            surfaces = frozenset({surface}) if case_sensitive else frozenset()
+            if previous is not None:
+                if not previous.case_surfaces or not surfaces:
+                    surfaces = frozenset()
+                else:
+                    surfaces = previous.case_surfaces | surfaces
+                kind = _stronger(previous.kind, kind)
+            slot[ident] = AliasEntry(ref, kind, surfaces)
+
+    def variants(self, surface: str) -> set[str]:
+        """Keys for the spelling variants of a name: transliterations (Sergei/Sergey) and particles (al-)."""
+        tokens = lookup_key(surface).split()
+        if not tokens:
+            return set()
+        particles = set(self.lexicon["name_particles"])
+        choices = []
+        for index, token in enumerate(tokens):
+            forms = self._token_variants(token)
+            if token in {"al", "el"} and index < len(tokens) - 1:
+                forms |= {"al", "el", ""}
+            elif token in particles and index < len(tokens) - 1 and len(tokens) > 2:
+                forms.add("")
+            choices.append(sorted(forms))
+        keys = set()
+        for combo in itertools.islice(itertools.product(*choices), MAX_VARIANTS):
+            key = " ".join(t for t in combo if t)
+            if key:
+                keys.add(key)
+        keys.add(" ".join(tokens))
+        return keys
+
+    def _token_variants(self, token: str) -> set[str]:
+        forms = {token}
+        if len(token) < 4:
+            return forms
+        for a, b in self.lexicon["transliteration"]:
+            for src, dst in ((a, b), (b, a)):
+                if len(src) == 1:
+                    if token.endswith(src):
+                        forms.add(token[: -len(src)] + dst)
+                elif src in token:
+                    forms.add(token.replace(src, dst))
+        return forms
+
+    @cached_property
+    def furniture_patterns(self) -> dict[str, list[re.Pattern]]:
+        return {
+            name: [re.compile(p, re.IGNORECASE) for p in patterns]
+            for name, patterns in self.furniture.items()
+            if name != "about"
+        }
+
+
+def _is_case_sensitive(surface: str) -> bool:
+    letters = [c for c in surface if c.isalpha()]
+    return len(letters) <= 3 or all(c.isupper() for c in letters)
+
+
+_STRENGTH = {"full": 3, "alias": 2, "surname": 1, "description": 0}
+
+
+def _stronger(a: str, b: str) -> str:
+    return a if _STRENGTH[a] >= _STRENGTH[b] else b
+
+
+@lru_cache(maxsize=1)
+def load_knowledge() -> Knowledge:
+    data, digest = {}, hashlib.sha256()
+    for name in FILES:
+        raw = (HERE / name).read_bytes()
+        digest.update(raw)
+        data[name] = json.loads(raw)
+    return Knowledge(data, digest.hexdigest()[:12])

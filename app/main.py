@@ -1,0 +1,43 @@
+"""create_app(): the FastAPI application, its routers and its error handlers."""
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from app import __version__
+from app.api import actors, articles, bases, events, health
+from app.db import get_engine
+from app.errors import install_error_handlers
+
+DESCRIPTION = """
+Drawdown is an open event database of **announced military withdrawals**, normalised from news articles.
+
+* `/events`: withdrawal orders, each dated (with a precision), with its articles, actors and bases.
+* `/articles`: the news articles, each linked to the events it *reports* or *mentions*.
+* `/actors` and `/bases`: canonical people, organisations, states, armed groups and military bases.
+
+Lists answer `{"items": [...], "total": N, "next": cursor}`; follow `next` to page. Filters that take an actor
+or a base accept an id, the canonical name or any alias (`actor=putin`, `base=Hmeymim`). Every error has the
+same JSON body: `{"error": {"status", "code", "message", "details"}}`.
+"""
+
+TAGS = [
+    {"name": "events", "description": "Announced withdrawal orders."},
+    {"name": "articles", "description": "Source articles and what was extracted from them."},
+    {"name": "actors", "description": "People, organisations, states and armed groups."},
+    {"name": "bases", "description": "Military bases and facilities."},
+    {"name": "service", "description": "Health and service information."},
+]
+
+
+def create_app(engine: Engine | None = None) -> FastAPI:
+    app = FastAPI(
+        title="Drawdown",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+    )
+    app.state.engine = engine or get_engine()
+    install_error_handlers(app)
+    for module in (events, articles, actors, bases, health):
+        app.include_router(module.router)
+    return app

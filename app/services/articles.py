@@ -1,0 +1,137 @@
+"""Article queries."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from app.errors import NotFound
+from app.models import Actor, Article, ArticleActor, ArticleBase, ArticleEvent, Event, MilitaryBase
+from app.schemas import (
+    ActorPublic,
+    ArticleDetail,
+    ArticleEventLink,
+    ArticlePublic,
+    BasePublic,
+    LinkedActor,
+    LinkedBase,
+    Page,
+)
+from app.services.evidence import evidence_of
+from app.services.lookup import actor_ids, base_ids
+from app.services.pagination import SortKey, Window, paginate
+
+
+@dataclass(frozen=True)
+class ArticleFilters:
+    event: list[int] = field(default_factory=list)
+    actor: list[str] = field(default_factory=list)
+    base: list[str] = field(default_factory=list)
+    outlet: list[str] = field(default_factory=list)
+    published_from: dt.date | None = None
+    published_to: dt.date | None = None
+
+
+SORT = [
+    SortKey(func.coalesce(Article.published_at, dt.date(1, 1, 1)), descending=True),
+    SortKey(Article.id, descending=True),
+]
+
+
+def list_articles(*, session: Session, filters: ArticleFilters, window: Window) -> Page[ArticlePublic]:
+    query = select(Article)
+    for event_id in filters.event:
+        query = query.where(Article.id.in_(select(ArticleEvent.article_id).where(ArticleEvent.event_id == event_id)))
+    for value in filters.actor:
+        query = query.where(
+            Article.id.in_(select(ArticleActor.article_id).where(ArticleActor.actor_id.in_(actor_ids(value))))
+        )
+    for value in filters.base:
+        query = query.where(
+            Article.id.in_(select(ArticleBase.article_id).where(ArticleBase.base_id.in_(base_ids(value))))
+        )
+    if filters.outlet:
+        query = query.where(func.lower(Article.outlet).in_([o.strip().lower() for o in filters.outlet]))
+    if filters.published_from:
+        query = query.where(Article.published_at >= filters.published_from)
+    if filters.published_to:
+        query = query.where(Article.published_at <= filters.published_to)
+    rows, total, next_cursor = paginate(session, query, SORT, window)
+    events = _events_of(session, [a.id for a in rows])
+    items = [_public(a, events[a.id]) for a in rows]
+    return Page[ArticlePublic](items=items, total=total, next=next_cursor)
+
+
+def _public(article: Article, events: list[ArticleEventLink]) -> ArticlePublic:
+    return ArticlePublic(
+        id=article.id,
+        title=article.title,
+        outlet=article.outlet,
+        url=article.url,
+        published_at=article.published_at,
+        language=article.language,
+        source=article.source,
+        extractor_version=article.extractor_version,
+        events=events,
+    )
+
+
+def _events_of(session: Session, article_ids: list[int], with_evidence: bool = False) -> dict[int, list]:
+    """The events of many articles in one query (no N+1)."""
+    grouped: dict[int, list[ArticleEventLink]] = defaultdict(list)
+    if not article_ids:
+        return grouped
+    rows = session.execute(
+        select(ArticleEvent, Event)
+        .join(Event, Event.id == ArticleEvent.event_id)
+        .where(ArticleEvent.article_id.in_(article_ids))
+        .order_by(ArticleEvent.relation.desc(), Event.date, Event.id)
+    ).all()
+    for link, event in rows:
+        grouped[link.article_id].append(
+            ArticleEventLink(
+                id=event.id,
+                type=event.type,
+                title=event.title,
+                date=event.date,
+                date_precision=event.date_precision,
+                relation=link.relation,
+                evidence=evidence_of(link) if with_evidence else None,
+            )
+        )
+    return grouped
+
+
+def get_article(*, session: Session, article_id: int) -> ArticleDetail:
+    article = session.get(Article, article_id)
+    if article is None:
+        raise NotFound(f"Article {article_id} not found.")
+    actors = session.execute(
+        select(Actor, ArticleActor)
+        .join(ArticleActor, ArticleActor.actor_id == Actor.id)
+        .where(ArticleActor.article_id == article_id)
+        .order_by(ArticleActor.evidence_start, Actor.id)
+    ).all()
+    bases = session.execute(
+        select(MilitaryBase, ArticleBase)
+        .join(ArticleBase, ArticleBase.base_id == MilitaryBase.id)
+        .where(ArticleBase.article_id == article_id)
+        .order_by(ArticleBase.evidence_start, MilitaryBase.id)
+    ).all()
+    public = _public(article, _events_of(session, [article_id], with_evidence=True)[article_id])
+    return ArticleDetail(
+        **public.model_dump(),
+        clean_text=article.clean_text,
+        actors=[
+            LinkedActor(
+                **ActorPublic.model_validate(a).model_dump(), mentions=link.mentions, evidence=evidence_of(link)
+            )
+            for a, link in actors
+        ],
+        bases=[
+            LinkedBase(**BasePublic.model_validate(b).model_dump(), mentions=link.mentions, evidence=evidence_of(link))
+            for b, link in bases
+        ],
+    )
