@@ -27,15 +27,13 @@ def list_bases(*, session: Session, kind: list[str], window: Window) -> Page[Bas
 
 def _linked_events(session: Session, link_model, column, entity_id: int) -> list[LinkedEvent]:
     rows = session.execute(
-        select(Event, link_model.role)
+        select(Event.id, Event.title, Event.date, Event.date_precision, link_model.role)
         .join(link_model, link_model.event_id == Event.id)
         .where(column == entity_id)
         .distinct()
         .order_by(Event.date, Event.id, link_model.role)
     ).all()
-    return [
-        LinkedEvent(id=e.id, title=e.title, date=e.date, date_precision=e.date_precision, role=role) for e, role in rows
-    ]
+    return [LinkedEvent(id=i, title=t, date=d, date_precision=p, role=r) for i, t, d, p, r in rows]
 
 
 def get_actor(*, session: Session, actor_id: int) -> ActorDetail:

@@ -1,0 +1,115 @@
+"""The drawdown command as a user runs it: ingest of files and folders, bad records, idempotency, reprocess."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from app.models import Article, ArticleEvent, Event
+from tests.conftest import SEEDS
+
+ARTICLE = (
+    "Trump orders US troops out of Syria\n\n"
+    "WASHINGTON, Dec. 19, 2018 (Reuters) - President Donald Trump on Wednesday ordered the withdrawal of all "
+    "U.S. troops from Syria, a White House official said.\n\n"
+    "The decision surprised Pentagon officials, who had argued for keeping about 2,000 troops in the country."
+)
+
+
+def run(db, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DRAWDOWN_DATABASE_URL": db.url}
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_ingest_reports_a_summary_and_is_idempotent(db):
+    first = run(db, "ingest", "-q", str(SEEDS))
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == "created 5, duplicate 0, failed 0"
+    second = run(db, "ingest", "-q", str(SEEDS))
+    assert second.stdout.strip() == "created 0, duplicate 5, failed 0"
+
+
+def test_ingest_shows_progress_on_stderr(db):
+    result = run(db, "ingest", str(SEEDS))
+    assert "5/5" in result.stderr
+
+
+def test_bad_jsonl_records_are_reported_and_skipped(db, tmp_path: Path):
+    lines = [
+        json.dumps({"text": ARTICLE, "outlet": "Reuters", "published_at": "2018-12-19"}),
+        "{not json",
+        json.dumps({"text": "a", "html": "<p>b</p>"}),
+        json.dumps({"title": "no body"}),
+        json.dumps({"text": "   "}),
+        json.dumps({"text": ARTICLE + " Again.", "published_at": "19/12/2018"}),
+    ]
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    result = run(db, "ingest", "-q", str(path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "created 1, duplicate 0, failed 5"
+    assert f"{path}:2: not JSON" in result.stderr
+    assert f"{path}:3:" in result.stderr and "exactly one of 'text' and 'html'" in result.stderr
+    assert f"{path}:6: published_at" in result.stderr
+    with Session(db.engine) as session:
+        events = session.execute(select(Event)).scalars().all()
+    assert [(e.date.isoformat(), e.country, e.forces_of) for e in events] == [("2018-12-19", "Syria", "United States")]
+
+
+def test_html_files_and_folders_are_read(db, tmp_path: Path):
+    (tmp_path / "nested").mkdir()
+    html = (
+        "<html><head><title>Trump orders US troops out of Syria</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/world'>World</a></nav><article><h1>Trump orders US troops out of Syria</h1>"
+        + "".join(f"<p>{p}</p>" for p in ARTICLE.split("\n\n")[1:])
+        + "</article><footer>Copyright 2018. All rights reserved.</footer></body></html>"
+    )
+    (tmp_path / "nested" / "page.html").write_text(html)
+    (tmp_path / "notes.md").write_text("not an article")
+    result = run(db, "ingest", "-q", str(tmp_path))
+    assert result.stdout.strip() == "created 1, duplicate 0, failed 0"
+    with Session(db.engine) as session:
+        article = session.execute(select(Article)).scalar_one()
+    assert article.title == "Trump orders US troops out of Syria"
+    assert "All rights reserved" not in article.clean_text
+    assert article.raw_format == "html"
+
+
+def test_missing_path_is_a_clear_error(db, tmp_path: Path):
+    result = run(db, "ingest", str(tmp_path / "nope"))
+    assert result.returncode == 2
+    assert "no such file or folder" in result.stderr
+
+
+def test_if_empty_skips_a_database_that_holds_articles(db):
+    run(db, "ingest", "-q", str(SEEDS))
+    result = run(db, "ingest", "--if-empty", str(SEEDS))
+    assert result.returncode == 0
+    assert "nothing ingested" in result.stderr
+
+
+def test_reprocess_keeps_ids_and_links(db):
+    run(db, "ingest", "-q", str(SEEDS))
+
+    def snapshot():
+        with Session(db.engine) as session:
+            return (
+                sorted((a.id, a.title) for a in session.execute(select(Article)).scalars()),
+                sorted((e.id, e.date, e.article_count) for e in session.execute(select(Event)).scalars()),
+                sorted(
+                    (link.article_id, link.event_id, link.relation)
+                    for link in session.execute(select(ArticleEvent)).scalars()
+                ),
+            )
+
+    before = snapshot()
+    result = run(db, "reprocess", "-q")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "reprocessed 5 articles"
+    assert snapshot() == before
