@@ -93,18 +93,25 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
 
     kept: list[str] = []
     dropped: list[str] = []
+    body_started = in_related = False
     for line in lines:
         if not line:
             continue
-        if any(p.search(line) for p in patterns["cut_from"]):
+        if _matches(patterns["cut_from"], line):
             dropped.append(line)
-            break
-        if (
-            any(p.search(line) for p in patterns["drop_line"])
-            or any(p.search(line) for p in patterns["drop_paragraph"])
-            or any(p.search(line) for p in patterns["caption_credit_line"])
-            or _is_date_line(line)
-        ):
+            if body_started:
+                break
+            continue
+        if _matches(patterns["related_from"], line):
+            dropped.append(line)
+            in_related = body_started
+            continue
+        body_like = _body_like(line)
+        if in_related and not body_like:
+            dropped.append(line)
+            continue
+        in_related = False
+        if _is_furniture(line, patterns, body_started):
             dropped.append(line)
             continue
         for pattern in patterns["credit"]:
@@ -114,6 +121,7 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
         if kept and _same_line(kept[-1], line):
             continue
         kept.append(line)
+        body_started = body_started or body_like
 
     paragraphs, offset = [], 0
     for line in kept:
@@ -127,6 +135,27 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
         html_date=html_date,
         html_outlet=html_outlet,
         dropped=tuple(dropped),
+    )
+
+
+def _matches(patterns: list[re.Pattern], line: str) -> bool:
+    return any(p.search(line) for p in patterns)
+
+
+def _body_like(line: str) -> bool:
+    """A paragraph of running text, as opposed to a headline, a menu entry or a link."""
+    return len(line.split()) >= 12 and line.rstrip()[-1:] in {".", "!", "?", '"', "'", ")"}
+
+
+def _is_furniture(line: str, patterns: dict[str, list[re.Pattern]], body_started: bool) -> bool:
+    if not body_started and len(line.split()) <= 2:
+        return True
+    return (
+        _matches(patterns["drop_line"], line)
+        or _matches(patterns["drop_paragraph"], line)
+        or _matches(patterns["caption_credit_line"], line)
+        or _matches(patterns["byline"], line)
+        or _is_date_line(line)
     )
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from app.ingest.dates import find_dates
+from app.ingest.text import lookup_key
 from app.ingest.types import CleanDocument, Metadata, RawArticle
 from app.knowledge import Knowledge
 
@@ -18,20 +19,28 @@ _DATELINE = re.compile(
 _DATELINE_AGENCY = re.compile(r"^[A-Z][A-Z.'\- ,]{1,60}\((?P<agency>[^)]{2,30})\)\s*[-\u2013\u2014]")
 _TITLE_MAX_WORDS = 25
 _TITLE_WINDOW = 8
+_TITLE_LONG_WORDS = 16
 
 
 def extract_metadata(raw: RawArticle, doc: CleanDocument, knowledge: Knowledge) -> Metadata:
     lines = [doc.text[p.start : p.end] for p in doc.paragraphs]
-    return Metadata(
-        title=_clip(raw.title) or doc.html_title or find_title(lines),
-        outlet=_clip(raw.outlet)
+    outlet = (
+        _clip(raw.outlet)
         or outlet_from_url(raw.url, knowledge)
-        or doc.html_outlet
-        or find_outlet(raw, lines, knowledge),
+        or find_outlet(raw, doc.header_lines, lines, knowledge)
+        or _plausible_name(doc.html_outlet)
+    )
+    return Metadata(
+        title=_clip(raw.title) or doc.html_title or find_title(lines, _outlet_keys(outlet, knowledge)),
+        outlet=outlet,
         published_at=raw.published_at or doc.html_date or find_published(doc.header_lines, lines),
         language=(raw.language or "").strip().lower() or detect_language(doc.text, knowledge),
         url=raw.url,
     )
+
+
+def _plausible_name(value: str | None) -> str | None:
+    return value if value and sum(c.isalpha() for c in value) >= 2 else None
 
 
 def _clip(value: str | None) -> str | None:
@@ -100,9 +109,20 @@ def _content_stems(text: str) -> list[str]:
     return [_stem(w) for w in _WORD.findall(text) if w.lower() not in _STOP]
 
 
-def find_title(lines: list[str]) -> str:
+def _outlet_keys(outlet: str | None, knowledge: Knowledge) -> set[str]:
+    if not outlet:
+        return set()
+    names = [o for o in knowledge.outlets if o["name"] == outlet]
+    return {lookup_key(n) for o in names for n in (o["name"], *o["names"])} | {lookup_key(outlet)}
+
+
+def find_title(lines: list[str], masthead: set[str] = frozenset()) -> str:
     """The headline: a short line near the top whose words the body goes on to use (not a banner or sidebar)."""
-    candidates = [(i, line) for i, line in enumerate(lines[:_TITLE_WINDOW]) if _headline_like(line)]
+    candidates = [
+        (i, line)
+        for i, line in enumerate(lines[:_TITLE_WINDOW])
+        if _headline_like(line) and lookup_key(_MASTHEAD_NOISE.sub("", line)) not in masthead
+    ]
     if not candidates:
         return lines[0][:300] if lines else ""
 
@@ -112,8 +132,10 @@ def find_title(lines: list[str]) -> str:
         if not stems:
             return -1.0
         body = Counter(_content_stems(" ".join(other for j, other in enumerate(lines) if j != index)))
-        overlap = sum(1 for s in stems if body[s]) / len(stems)
-        return overlap - 0.04 * index
+        # Short lines (mastheads, section names) score low even when every word recurs in the body.
+        overlap = sum(1 for s in stems if body[s]) / (len(stems) + 2)
+        standfirst = 0.2 if len(line.split()) > _TITLE_LONG_WORDS else 0.0
+        return overlap - 0.03 * index - standfirst
 
     return max(candidates, key=lambda item: (score(item), -item[0]))[1]
 
@@ -150,19 +172,55 @@ def outlet_from_url(url: str | None, knowledge: Knowledge) -> str | None:
     return None
 
 
-def find_outlet(raw: RawArticle, lines: list[str], knowledge: Knowledge) -> str | None:
-    """An outlet named by a dateline ('MOSCOW (Reuters) -') or by the page's own boilerplate."""
-    for line in lines[:5]:
-        match = _DATELINE_AGENCY.match(line) or _DATELINE.match(line)
-        agency = match and match.groupdict().get("agency")
-        if agency:
-            for outlet in knowledge.outlets:
-                if agency.strip() in outlet["dateline"]:
-                    return outlet["name"]
+_MASTHEAD_NOISE = re.compile(r"\b(?:logo|homepage|home page|home|online|\.com)\b|[.:]+$", re.IGNORECASE)
+_COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*)?(?P<name>[A-Z][\w&/.'-]*(?:\s+[A-Z][\w&/.'-]*){0,4})")
+
+
+def _outlet_names(knowledge: Knowledge) -> dict[str, str]:
+    return {lookup_key(alias): o["name"] for o in knowledge.outlets for alias in (o["name"], *o["names"])}
+
+
+_HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_HTML_LOGO = re.compile(r"""class=["'][^"']*logo[^"']*["'][^>]*>\s*([^<]{2,60}?)\s*<""", re.IGNORECASE)
+_HTML_SITE_NAME = re.compile(r"""property=["']og:site_name["']\s+content=["']([^"']{2,60})""", re.IGNORECASE)
+
+
+def _html_brand_strings(html: str) -> list[str]:
+    """Where a page names its own site: og:site_name, a logo's text, the segments of its <title>."""
+    head = html[:20000]
+    pieces = _HTML_SITE_NAME.findall(head) + _HTML_LOGO.findall(head)
+    for title in _HTML_TITLE.findall(head)[:1]:
+        pieces += [p.strip() for p in re.split(r"\s[|\u2013\u2014-]\s", title)[1:]]
+    return pieces
+
+
+def find_outlet(raw: RawArticle, header: tuple[str, ...], lines: list[str], knowledge: Knowledge) -> str | None:
+    """The outlet named by the page: its masthead, its own boilerplate, a dateline tag or a copyright line."""
+    names = _outlet_names(knowledge)
+    for line in header[:8]:
+        found = names.get(lookup_key(_MASTHEAD_NOISE.sub("", line)))
+        if found:
+            return found
     text = raw.text if raw.text is not None else raw.html or ""
+    if raw.html is not None:
+        for piece in _html_brand_strings(raw.html):
+            found = names.get(lookup_key(_MASTHEAD_NOISE.sub("", piece)))
+            if found:
+                return found
     for outlet in knowledge.outlets:
         if any(cue in text for cue in outlet["self"]):
             return outlet["name"]
+    for line in lines[:5]:
+        match = _DATELINE_AGENCY.match(line) or _DATELINE.match(line)
+        agency = match and match.groupdict().get("agency")
+        if agency and lookup_key(agency) in names:
+            return names[lookup_key(agency)]
+    for match in _COPYRIGHT.finditer(text):
+        words = match.group("name").split()
+        for end in range(len(words), 0, -1):
+            found = names.get(lookup_key(" ".join(words[:end])))
+            if found:
+                return found
     return None
 
 
