@@ -20,18 +20,33 @@ MONTHS = {
 }
 WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 
-_MONTH = (
-    r"(?P<{n}>Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?"
-    r"|Sep(?:t(?:ember|\.)?|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
-)
+_MONTH_NAMES = [
+    r"Jan(?:uary|\.)?",
+    r"Feb(?:ruary|\.)?",
+    r"Mar(?:ch|\.)?",
+    r"Apr(?:il|\.)?",
+    "May",
+    "June?",
+    "July?",
+    r"Aug(?:ust|\.)?",
+    r"Sep(?:t(?:ember|\.)?|\.)?",
+    r"Oct(?:ober|\.)?",
+    r"Nov(?:ember|\.)?",
+    r"Dec(?:ember|\.)?",
+]
+# Title case or capitals ("March", "MARCH"), never lower case: "may" and "march" are verbs too.
+_MONTH = "(?P<{n}>" + "|".join(_MONTH_NAMES + [m.upper() for m in _MONTH_NAMES]) + ")"
 _DAY = r"(?P<{n}>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<{n}>(?:19|20)\d\d)"
 
 _PATTERNS = [
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
-    ("dmy_num", re.compile(r"\b(?P<d>[0-3]?\d)/(?P<m>[01]?\d)/(?P<y>(?:19|20)\d\d)\b")),
-    ("mdy", re.compile(rf"\b{_MONTH.format(n='m')}\s+{_DAY.format(n='d')},?\s+{_YEAR.format(n='y')}\b")),
-    ("dmy", re.compile(rf"\b{_DAY.format(n='d')}\s+(?:of\s+)?{_MONTH.format(n='m')},?\s+{_YEAR.format(n='y')}\b")),
+    ("dmy_num", re.compile(r"\b(?P<d>[0-3]?\d)[/.](?P<m>[0-3]?\d)[/.](?P<y>(?:19|20)\d\d)\b")),
+    ("mdy", re.compile(rf"\b{_MONTH.format(n='m')}\s+{_DAY.format(n='d')}[,\u060c]?\s+{_YEAR.format(n='y')}\b")),
+    (
+        "dmy",
+        re.compile(rf"\b{_DAY.format(n='d')}\s+(?:of\s+)?{_MONTH.format(n='m')}[,\u060c]?\s+{_YEAR.format(n='y')}\b"),
+    ),
     ("my", re.compile(rf"\b{_MONTH.format(n='m')},?\s+(?:of\s+)?{_YEAR.format(n='y')}\b")),
     ("md", re.compile(rf"\b{_MONTH.format(n='m')}\s+{_DAY.format(n='d')}\b(?![:\d])")),
     ("dm", re.compile(rf"\b{_DAY.format(n='d')}\s+(?:of\s+)?{_MONTH.format(n='m')}\b")),
@@ -101,8 +116,11 @@ def _resolve(kind: str, match: re.Match, text: str, anchor: date | None) -> Date
     g = match.groupdict()
     start, end = match.span()
     precision, explicit, value = "day", True, None
-    if kind in {"iso", "dmy_num"}:
+    if kind == "iso":
         value = _safe(int(g["y"]), int(g["m"]), int(g["d"]))
+    elif kind == "dmy_num":
+        # Day first, as most of the world writes it; month first when that is the only valid reading.
+        value = _safe(int(g["y"]), int(g["m"]), int(g["d"])) or _safe(int(g["y"]), int(g["d"]), int(g["m"]))
     elif kind in {"mdy", "dmy"}:
         value = _safe(int(g["y"]), month_number(g["m"]), int(g["d"]))
     elif kind == "my":

@@ -11,10 +11,15 @@ from app.ingest.types import EntityLink, EntityRef, Evidence, Mention, Span
 from app.knowledge import Knowledge
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
+_COMPOUND_ADJECTIVE = re.compile(
+    r"-(?:like|era|style|esque|ite|ist|ism|led|backed|controlled|held|brokered|allied|aligned)\b"
+)
 _JOINER = re.compile(r"^[ \-.'’]{1,3}$")
-_NAME_TOKEN = r"(?:(?:al|el|ad|Al|El)-)?[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*"
+_NAME_TOKEN = r"(?:(?:al|el|ad|Al|El)-)?(?:Mc|Mac|O'|D')?[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*"
 _PARTICLE = r"(?:de|al|el|van|von|bin|ibn|der|da|di|la|le|du|dos)"
-_NAME = re.compile(rf"\b{_NAME_TOKEN}(?:\s+(?:{_PARTICLE}\s+)?(?:[A-Z]\.\s+)?{_NAME_TOKEN}){{1,3}}\b")
+_NAME = re.compile(rf"\b{_NAME_TOKEN}(?:\s+(?:{_PARTICLE}\s+)?(?:[A-Z]\.\s+)?{_NAME_TOKEN}){{1,6}}\b")
+_MAX_NAME_WORDS = 4
+_PREPOSITION_BEFORE = re.compile(r"\b(?:in|of|at|for|from|to|on|by|the|via|with)\s+$")
 
 CONFIDENCE = {"full": 1.0, "alias": 0.95, "surname": 0.9, "description": 0.7, "discovered": 0.75}
 
@@ -78,6 +83,9 @@ def _gazetteer_mentions(text: str, knowledge: Knowledge) -> list[Mention]:
             continue
         j, entries = match
         start, end = tokens[i][0], tokens[j][1]
+        if _COMPOUND_ADJECTIVE.match(folded, end):
+            i = j + 1
+            continue
         if folded[end : end + 1] == "." and any("." in s for e in entries for s in e.case_surfaces):
             end += 1
         for entry in entries:
@@ -103,25 +111,32 @@ def _discover_persons(text: str, known: list[Mention], knowledge: Knowledge) -> 
         + r")\b",
         re.IGNORECASE,
     )
+    cue_apposition = re.compile(
+        r"(?:^|\W)(?:" + "|".join(re.escape(c) for c in cues) + r")\s+(?:of|for|at|in|to)\s+[\w .'-]{1,60},\s*$",
+        re.IGNORECASE,
+    )
+    relative = re.compile(r"^,\s+who\s+(?:runs|heads|leads|directs|founded|chairs|commands|is|was)\b")
     speech = re.compile(r"^,?\s+(?:" + "|".join(lexicon["speech_verbs"]) + r")\b")
     taken = [(m.start, m.end) for m in known]
     found: list[Mention] = []
     for match in _NAME.finditer(text):
         words = match.group().split()
         start = match.start()
-        while words and (words[0] in stop or words[0].lower().rstrip(".") in cues):
-            start += len(words[0]) + 1
-            while text[start : start + 1] == " ":
+        while words and (words[0] in stop or words[0].lower().rstrip(".") in cues or words[0].lower() in cues):
+            start += len(words[0])
+            while text[start : start + 1].isspace():
                 start += 1
             words = words[1:]
-        if len(words) < 2 or any(w in stop for w in words) or words[-1].endswith("'s"):
+        if not 2 <= len(words) <= _MAX_NAME_WORDS or any(w in stop for w in words) or words[-1].endswith("'s"):
             continue
         end = match.end()
         if any(start < e and s < end for s, e in taken):
             continue
         line_start = text.rfind("\n", 0, start) + 1
-        before, after = text[max(line_start, start - 40) : start], text[end : end + 80]
-        if cue_before.search(before) or cue_after.match(after) or speech.match(after):
+        before, after = text[max(line_start, start - 80) : start], text[end : end + 80]
+        cued = cue_before.search(before) or cue_apposition.search(before) or cue_after.match(after)
+        cued = cued or relative.match(after)
+        if cued or (speech.match(after) and not _PREPOSITION_BEFORE.search(before)):
             name = " ".join(words)
             ref = EntityRef(kind="actor", name=name, type="person", aliases=(words[-1],), origin="discovered")
             found.append(Mention(ref, start, end, "discovered"))

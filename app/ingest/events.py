@@ -18,6 +18,8 @@ from app.knowledge import Knowledge
 
 REPORT_WINDOW_BEFORE = timedelta(days=10)
 REPORT_WINDOW_AFTER = timedelta(days=1)
+MAX_CUE_GAP = 120
+MAX_DATE_GAP = 80
 _FIRST_PERSON_ORDER = re.compile(
     r"\bI\s+(?:order|am ordering|'m ordering|have ordered|instruct|have made a decision|have decided)\b"
 )
@@ -59,8 +61,10 @@ class EventLexicon:
         self.type = event_type
         self.cameo_code = spec["cameo_code"]
         self.label = spec["label"]
-        self.term = re.compile(rf"\b(?:{_alternation(spec['withdrawal_terms'])})\b", re.IGNORECASE)
-        self.cue = re.compile(rf"\b(?:{_alternation(spec['order_cues'])})\b", re.IGNORECASE)
+        terms = [rf"\b(?:{_alternation(spec['withdrawal_terms'])})\b", *spec["withdrawal_patterns"]]
+        self.term = re.compile("|".join(f"(?:{t})" for t in terms), re.IGNORECASE)
+        cues = [rf"\b(?:{_alternation(spec['order_cues'])})\b", *spec["announcement_patterns"]]
+        self.cue = re.compile("|".join(f"(?:{c})" for c in cues), re.IGNORECASE)
         self.negation = re.compile(rf"\b(?:{_alternation(spec['negations'])})\b", re.IGNORECASE)
         self.retain = re.compile(rf"\b(?:{_alternation(lexicon['retain_cues'])})\b", re.IGNORECASE)
         self.informed = re.compile(rf"\b(?:{_alternation(lexicon['informed_cues'])})\b", re.IGNORECASE)
@@ -144,17 +148,22 @@ def _within(mentions: list[Mention], span: Span) -> list[Mention]:
 
 
 def _statement(text: str, span: Span, mentions: list[Mention], published: date | None, lex: EventLexicon):
+    """A withdrawal-order statement in one sentence: a withdrawal term close to an order cue."""
     sentence = text[span.start : span.end]
-    term = lex.term.search(sentence)
-    if not term:
+    terms = list(lex.term.finditer(sentence))
+    if not terms or lex.negation.search(sentence):
         return None
     first_person = _FIRST_PERSON_ORDER.search(sentence)
-    cue = lex.cue.search(sentence)
-    if not (cue or first_person) or lex.negation.search(sentence):
+    pairs = [(_gap(t, c), t, c) for t in terms for c in lex.cue.finditer(sentence) if c.span() != t.span()]
+    pairs = [p for p in pairs if p[0] <= MAX_CUE_GAP]
+    if not pairs and not first_person:
         return None
+    _gap_size, term, cue = min(pairs, key=lambda p: p[0]) if pairs else (0, terms[0], first_person)
 
     stated, effective = None, None
     for mention in find_dates(sentence, published):
+        if not any(_near(mention, t) for t in terms):
+            continue
         if _DEADLINE.search(sentence[max(0, mention.start - 25) : mention.start]):
             continue
         if looks_future(sentence, mention.start):
@@ -163,26 +172,35 @@ def _statement(text: str, span: Span, mentions: list[Mention], published: date |
             stated = mention
 
     people = [m for m in _within(mentions, span) if m.entity.type == "person"]
-    if first_person:
+    orderer = None
+    if first_person and (not pairs or cue is first_person):
         quoted = _quoted_ranges(sentence)
         speakers = [m for m in people if not any(a <= m.start - span.start < b for a, b in quoted)]
         orderer = speakers[-1] if speakers else None
     else:
-        cue_at = span.start + cue.start()
-        before = [m for m in people if m.start < cue_at]
+        before = [m for m in people if m.start < span.start + cue.start()]
         orderer = before[-1] if before else None
     forces = lex.forces_of.search(sentence)
     forces_of = lex.demonyms.get(forces.group(1)) if forces else None
     if forces_of is None and orderer is not None:
         forces_of = orderer.entity.country
-    where = lex.withdraw_from.search(sentence, term.start())
+    where = lex.withdraw_from.search(sentence, max(0, term.start() - 10))
     country = lex.places[where.group(1)] if where else None
     if country is not None and country == forces_of:
         country = None
-    strength = 1.0 + (0.5 if orderer else 0) + (0.3 if stated else 0) + (0.2 if country else 0) + (0.3 if cue else 0)
+    strength = 1.0 + (0.5 if orderer else 0) + (0.3 if stated else 0) + (0.2 if country else 0) + (0.3 if pairs else 0)
     return Statement(
         span, sentence, stated, effective, orderer.entity if orderer else None, forces_of, country, strength
     )
+
+
+def _near(mention: DateMention, term: re.Match) -> bool:
+    return term.start() - MAX_DATE_GAP <= mention.end and mention.start <= term.end() + MAX_DATE_GAP
+
+
+def _gap(a: re.Match, b: re.Match) -> int:
+    """Characters between two matches (0 when they touch or overlap)."""
+    return max(0, max(a.start(), b.start()) - min(a.end(), b.end()))
 
 
 def _quoted_ranges(sentence: str) -> list[tuple[int, int]]:

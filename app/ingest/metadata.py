@@ -11,8 +11,9 @@ from app.ingest.types import CleanDocument, Metadata, RawArticle
 from app.knowledge import Knowledge
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z']+")
-_CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
-_PUBLISHED_PREFIX = re.compile(r"^(published|posted|first published)\b", re.IGNORECASE)
+_CLOCK_FIRST = re.compile(r"^\W*\d{1,2}[:.]\d{2}\b")
+_UPDATED = re.compile(r"^\W*(?:updated|last updated|modified|last modified)\b", re.IGNORECASE)
+_DATE_LINE_PREFIX = 24
 _DATELINE = re.compile(
     r"^[A-Z][A-Za-z.'\- ]{1,40},\s+(?P<rest>.{4,40}?)\s*(?:\((?P<agency>[^)]{2,30})\))?\s*[-\u2013\u2014]"
 )
@@ -146,20 +147,29 @@ def _headline_like(line: str) -> bool:
 
 
 def find_published(header_lines: tuple[str, ...], lines: list[str]) -> date | None:
-    """A publication date from the page's date line or dateline; page timestamps and 'N years ago' never count."""
+    """A publication date from the page's date line or dateline; page timestamps and 'N years ago' never count.
+
+    A date line starts with its date (after a short label such as 'Published:' or a weekday). Lines that begin
+    with a clock time are page timestamps; an 'Updated' stamp is used only when nothing else dates the page.
+    """
+    updated = None
     for line in header_lines:
-        if len(line) > 80 or (_CLOCK.search(line) and not _PUBLISHED_PREFIX.match(line)):
+        if len(line) > 80 or _CLOCK_FIRST.match(line):
             continue
         full = [m for m in find_dates(line, None) if m.explicit_year and m.precision == "day"]
-        if full and sum(len(m.text) for m in full) >= 0.5 * len(line.strip(" .,")):
-            return full[0].date
+        if not full or full[0].start > _DATE_LINE_PREFIX:
+            continue
+        if _UPDATED.match(line):
+            updated = updated or full[0].date
+            continue
+        return full[0].date
     for line in lines[:5]:
         match = _DATELINE.match(line)
         if match:
             full = [m for m in find_dates(match.group("rest"), None) if m.explicit_year and m.precision == "day"]
             if full:
                 return full[0].date
-    return None
+    return updated
 
 
 def outlet_from_url(url: str | None, knowledge: Knowledge) -> str | None:

@@ -26,7 +26,7 @@ def seeds(client, params) -> set[str]:
         ({"actor": "Dmitry Peskov"}, {"000", "003", "004"}),
         ({"actor": "peskov"}, {"000", "003", "004"}),
         ({"actor": "Sergey Lavrov"}, {"004"}),
-        ({"actor": "Staffan de Mistura"}, set()),
+        ({"actor": "Staffan de Mistura"}, {"001"}),
         ({"actor": "surovikin"}, {"002"}),
         ({"actor": ["putin", "obama"]}, {"001"}),
         ({"base": "Hmeynim"}, ALL),
