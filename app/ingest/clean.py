@@ -33,6 +33,8 @@ _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"[^\S\n]+")
 _MIXED_WORD = re.compile(r"\w+")
+_SHORT_LINE = 200
+_MAY_HAVE_CREDIT = re.compile(r"[)\]]\s*$|/|photo|foto|image|picture", re.IGNORECASE)
 _FRACTION_SLASH = re.compile(r"(\d)(\d)\u2044(\d)")
 
 
@@ -44,7 +46,7 @@ def normalise_unicode(text: str) -> str:
     text = text.translate(_QUOTES)
     text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub(" ", text.replace("\t", " "))
-    if not text.isascii():
+    if not text.isascii() and not _HOMOGLYPH_SET.isdisjoint(text):
         text = _MIXED_WORD.sub(_fix_homoglyphs, text)
     return _SPACES.sub(" ", text)
 
@@ -114,8 +116,8 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
         if _is_furniture(line, patterns, body_started):
             dropped.append(line)
             continue
-        for pattern in patterns["credit"]:
-            line = pattern.sub("", line).strip()
+        if _MAY_HAVE_CREDIT.search(line):
+            line = patterns["credit"].sub("", line).strip()
         if not line or not any(c.isalnum() for c in line):
             continue
         if kept and _same_line(kept[-1], line):
@@ -138,8 +140,8 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
     )
 
 
-def _matches(patterns: list[re.Pattern], line: str) -> bool:
-    return any(p.search(line) for p in patterns)
+def _matches(pattern: re.Pattern, line: str) -> bool:
+    return pattern.search(line) is not None
 
 
 def _body_like(line: str) -> bool:
@@ -147,9 +149,12 @@ def _body_like(line: str) -> bool:
     return len(line.split()) >= 12 and line.rstrip()[-1:] in {".", "!", "?", '"', "'", ")"}
 
 
-def _is_furniture(line: str, patterns: dict[str, list[re.Pattern]], body_started: bool) -> bool:
+def _is_furniture(line: str, patterns: dict[str, re.Pattern], body_started: bool) -> bool:
     if not body_started and len(line.split()) <= 2:
         return True
+    if len(line) > _SHORT_LINE:
+        # Menus, credits, bylines and date stamps are short; a long line can only be site boilerplate.
+        return _matches(patterns["drop_paragraph"], line)
     return (
         _matches(patterns["drop_line"], line)
         or _matches(patterns["drop_paragraph"], line)

@@ -4,7 +4,7 @@ import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from app.ingest.text import fold, lookup_key, sentence_spans
 from app.ingest.types import EntityLink, EntityRef, Evidence, Mention, Span
@@ -14,7 +14,7 @@ _TOKEN = re.compile(r"[A-Za-z0-9]+")
 _COMPOUND_ADJECTIVE = re.compile(
     r"-(?:like|era|style|esque|ite|ist|ism|led|backed|controlled|held|brokered|allied|aligned)\b"
 )
-_JOINER = re.compile(r"^[ \-.'’]{1,3}$")
+_NEXT_TOKEN = re.compile(r"[ \-.'’]{1,3}([A-Za-z0-9]+)")
 _NAME_TOKEN = r"(?:(?:al|el|ad|Al|El)-)?(?:Mc|Mac|O'|D')?[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*"
 _PARTICLE = r"(?:de|al|el|van|von|bin|ibn|der|da|di|la|le|du|dos)"
 _NAME = re.compile(rf"\b{_NAME_TOKEN}(?:\s+(?:{_PARTICLE}\s+)?(?:[A-Z]\.\s+)?{_NAME_TOKEN}){{1,6}}\b")
@@ -56,41 +56,42 @@ def find_mentions(text: str, knowledge: Knowledge) -> list[Mention]:
 
 
 def _gazetteer_mentions(text: str, knowledge: Knowledge) -> list[Mention]:
+    """Leftmost-longest alias matches, tried only where a token can begin an alias."""
     folded = fold(text)
-    tokens = [(m.start(), m.end(), m.group().lower()) for m in _TOKEN.finditer(folded)]
-    aliases, max_n = knowledge.aliases, knowledge.max_alias_tokens
+    aliases, prefixes, max_n = knowledge.aliases, knowledge.alias_prefixes, knowledge.max_alias_tokens
     mentions: list[Mention] = []
-    i = 0
-    while i < len(tokens):
+    firsts = knowledge.alias_first_tokens
+    resume = 0
+    for first in _TOKEN.finditer(folded):
+        start = first.start()
+        key = first.group().lower()
+        if start < resume or key not in firsts:
+            continue
         match = None
-        key = tokens[i][2]
-        for n in range(1, max_n + 1):
-            j = i + n - 1
-            if j >= len(tokens):
+        end = first.end()
+        for _n in range(max_n):
+            if key not in prefixes:
                 break
-            if n > 1:
-                if not _JOINER.match(folded[tokens[j - 1][1] : tokens[j][0]]):
-                    break
-                key = f"{key} {tokens[j][2]}"
             entries = aliases.get(key)
             if entries:
-                surface = folded[tokens[i][0] : tokens[j][1]]
-                usable = [e for e in entries if not e.case_surfaces or _surface_ok(surface, folded, tokens[j][1], e)]
+                surface = folded[start:end]
+                usable = [e for e in entries if not e.case_surfaces or _surface_ok(surface, folded, end, e)]
                 if usable:
-                    match = (j, usable)
+                    match = (end, usable)
+            following = _NEXT_TOKEN.match(folded, end)
+            if following is None:
+                break
+            key, end = f"{key} {following.group(1).lower()}", following.end()
         if match is None:
-            i += 1
             continue
-        j, entries = match
-        start, end = tokens[i][0], tokens[j][1]
+        end, entries = match
+        resume = end
         if _COMPOUND_ADJECTIVE.match(folded, end):
-            i = j + 1
             continue
         if folded[end : end + 1] == "." and any("." in s for e in entries for s in e.case_surfaces):
             end += 1
         for entry in entries:
             mentions.append(Mention(entry.entity, start, end, entry.kind))
-        i = j + 1
     return mentions
 
 
@@ -99,24 +100,41 @@ def _surface_ok(surface: str, folded: str, end: int, entry) -> bool:
     return surface in entry.case_surfaces or with_dot in entry.case_surfaces
 
 
+@dataclass(frozen=True)
+class _DiscoveryPatterns:
+    stop: frozenset[str]
+    cues: frozenset[str]
+    cue_before: re.Pattern
+    cue_apposition: re.Pattern
+    cue_after: re.Pattern
+    relative: re.Pattern
+    speech: re.Pattern
+
+
+@lru_cache(maxsize=4)
+def _discovery_patterns(knowledge: Knowledge) -> _DiscoveryPatterns:
+    lexicon = knowledge.lexicon
+    cues = sorted(lexicon["person_cues"], key=len, reverse=True)
+    alternation = "|".join(re.escape(c) for c in cues)
+    return _DiscoveryPatterns(
+        stop=frozenset(lexicon["not_name_words"]),
+        cues=frozenset(cues),
+        cue_before=re.compile(r"(?:^|\W)(?:" + alternation + r")\W{0,2}$", re.IGNORECASE),
+        cue_apposition=re.compile(
+            r"(?:^|\W)(?:" + alternation + r")\s+(?:of|for|at|in|to)\s+[\w .'-]{1,60},\s*$", re.IGNORECASE
+        ),
+        cue_after=re.compile(
+            r"^,\s+(?:(?:a|an|the|who is|who was)\s+)?(?:[\w.'-]+\s+){0,5}(?:" + alternation + r")\b", re.IGNORECASE
+        ),
+        relative=re.compile(r"^,\s+who\s+(?:runs|heads|leads|directs|founded|chairs|commands|is|was)\b"),
+        speech=re.compile(r"^,?\s+(?:" + "|".join(lexicon["speech_verbs"]) + r")\b"),
+    )
+
+
 def _discover_persons(text: str, known: list[Mention], knowledge: Knowledge) -> list[Mention]:
     """People named with a role cue ('Pentagon spokesman Jeff Davis', 'Rob Manning, a spokesman', 'X said')."""
-    lexicon = knowledge.lexicon
-    stop = set(lexicon["not_name_words"])
-    cues = sorted(lexicon["person_cues"], key=len, reverse=True)
-    cue_before = re.compile(r"(?:^|\W)(?:" + "|".join(re.escape(c) for c in cues) + r")\W{0,2}$", re.IGNORECASE)
-    cue_after = re.compile(
-        r"^,\s+(?:(?:a|an|the|who is|who was)\s+)?(?:[\w.'-]+\s+){0,5}(?:"
-        + "|".join(re.escape(c) for c in cues)
-        + r")\b",
-        re.IGNORECASE,
-    )
-    cue_apposition = re.compile(
-        r"(?:^|\W)(?:" + "|".join(re.escape(c) for c in cues) + r")\s+(?:of|for|at|in|to)\s+[\w .'-]{1,60},\s*$",
-        re.IGNORECASE,
-    )
-    relative = re.compile(r"^,\s+who\s+(?:runs|heads|leads|directs|founded|chairs|commands|is|was)\b")
-    speech = re.compile(r"^,?\s+(?:" + "|".join(lexicon["speech_verbs"]) + r")\b")
+    patterns = _discovery_patterns(knowledge)
+    stop, cues = patterns.stop, patterns.cues
     taken = [(m.start, m.end) for m in known]
     found: list[Mention] = []
     for match in _NAME.finditer(text):
@@ -134,9 +152,9 @@ def _discover_persons(text: str, known: list[Mention], knowledge: Knowledge) -> 
             continue
         line_start = text.rfind("\n", 0, start) + 1
         before, after = text[max(line_start, start - 80) : start], text[end : end + 80]
-        cued = cue_before.search(before) or cue_apposition.search(before) or cue_after.match(after)
-        cued = cued or relative.match(after)
-        if cued or (speech.match(after) and not _PREPOSITION_BEFORE.search(before)):
+        cued = patterns.cue_before.search(before) or patterns.cue_apposition.search(before)
+        cued = cued or patterns.cue_after.match(after) or patterns.relative.match(after)
+        if cued or (patterns.speech.match(after) and not _PREPOSITION_BEFORE.search(before)):
             name = " ".join(words)
             ref = EntityRef(kind="actor", name=name, type="person", aliases=(words[-1],), origin="discovered")
             found.append(Mention(ref, start, end, "discovered"))

@@ -5,6 +5,7 @@ A statement is a sentence holding a withdrawal term and an order cue (or a first
 the article *reports*; statements dated well before publication are events the article *mentions*.
 """
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -62,6 +63,8 @@ class EventLexicon:
         self.cameo_code = spec["cameo_code"]
         self.label = spec["label"]
         terms = [rf"\b(?:{_alternation(spec['withdrawal_terms'])})\b", *spec["withdrawal_patterns"]]
+        # Cheap substring test run before the regex: every term or pattern contains one of these.
+        self.term_keys = tuple(sorted({t[:4].lower() for t in spec["withdrawal_terms"]} | {"pull", "bring", "order"}))
         self.term = re.compile("|".join(f"(?:{t})" for t in terms), re.IGNORECASE)
         cues = [rf"\b(?:{_alternation(spec['order_cues'])})\b", *spec["announcement_patterns"]]
         self.cue = re.compile("|".join(f"(?:{c})" for c in cues), re.IGNORECASE)
@@ -94,6 +97,16 @@ class EventLexicon:
         numbers = _alternation([w for w in _NUMBER_WORDS if _NUMBER_WORDS[w]])
         self.figures = re.compile(rf"\b(\d[\d,]*|{numbers})\s+(?:(?:[A-Za-z-]+)\s+)??({units})\b", re.IGNORECASE)
 
+    def term_sentences(self, text: str, spans: list[Span]) -> set[int]:
+        """Indexes of the sentences that hold a withdrawal term."""
+        found = set()
+        for i, span in enumerate(spans):
+            sentence = text[span.start : span.end]
+            low = sentence.lower()
+            if any(k in low for k in self.term_keys) and self.term.search(sentence):
+                found.add(i)
+        return found
+
 
 @dataclass
 class Statement:
@@ -123,11 +136,15 @@ def extract_events(
     events: list[ExtractedEvent] = []
     for event_type in knowledge.lexicon["event_types"]:
         lex = _lexicon(knowledge, event_type)
+        spans = sentences.spans
+        article = ArticleView(text, sentences, mentions, _by_sentence(mentions, spans), lex.term_sentences(text, spans))
         statements = [
-            s for span in sentences.spans if (s := _statement(text, span, mentions, metadata.published_at, lex))
+            s
+            for i in sorted(article.term_idx)
+            if (s := _statement(text, spans[i], article.by_sentence[i], metadata.published_at, lex))
         ]
         for group in _group(statements, metadata.published_at):
-            event = _build(group, text, sentences, mentions, metadata, lex, knowledge)
+            event = _build(group, article, metadata, lex, knowledge)
             if event is not None:
                 events.append(event)
     return events
@@ -143,11 +160,29 @@ def _lexicon(knowledge: Knowledge, event_type: str) -> EventLexicon:
     return _LEXICONS[key]
 
 
-def _within(mentions: list[Mention], span: Span) -> list[Mention]:
-    return [m for m in mentions if span.start <= m.start < span.end]
+@dataclass(frozen=True)
+class ArticleView:
+    """One article's text, sentences and mentions, indexed once for the event stage."""
+
+    text: str
+    sentences: Sentences
+    mentions: list[Mention]
+    by_sentence: list[list[Mention]]
+    term_idx: set[int]
 
 
-def _statement(text: str, span: Span, mentions: list[Mention], published: date | None, lex: EventLexicon):
+def _by_sentence(mentions: list[Mention], spans: list[Span]) -> list[list[Mention]]:
+    """Mentions grouped by the sentence they start in (both lists are in text order)."""
+    grouped: list[list[Mention]] = [[] for _ in spans]
+    starts = [s.start for s in spans]
+    for mention in mentions:
+        i = bisect.bisect_right(starts, mention.start) - 1
+        if i >= 0 and mention.start < spans[i].end:
+            grouped[i].append(mention)
+    return grouped
+
+
+def _statement(text: str, span: Span, inside: list[Mention], published: date | None, lex: EventLexicon):
     """A withdrawal-order statement in one sentence: a withdrawal term close to an order cue."""
     sentence = text[span.start : span.end]
     terms = list(lex.term.finditer(sentence))
@@ -171,7 +206,7 @@ def _statement(text: str, span: Span, mentions: list[Mention], published: date |
         elif stated is None:
             stated = mention
 
-    people = [m for m in _within(mentions, span) if m.entity.type == "person"]
+    people = [m for m in inside if m.entity.type == "person"]
     orderer = None
     if first_person and (not pairs or cue is first_person):
         quoted = _quoted_ranges(sentence)
@@ -242,14 +277,9 @@ def _common(values) -> object | None:
 
 
 def _build(
-    group: Group,
-    text: str,
-    sentences: Sentences,
-    mentions: list[Mention],
-    metadata: Metadata,
-    lex: EventLexicon,
-    knowledge: Knowledge,
+    group: Group, article: ArticleView, metadata: Metadata, lex: EventLexicon, knowledge: Knowledge
 ) -> ExtractedEvent | None:
+    mentions = article.mentions
     published = metadata.published_at
     dated = [s.date for s in group.statements if s.date is not None]
     if group.relation == "reports":
@@ -277,10 +307,8 @@ def _build(
     place = None
     figures: dict[str, int] = {}
     if group.relation == "reports":
-        effective = _effective_date(group, text, sentences, event_date, published, lex)
-        participants, bases, place, figures = _context(
-            group, text, sentences, mentions, orderer, event_date, lex, knowledge
-        )
+        effective = _effective_date(group, article, event_date, published)
+        participants, bases, place, figures = _context(group, article, orderer, event_date, lex, knowledge)
     elif orderer is not None:
         participants.append(EventParticipant(orderer, "ordered_by", evidence))
     return ExtractedEvent(
@@ -313,22 +341,22 @@ def _fallback_orderer(mentions: list[Mention], forces_of: str | None) -> EntityR
     return people.most_common(1)[0][0] if people else None
 
 
-def _effective_date(group, text, sentences, event_date, published, lex) -> date | None:
+def _effective_date(group: Group, article: ArticleView, event_date: date, published: date | None) -> date | None:
     candidates = [s.effective for s in group.statements if s.effective]
     if not candidates:
-        for span in sentences.spans:
-            sentence = text[span.start : span.end]
-            if lex.term.search(sentence):
-                for mention in find_dates(sentence, published):
-                    if mention.precision == "day" and looks_future(sentence, mention.start):
-                        candidates.append(mention.date)
+        for i in sorted(article.term_idx):
+            span = article.sentences.spans[i]
+            sentence = article.text[span.start : span.end]
+            for mention in find_dates(sentence, published):
+                if mention.precision == "day" and looks_future(sentence, mention.start):
+                    candidates.append(mention.date)
     valid = [d for d in candidates if event_date <= d <= event_date + timedelta(days=31)]
     return _common(valid)
 
 
-def _context(group, text, sentences, mentions, orderer, event_date, lex, knowledge):
+def _context(group: Group, article: ArticleView, orderer, event_date: date, lex: EventLexicon, knowledge: Knowledge):
     """Participants (ordered by, ordered to, present, informed), bases (venue, retained), place and figures."""
-    spans = sentences.spans
+    text, spans = article.text, article.sentences.spans
     index = {s.start: i for i, s in enumerate(spans)}
     statement_idx = {index[s.span.start] for s in group.statements if s.span.start in index}
     nearby = {j for i in statement_idx for j in (i - 1, i, i + 1) if 0 <= j < len(spans)}
@@ -347,19 +375,22 @@ def _context(group, text, sentences, mentions, orderer, event_date, lex, knowled
         best = group.best.span
         add(participants, orderer, "ordered_by", best, 0.9)
     for i, span in enumerate(spans):
+        inside = article.by_sentence[i]
+        has_term = i in article.term_idx
+        if not (inside or has_term or i in statement_idx):
+            continue
         sentence = text[span.start : span.end]
-        inside = _within(mentions, span)
         people = [
             m for m in inside if m.entity.type == "person" and m.entity != orderer and not _SPEAKER.match(text, m.end)
         ]
-        in_event = i in nearby or lex.term.search(sentence) or any(m.entity.kind == "base" for m in inside)
+        in_event = i in nearby or has_term or any(m.entity.kind == "base" for m in inside)
         if i in statement_idx:
             for office in lex.offices.finditer(sentence):
                 holder = _office_holder(knowledge, lex.office_names[office.group().lower()], orderer, event_date)
                 if holder is not None:
                     add(participants, holder, "ordered_to", span, 0.7)
         informed = lex.informed.search(sentence)
-        if informed and (lex.term.search(sentence) or re.search(r"\b(?:decision|move|order)\b", sentence)):
+        if informed and (has_term or re.search(r"\b(?:decision|move|order)\b", sentence)):
             for m in people:
                 if m.start - span.start > informed.start():
                     add(participants, m.entity, "informed", span, 0.8)
@@ -381,12 +412,12 @@ def _context(group, text, sentences, mentions, orderer, event_date, lex, knowled
             if lex.venue.search(sentence) and (in_event or i < 3):
                 add(bases, m.entity, "venue", span, 0.7)
                 place = place or m.entity.name
-        if i in nearby or lex.term.search(sentence):
+        if i in nearby or has_term:
             if place is None and i in statement_idx:
                 found = lex.place.search(sentence)
                 if found:
                     place = found.group(1)
-            if lex.term.search(sentence):
+            if has_term:
                 for number, unit in lex.figures.findall(sentence):
                     value = _number(number)
                     if value and unit.lower() not in figures:

@@ -3,6 +3,7 @@
 import re
 from collections import Counter
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from app.ingest.dates import find_dates
@@ -49,6 +50,7 @@ def _clip(value: str | None) -> str | None:
     return value or None
 
 
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     word = word.lower().removesuffix("'s")
     for suffix in ("ing", "ed", "es", "s"):
@@ -127,14 +129,19 @@ def find_title(lines: list[str], masthead: set[str] = frozenset()) -> str:
     if not candidates:
         return lines[0][:300] if lines else ""
 
+    counts = [Counter(_content_stems(line)) for line in lines]
+    everything: Counter = Counter()
+    for count in counts:
+        everything.update(count)
+
     def score(item: tuple[int, str]) -> float:
         index, line = item
         stems = _content_stems(line)
         if not stems:
             return -1.0
-        body = Counter(_content_stems(" ".join(other for j, other in enumerate(lines) if j != index)))
+        own = counts[index]
         # Short lines (mastheads, section names) score low even when every word recurs in the body.
-        overlap = sum(1 for s in stems if body[s]) / (len(stems) + 2)
+        overlap = sum(1 for s in stems if everything[s] > own[s]) / (len(stems) + 2)
         standfirst = 0.2 if len(line.split()) > _TITLE_LONG_WORDS else 0.0
         return overlap - 0.03 * index - standfirst
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, func, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -35,6 +35,31 @@ class Persisted:
     created: bool
 
 
+class EntityCache:
+    """Ids of canonical actors and bases already in the database, so that a bulk ingest asks only once.
+
+    Ids created inside a transaction stay pending until ``commit()``; ``discard()`` forgets them after a
+    rollback, so the cache never hands out an id the database does not hold.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, str], int] = {}
+        self._pending: dict[tuple[str, str], int] = {}
+
+    def get(self, key: tuple[str, str]) -> int | None:
+        return self._known.get(key) or self._pending.get(key)
+
+    def add(self, key: tuple[str, str], value: int) -> None:
+        self._pending[key] = value
+
+    def commit(self) -> None:
+        self._known.update(self._pending)
+        self._pending.clear()
+
+    def discard(self) -> None:
+        self._pending.clear()
+
+
 def find_duplicate(session: Session, url: str | None, content_hash: str) -> int | None:
     """The id of a stored article with the same url or the same normalised content, if any."""
     clauses = [Article.content_hash == content_hash]
@@ -47,7 +72,9 @@ def find_duplicate(session: Session, url: str | None, content_hash: str) -> int 
     return None
 
 
-def persist(session: Session, extraction: Extraction, knowledge: Knowledge) -> Persisted:
+def persist(
+    session: Session, extraction: Extraction, knowledge: Knowledge, cache: EntityCache | None = None
+) -> Persisted:
     """Store an extracted article with all its links, or return the stored duplicate. Caller commits."""
     meta = extraction.metadata
     existing = find_duplicate(session, meta.url, extraction.content_hash)
@@ -70,7 +97,7 @@ def persist(session: Session, extraction: Extraction, knowledge: Knowledge) -> P
     )
     session.add(article)
     session.flush()
-    write_links(session, article.id, extraction, knowledge)
+    write_links(session, article.id, extraction, knowledge, cache)
     return Persisted(article.id, created=True)
 
 
@@ -86,68 +113,78 @@ def given_metadata(raw) -> dict:
     return {k: v for k, v in values.items() if v is not None}
 
 
-def write_links(session: Session, article_id: int, extraction: Extraction, knowledge: Knowledge) -> set[int]:
+def write_links(
+    session: Session, article_id: int, extraction: Extraction, knowledge: Knowledge, cache: EntityCache | None = None
+) -> set[int]:
     """Link an article to its actors, bases and events; returns the ids of the events it touched."""
+    cache = cache if cache is not None else EntityCache()
     version = extraction.extractor_version
-    for link in extraction.actors:
-        actor_id = entity_id(session, link.entity, knowledge)
-        session.add(
-            ArticleActor(
-                article_id=article_id, actor_id=actor_id, mentions=link.mentions, **_evidence(link.evidence, version)
-            )
-        )
-    for link in extraction.bases:
-        base_id = entity_id(session, link.entity, knowledge)
-        session.add(
-            ArticleBase(
-                article_id=article_id, base_id=base_id, mentions=link.mentions, **_evidence(link.evidence, version)
-            )
-        )
 
-    linked: dict[int, str] = {}
+    def ident(ref: EntityRef) -> int:
+        return entity_id(session, ref, knowledge, cache)
+
+    article_actors = [
+        {
+            "article_id": article_id,
+            "actor_id": ident(link.entity),
+            "mentions": link.mentions,
+            **_evidence(link.evidence, version),
+        }
+        for link in extraction.actors
+    ]
+    article_bases = [
+        {
+            "article_id": article_id,
+            "base_id": ident(link.entity),
+            "mentions": link.mentions,
+            **_evidence(link.evidence, version),
+        }
+        for link in extraction.bases
+    ]
+    article_events, event_actors, event_bases = [], [], []
+    linked: set[int] = set()
     for extracted in sorted(extraction.events, key=lambda e: e.relation != "reports"):
-        event = match_or_create_event(session, extracted, knowledge)
-        if event.id in linked:
+        event_id = match_or_create_event(session, extracted, knowledge, cache)
+        if event_id in linked:
             continue
-        linked[event.id] = extracted.relation
-        session.add(
-            ArticleEvent(
-                article_id=article_id,
-                event_id=event.id,
-                relation=extracted.relation,
+        linked.add(event_id)
+        article_events.append(
+            {
+                "article_id": article_id,
+                "event_id": event_id,
+                "relation": extracted.relation,
                 **_evidence(extracted.evidence, version),
-            )
+            }
         )
-        seen: set[tuple] = set()
-        for participant in extracted.actors:
-            actor_id = entity_id(session, participant.entity, knowledge)
-            if (actor_id, participant.role) not in seen:
-                seen.add((actor_id, participant.role))
-                session.add(
-                    EventActor(
-                        event_id=event.id,
-                        actor_id=actor_id,
-                        role=participant.role,
-                        article_id=article_id,
-                        **_evidence(participant.evidence, version),
+        for rows, participants, column in (
+            (event_actors, extracted.actors, "actor_id"),
+            (event_bases, extracted.bases, "base_id"),
+        ):
+            seen: set[tuple[int, str]] = set()
+            for participant in participants:
+                key = (ident(participant.entity), participant.role)
+                if key not in seen:
+                    seen.add(key)
+                    rows.append(
+                        {
+                            "event_id": event_id,
+                            column: key[0],
+                            "role": participant.role,
+                            "article_id": article_id,
+                            **_evidence(participant.evidence, version),
+                        }
                     )
-                )
-        for participant in extracted.bases:
-            base_id = entity_id(session, participant.entity, knowledge)
-            if (base_id, participant.role) not in seen:
-                seen.add((base_id, participant.role))
-                session.add(
-                    EventBase(
-                        event_id=event.id,
-                        base_id=base_id,
-                        role=participant.role,
-                        article_id=article_id,
-                        **_evidence(participant.evidence, version),
-                    )
-                )
-    session.flush()
-    refresh_counts(session, linked.keys())
-    return set(linked)
+    for model, rows in (
+        (ArticleActor, article_actors),
+        (ArticleBase, article_bases),
+        (ArticleEvent, article_events),
+        (EventActor, event_actors),
+        (EventBase, event_bases),
+    ):
+        if rows:
+            session.execute(insert(model), rows)
+    refresh_counts(session, linked)
+    return linked
 
 
 def _evidence(evidence: Evidence, version: str) -> dict:
@@ -160,22 +197,26 @@ def _evidence(evidence: Evidence, version: str) -> dict:
     }
 
 
-def entity_id(session: Session, ref: EntityRef, knowledge: Knowledge) -> int:
+def entity_id(session: Session, ref: EntityRef, knowledge: Knowledge, cache: EntityCache | None = None) -> int:
     """The id of the canonical actor or base for ``ref``, created on first sight (safe under concurrency)."""
+    key = (ref.kind, ref.name)
+    if cache is not None and (cached := cache.get(key)) is not None:
+        return cached
     model = MilitaryBase if ref.kind == "base" else Actor
     found = session.exec(select(model.id).where(model.name == ref.name)).first()
-    if found is not None:
-        return found
-    try:
-        with session.begin_nested():
-            row = _new_entity(ref)
-            session.add(row)
-            session.flush()
-            _add_aliases(session, row, ref, knowledge)
-            session.flush()
-            return row.id
-    except IntegrityError:
-        return session.exec(select(model.id).where(model.name == ref.name)).one()
+    if found is None:
+        try:
+            with session.begin_nested():
+                row = _new_entity(ref)
+                session.add(row)
+                session.flush()
+                _add_aliases(session, row, ref, knowledge)
+                found = row.id
+        except IntegrityError:
+            found = session.exec(select(model.id).where(model.name == ref.name)).one()
+    if cache is not None:
+        cache.add(key, found)
+    return found
 
 
 def _new_entity(ref: EntityRef):
@@ -202,11 +243,10 @@ def alias_keys(ref: EntityRef, knowledge: Knowledge) -> set[str]:
 
 
 def _add_aliases(session: Session, row, ref: EntityRef, knowledge: Knowledge) -> None:
-    for key in sorted(alias_keys(ref, knowledge)):
-        if ref.kind == "base":
-            session.add(BaseAlias(base_id=row.id, key=key))
-        else:
-            session.add(ActorAlias(actor_id=row.id, key=key))
+    model, column = (BaseAlias, "base_id") if ref.kind == "base" else (ActorAlias, "actor_id")
+    rows = [{column: row.id, "key": key} for key in sorted(alias_keys(ref, knowledge))]
+    if rows:
+        session.execute(insert(model), rows)
 
 
 def event_key(extracted: ExtractedEvent) -> str:
@@ -226,7 +266,9 @@ def _compatible(event: Event, extracted: ExtractedEvent) -> bool:
     return abs(a - b) <= MATCH_WINDOW
 
 
-def match_or_create_event(session: Session, extracted: ExtractedEvent, knowledge: Knowledge) -> Event:
+def match_or_create_event(
+    session: Session, extracted: ExtractedEvent, knowledge: Knowledge, cache: EntityCache | None = None
+) -> int:
     """The stored event this statement refers to (same type, forces and country, compatible date), or a new one."""
     low, high = extracted.date - timedelta(days=366), extracted.date + timedelta(days=366)
     query = select(Event).where(Event.type == extracted.type, Event.date.between(low, high))
@@ -235,9 +277,9 @@ def match_or_create_event(session: Session, extracted: ExtractedEvent, knowledge
     candidates = [e for e in session.exec(query).all() if _compatible(e, extracted)]
     if candidates:
         event = min(candidates, key=lambda e: (_PRECISION_RANK[e.date_precision], abs(e.date - extracted.date)))
-        _enrich(session, event, extracted, knowledge)
-        return event
-    orderer_id = entity_id(session, extracted.orderer, knowledge) if extracted.orderer else None
+        _enrich(session, event, extracted, knowledge, cache)
+        return event.id
+    orderer_id = entity_id(session, extracted.orderer, knowledge, cache) if extracted.orderer else None
     key = event_key(extracted)
     try:
         with session.begin_nested():
@@ -258,12 +300,14 @@ def match_or_create_event(session: Session, extracted: ExtractedEvent, knowledge
             )
             session.add(event)
             session.flush()
-            return event
+            return event.id
     except IntegrityError:
-        return session.exec(select(Event).where(Event.key == key)).one()
+        return session.exec(select(Event.id).where(Event.key == key)).one()
 
 
-def _enrich(session: Session, event: Event, extracted: ExtractedEvent, knowledge: Knowledge) -> None:
+def _enrich(
+    session: Session, event: Event, extracted: ExtractedEvent, knowledge: Knowledge, cache: EntityCache | None
+) -> None:
     """A more precise report refines a coarse event (a month recalled in passing, then the day reported)."""
     changed = False
     if (
@@ -282,7 +326,7 @@ def _enrich(session: Session, event: Event, extracted: ExtractedEvent, knowledge
         event.figures = dict(extracted.figures)
         changed = True
     if event.ordering_actor_id is None and extracted.orderer is not None:
-        event.ordering_actor_id = entity_id(session, extracted.orderer, knowledge)
+        event.ordering_actor_id = entity_id(session, extracted.orderer, knowledge, cache)
         event.title = extracted.title
         changed = True
     if changed:

@@ -107,6 +107,16 @@ class Knowledge:
         return {key: list(entries.values()) for key, entries in table.items()}
 
     @cached_property
+    def alias_prefixes(self) -> frozenset[str]:
+        """Every leading run of whole tokens of every alias key: lets the matcher stop early."""
+        return frozenset(" ".join(key.split()[:n]) for key in self.aliases for n in range(1, len(key.split()) + 1))
+
+    @cached_property
+    def alias_first_tokens(self) -> frozenset[str]:
+        """Tokens that can begin an alias: the matcher only starts there."""
+        return frozenset(key.split()[0] for key in self.aliases)
+
+    @cached_property
     def max_alias_tokens(self) -> int:
         return max(len(key.split()) for key in self.aliases)
 
@@ -161,9 +171,10 @@ class Knowledge:
         return forms
 
     @cached_property
-    def furniture_patterns(self) -> dict[str, list[re.Pattern]]:
+    def furniture_patterns(self) -> dict[str, re.Pattern]:
+        """One case-insensitive alternation per furniture category."""
         return {
-            name: [re.compile(p, re.IGNORECASE) for p in patterns]
+            name: re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
             for name, patterns in self.furniture.items()
             if name != "about"
         }

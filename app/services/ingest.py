@@ -9,7 +9,14 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from app.ingest.persist import drop_orphan_events, persist, refresh_counts, unlink_article, write_links
+from app.ingest.persist import (
+    EntityCache,
+    drop_orphan_events,
+    persist,
+    refresh_counts,
+    unlink_article,
+    write_links,
+)
 from app.ingest.pipeline import extract, extractor_version
 from app.ingest.sources import SourceRecord
 from app.ingest.types import RawArticle
@@ -40,20 +47,28 @@ class IngestSummary:
         return f"created {self.created}, duplicate {self.duplicate}, failed {self.failed}"
 
 
-def ingest_article(*, session: Session, raw: RawArticle, knowledge: Knowledge | None = None) -> IngestResult:
+def ingest_article(
+    *, session: Session, raw: RawArticle, knowledge: Knowledge | None = None, cache: EntityCache | None = None
+) -> IngestResult:
     """Extract and store one article in one transaction; an existing duplicate is returned unchanged."""
     knowledge = knowledge or load_knowledge()
+    cache = cache if cache is not None else EntityCache()
     extraction = extract(raw, knowledge)
     if not extraction.clean.text.strip():
         raise EmptyArticle("no article text left after removing page furniture")
     try:
-        persisted = persist(session, extraction, knowledge)
+        persisted = persist(session, extraction, knowledge, cache)
         session.commit()
+        cache.commit()
     except IntegrityError:
         session.rollback()
-        persisted = persist(session, extraction, knowledge)
+        cache.discard()
+        persisted = persist(session, extraction, knowledge, cache)
         if persisted.created:
             raise
+    except Exception:
+        cache.discard()
+        raise
     return IngestResult(persisted.article_id, persisted.created)
 
 
@@ -65,6 +80,7 @@ def ingest_records(
 ) -> IngestSummary:
     """Bulk ingest: each record in its own transaction; a bad record is reported and skipped."""
     knowledge = load_knowledge()
+    cache = EntityCache()
     summary = IngestSummary()
     with Session(engine) as session:
         for record in records:
@@ -73,7 +89,7 @@ def ingest_records(
                 summary.failures.append((record.label, record.error))
             else:
                 try:
-                    result = ingest_article(session=session, raw=record.article, knowledge=knowledge)
+                    result = ingest_article(session=session, raw=record.article, knowledge=knowledge, cache=cache)
                     outcome = "created" if result.created else "duplicate"
                 except Exception as exc:  # one bad record must never abort a bulk run
                     session.rollback()
