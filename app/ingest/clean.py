@@ -125,6 +125,9 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
         kept.append(line)
         body_started = body_started or body_like
 
+    # Headlines left at the very end are related links or a footer, not the article.
+    while len(kept) > 1 and not _body_like(kept[-1]) and any(_body_like(line) for line in kept):
+        dropped.append(kept.pop())
     paragraphs, offset = [], 0
     for line in kept:
         paragraphs.append(Span(offset, offset + len(line)))

@@ -19,6 +19,7 @@ _NAME_TOKEN = r"(?:(?:al|el|ad|Al|El)-)?(?:Mc|Mac|O'|D')?[A-Z][a-z]+(?:[-'][A-Z]
 _PARTICLE = r"(?:de|al|el|van|von|bin|ibn|der|da|di|la|le|du|dos)"
 _NAME = re.compile(rf"\b{_NAME_TOKEN}(?:\s+(?:{_PARTICLE}\s+)?(?:[A-Z]\.\s+)?{_NAME_TOKEN}){{1,6}}\b")
 _MAX_NAME_WORDS = 4
+_APPOSITION = re.compile(r",\s+(?:a|an)\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*\s*(?:[,.]|who\b|with\b|at\b|in\b|from\b)")
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|of|at|for|from|to|on|by|the|via|with)\s+$")
 
 CONFIDENCE = {"full": 1.0, "alias": 0.95, "surname": 0.9, "description": 0.7, "discovered": 0.75}
@@ -50,14 +51,18 @@ def split_sentences(text: str) -> Sentences:
 
 def find_mentions(text: str, knowledge: Knowledge) -> list[Mention]:
     """Gazetteer names (any spelling) and discovered persons, leftmost-longest, without overlaps."""
-    gazetteer = _gazetteer_mentions(text, knowledge)
-    discovered = _discover_persons(text, gazetteer, knowledge)
+    folded = fold(text)
+    gazetteer = _gazetteer_mentions(folded, knowledge)
+    discovered = _discover_persons(text, folded, gazetteer, knowledge)
+    discovered += _discover_bases(text, folded, gazetteer + discovered)
+    spans = [(m.start, m.end) for m in discovered]
+    # A discovered full name ('Gennady Gerasimov') outranks a gazetteer surname inside it ('Gerasimov').
+    gazetteer = [m for m in gazetteer if not any(s <= m.start and m.end <= e for s, e in spans)]
     return _resolve_surnames(sorted(gazetteer + discovered, key=lambda m: m.start), text, knowledge)
 
 
-def _gazetteer_mentions(text: str, knowledge: Knowledge) -> list[Mention]:
-    """Leftmost-longest alias matches, tried only where a token can begin an alias."""
-    folded = fold(text)
+def _gazetteer_mentions(folded: str, knowledge: Knowledge) -> list[Mention]:
+    """Leftmost-longest alias matches on accent-folded text, tried only where a token can begin an alias."""
     aliases, prefixes, max_n = knowledge.aliases, knowledge.alias_prefixes, knowledge.max_alias_tokens
     mentions: list[Mention] = []
     firsts = knowledge.alias_first_tokens
@@ -109,6 +114,7 @@ class _DiscoveryPatterns:
     cue_after: re.Pattern
     relative: re.Pattern
     speech: re.Pattern
+    speech_before: re.Pattern
 
 
 @lru_cache(maxsize=4)
@@ -128,24 +134,33 @@ def _discovery_patterns(knowledge: Knowledge) -> _DiscoveryPatterns:
         ),
         relative=re.compile(r"^,\s+who\s+(?:runs|heads|leads|directs|founded|chairs|commands|is|was)\b"),
         speech=re.compile(r"^,?\s+(?:" + "|".join(lexicon["speech_verbs"]) + r")\b"),
+        speech_before=re.compile(r"\b(?:" + "|".join(lexicon["speech_verbs"]) + r")\s+$"),
     )
 
 
-def _discover_persons(text: str, known: list[Mention], knowledge: Knowledge) -> list[Mention]:
-    """People named with a role cue ('Pentagon spokesman Jeff Davis', 'Rob Manning, a spokesman', 'X said')."""
+def _discover_persons(text: str, folded: str, known: list[Mention], knowledge: Knowledge) -> list[Mention]:
+    """People named with a role cue ('Pentagon spokesman Jeff Davis', 'Rob Manning, a spokesman', 'X said').
+
+    Names are found on the accent-folded text (so 'Mevlüt Çavuşoğlu' is seen) and kept as written.
+    """
     patterns = _discovery_patterns(knowledge)
     stop, cues = patterns.stop, patterns.cues
-    taken = [(m.start, m.end) for m in known]
+    taken = [(m.start, m.end) for m in known if m.surface != "surname"]
     found: list[Mention] = []
-    for match in _NAME.finditer(text):
+    for match in _NAME.finditer(folded):
         words = match.group().split()
         start = match.start()
-        while words and (words[0] in stop or words[0].lower().rstrip(".") in cues or words[0].lower() in cues):
-            start += len(words[0])
-            while text[start : start + 1].isspace():
-                start += 1
-            words = words[1:]
-        if not 2 <= len(words) <= _MAX_NAME_WORDS or any(w in stop for w in words) or words[-1].endswith("'s"):
+        # The name is the run of words after the last title or common word ('Iraqi Prime Minister Nouri al-Maliki').
+        cut = max(
+            (i + 1 for i, w in enumerate(words) if w in stop or w.lower().rstrip(".") in cues or w.lower() in cues),
+            default=0,
+        )
+        for word in words[:cut]:
+            start = folded.index(word, start) + len(word)
+        while folded[start : start + 1].isspace():
+            start += 1
+        words = words[cut:]
+        if not 2 <= len(words) <= _MAX_NAME_WORDS or any("'" in w for w in words):
             continue
         end = match.end()
         if any(start < e and s < end for s, e in taken):
@@ -154,10 +169,59 @@ def _discover_persons(text: str, known: list[Mention], knowledge: Knowledge) -> 
         before, after = text[max(line_start, start - 80) : start], text[end : end + 80]
         cued = patterns.cue_before.search(before) or patterns.cue_apposition.search(before)
         cued = cued or patterns.cue_after.match(after) or patterns.relative.match(after)
+        cued = cued or patterns.speech_before.search(before) or _APPOSITION.match(after)
         if cued or (patterns.speech.match(after) and not _PREPOSITION_BEFORE.search(before)):
-            name = " ".join(words)
-            ref = EntityRef(kind="actor", name=name, type="person", aliases=(words[-1],), origin="discovered")
+            written = text[start:end].split()
+            ref = EntityRef(
+                kind="actor", name=" ".join(written), type="person", aliases=(written[-1],), origin="discovered"
+            )
             found.append(Mention(ref, start, end, "discovered"))
+    return found
+
+
+_BASE_NAME = r"[A-Z][\w'-]*(?:\s+(?:al-|el-)?[A-Z][\w'-]*){0,3}"
+_BASE_PATTERNS = [
+    (
+        re.compile(rf"\b({_BASE_NAME})\s+((?i:air\s+force\s+base|air\s+base|airbase|airfield|air\s+station))\b"),
+        "air_base",
+    ),
+    (
+        re.compile(rf"\b({_BASE_NAME})\s+(Naval\s+Base|Naval\s+Station|Naval\s+Air\s+Station|Naval\s+Facility)\b"),
+        "naval_facility",
+    ),
+    (
+        re.compile(
+            r"\b(Camp|Fort|Forward\s+Operating\s+Base|Contingency\s+Operating\s+Base|Joint\s+Base|FOB|COB)"
+            r"\s+([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)"
+        ),
+        "garrison",
+    ),
+]
+_BASE_STOP = frozenset(
+    {"The", "A", "An", "Its", "Their", "Russian", "American", "French", "British", "Syrian", "US", "U.S."}
+)
+
+
+def _discover_bases(text: str, folded: str, known: list[Mention]) -> list[Mention]:
+    """Bases the gazetteer does not know, named with their kind ('Balad Air Base', 'Camp Lemonnier')."""
+    taken = [(m.start, m.end) for m in known]
+    found: list[Mention] = []
+    for pattern, kind in _BASE_PATTERNS:
+        for match in pattern.finditer(folded):
+            start, end = match.span()
+            if kind != "garrison" and match.group(2).islower():
+                end = match.end(1)  # 'Baledogle airfield': the kind word is a description, not part of the name
+            words = text[start:end].split()
+            while words and (words[0] in _BASE_STOP or words[0].endswith(("ing", "ed"))):
+                start += len(words[0]) + 1
+                words = words[1:]
+            if len(words) < 2 or any(s < end and start < e for s, e in taken):
+                continue
+            name = " ".join(words)
+            found.append(
+                Mention(EntityRef(kind="base", name=name, type=kind, origin="discovered"), start, end, "discovered")
+            )
+            taken.append((start, end))
     return found
 
 
@@ -172,7 +236,7 @@ def _resolve_surnames(mentions: list[Mention], text: str, knowledge: Knowledge) 
             continue
         if mention.surface in {"full", "alias", "discovered"}:
             named.add(mention.entity.name)
-        if mention.surface == "discovered":
+        if mention.surface == "discovered" and mention.entity.type == "person":
             surnames[lookup_key(mention.entity.aliases[0])] = mention.entity
         resolved.append(mention)
     if surnames:
