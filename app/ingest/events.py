@@ -24,7 +24,7 @@ MAX_DATE_GAP = 80
 _FIRST_PERSON_ORDER = re.compile(
     r"\bI\s+(?:order|am ordering|'m ordering|have ordered|instruct|have made a decision|have decided)\b"
 )
-_DEADLINE = re.compile(r"\b(?:by|until|before|no later than)\s+(?:the\s+end\s+of\s+)?$", re.IGNORECASE)
+_DEADLINE = re.compile(r"\b(?:by|until|before|no later than)\s+(?:(?:the\s+)?end(?:\s+of)?\s+)?$", re.IGNORECASE)
 _MEETING_MINISTERS = re.compile(
     r"\bwith (?:his|the|[A-Z]\w+'s) (defen[cs]e|foreign)(?: and (defen[cs]e|foreign))? minist(?:ers?|ries|ry)\b",
     re.IGNORECASE,
@@ -78,16 +78,25 @@ class EventLexicon:
         )
         self.offices = re.compile(rf"\b(?:{_alternation(list(lexicon['office_phrases']))})\b", re.IGNORECASE)
         self.office_names = {k.lower(): v for k, v in lexicon["office_phrases"].items()}
-        self.demonyms = lexicon["demonyms"]
-        self.adjectives = lexicon["adjectives"]
+        geo = knowledge.geo
+        self.geo = geo
         forces = _alternation(lexicon["forces_words"])
-        demonyms = _alternation(list(self.demonyms))
-        self.forces_of = re.compile(rf"\b({demonyms})\s+(?:[\w-]+\s+){{0,3}}?(?:{forces})\b")
-        places = {**{c: c for c in lexicon["countries"]}, **lexicon["places_in"]}
-        self.places = places
-        place_names = _alternation(list(places))
+        self.forces_of = re.compile(
+            rf"(?<![\w-])({geo.demonym_pattern})(?:'s)?\s+(?:[\w-]+\s+){{0,3}}?(?:{forces})\b"
+        )
+        self.country_mention = re.compile(rf"(?<![\w-])({geo.place_pattern})(?![\w-])")
+        self.country_or_people = re.compile(rf"(?<![\w-])({geo.place_pattern}|{geo.demonym_pattern})(?![\w-])")
+        self.military = re.compile(
+            rf"\b(?:{forces}|force|army|armed|soldiers|military|troop|pullout|pull-out|pullback|drawdown)\b", re.IGNORECASE
+        )
+        verbs = r"(?i:from|out\s+of|leave|leaving|left|quit|quitting|exit|exiting|withdraw(?:al|ing|n)?\s+from)"
         self.withdraw_from = re.compile(
-            rf"\b(?:from|out of|leave|leaving|left|in|of)\s+(?:the\s+)?(?:[\w'-]+\s+){{0,6}}?({place_names})\b"
+            rf"\b{verbs}\s+(?:the\s+)?(?:[\w'-]+\s+){{0,6}}?({geo.place_pattern})(?![\w-])"
+        )
+        self.stationed_in = re.compile(
+            rf"\b(?i:troops|forces|soldiers|contingent|presence|personnel|units|mission)\s+"
+            rf"(?:(?i:still\s+|currently\s+)?(?i:stationed|deployed|based|serving|remaining)\s+)?(?i:in)\s+"
+            rf"(?:the\s+)?({geo.place_pattern})(?![\w-])"
         )
         self.place = re.compile(
             r"\b(?:meeting|talks|address|speech|ceremony|session|visit)(?:\s+with\s+[\w ,.'-]{1,60}?)?\s+(?:in|at)\s+"
@@ -141,9 +150,9 @@ def extract_events(
         statements = [
             s
             for i in sorted(article.term_idx)
-            if (s := _statement(text, spans[i], article.by_sentence[i], metadata.published_at, lex))
+            if (s := _statement(text, spans[i], article.by_sentence[i], metadata.reference_date, lex))
         ]
-        for group in _group(statements, metadata.published_at):
+        for group in _group(statements, metadata.reference_date):
             event = _build(group, article, metadata, lex, knowledge)
             if event is not None:
                 events.append(event)
@@ -215,14 +224,19 @@ def _statement(text: str, span: Span, inside: list[Mention], published: date | N
     else:
         before = [m for m in people if m.start < span.start + cue.start()]
         orderer = before[-1] if before else None
-    forces = lex.forces_of.search(sentence)
-    forces_of = lex.demonyms.get(forces.group(1)) if forces else None
+    forces = min(lex.forces_of.finditer(sentence), key=lambda m: _gap(m, term), default=None)
+    forces_of = lex.geo.of_forces(forces.group(1)) if forces else None
     if forces_of is None and orderer is not None:
         forces_of = orderer.entity.country
-    where = lex.withdraw_from.search(sentence, max(0, term.start() - 10))
-    country = lex.places[where.group(1)] if where else None
+    if forces_of is None:
+        subject = lex.country_mention.search(sentence, 0, term.start())
+        forces_of = lex.geo.where(subject.group(1)) if subject else None
+    where = lex.withdraw_from.search(sentence, max(0, term.start() - 10)) or lex.stationed_in.search(sentence)
+    country = lex.geo.where(where.group(1)) if where else None
     if country is not None and country == forces_of:
         country = None
+    if not (first_person or country or lex.military.search(sentence)):
+        return None  # a withdrawal from a deal, a race or a market is not a withdrawal of forces
     strength = 1.0 + (0.5 if orderer else 0) + (0.3 if stated else 0) + (0.2 if country else 0) + (0.3 if pairs else 0)
     return Statement(
         span, sentence, stated, effective, orderer.entity if orderer else None, forces_of, country, strength
@@ -271,6 +285,16 @@ def _group(statements: list[Statement], published: date | None) -> list[Group]:
     return groups + list(recalled.values())
 
 
+def _vote(group: Group, value_of):
+    """The value the statements of a group support most, each weighted by how complete the statement is."""
+    weights: Counter = Counter()
+    for statement in group.statements:
+        value = value_of(statement)
+        if value is not None:
+            weights[value] += statement.strength
+    return weights.most_common(1)[0][0] if weights else None
+
+
 def _common(values) -> object | None:
     counted = Counter(v for v in values if v is not None)
     return counted.most_common(1)[0][0] if counted else None
@@ -280,11 +304,15 @@ def _build(
     group: Group, article: ArticleView, metadata: Metadata, lex: EventLexicon, knowledge: Knowledge
 ) -> ExtractedEvent | None:
     mentions = article.mentions
-    published = metadata.published_at
+    published = metadata.reference_date
     dated = [s.date for s in group.statements if s.date is not None]
     if group.relation == "reports":
-        days = [d.date for d in dated if d.precision == "day" and (published is None or _is_near(d, published))]
-        event_date = _common(days) or published
+        event_date = _vote(
+            group,
+            lambda s: s.date.date
+            if s.date and s.date.precision == "day" and (published is None or _is_near(s.date, published))
+            else None,
+        ) or published
         precision = "day"
         if event_date is None:
             return None
@@ -293,9 +321,9 @@ def _build(
         if precision != "day":
             event_date = event_date.replace(day=1) if precision == "month" else event_date.replace(month=1, day=1)
 
-    orderer = _common(s.orderer for s in group.statements)
-    forces_of = _common(s.forces_of for s in group.statements) or (orderer.country if orderer else None)
-    country = _common(s.country for s in group.statements) or _article_country(mentions, forces_of)
+    orderer = _vote(group, lambda s: s.orderer)
+    forces_of = _vote(group, lambda s: s.forces_of) or (orderer.country if orderer else None)
+    country = _vote(group, lambda s: s.country) or _article_country(article.text, forces_of, lex)
     if orderer is None and group.relation == "reports":
         orderer = _fallback_orderer(mentions, forces_of)
 
@@ -331,9 +359,13 @@ def _build(
     )
 
 
-def _article_country(mentions: list[Mention], forces_of: str | None) -> str | None:
-    states = Counter(m.entity.name for m in mentions if m.entity.type == "state" and m.entity.name != forces_of)
-    return states.most_common(1)[0][0] if states else None
+def _article_country(text: str, forces_of: str | None, lex: EventLexicon) -> str | None:
+    """The country the article is most about (by names, places and demonyms), other than the withdrawing one."""
+    geo = lex.geo
+    counted = Counter(geo.where(m.group(1)) or geo.of_forces(m.group(1)) for m in lex.country_or_people.finditer(text))
+    counted.pop(forces_of, None)
+    counted.pop(None, None)
+    return counted.most_common(1)[0][0] if counted else None
 
 
 def _fallback_orderer(mentions: list[Mention], forces_of: str | None) -> EntityRef | None:
@@ -445,6 +477,6 @@ def _office_holder(knowledge: Knowledge, role: str, orderer: EntityRef | None, o
 
 def _title(orderer: EntityRef | None, forces_of: str | None, country: str | None, lex: EventLexicon) -> str:
     who = orderer.name if orderer else (forces_of or "Unknown actor")
-    forces = f"{lex.adjectives.get(forces_of, forces_of)} forces" if forces_of else "forces"
+    forces = f"{lex.geo.adjectives.get(forces_of, forces_of)} forces" if forces_of else "forces"
     where = f" from {country}" if country else ""
     return f"{who} orders withdrawal of {forces}{where}"

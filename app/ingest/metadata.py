@@ -32,10 +32,12 @@ def extract_metadata(raw: RawArticle, doc: CleanDocument, knowledge: Knowledge) 
         or find_outlet(raw, doc.header_lines, lines, knowledge)
         or _plausible_name(doc.html_outlet)
     )
+    published = raw.published_at or doc.html_date or find_published(doc.header_lines, lines)
     return Metadata(
         title=_clip(raw.title) or doc.html_title or find_title(lines, _outlet_keys(outlet, knowledge)),
         outlet=outlet,
-        published_at=raw.published_at or doc.html_date or find_published(doc.header_lines, lines),
+        published_at=published,
+        reference_date=dateline_date(lines, published) or published,
         language=(raw.language or "").strip().lower() or detect_language(doc.text, knowledge),
         url=raw.url,
     )
@@ -177,6 +179,21 @@ def find_published(header_lines: tuple[str, ...], lines: list[str]) -> date | No
             if full:
                 return full[0].date
     return updated
+
+
+DATELINE_LAG = 14
+
+
+def dateline_date(lines: list[str], published: date | None) -> date | None:
+    """The date in a dateline ('KABUL, Feb 8 (Reuters) -'), when it dates the story shortly before publication."""
+    for line in lines[:5]:
+        match = _DATELINE.match(line)
+        if not match:
+            continue
+        days = [m for m in find_dates(match.group("rest"), published) if m.precision == "day"]
+        if days and (published is None or 0 <= (published - days[0].date).days <= DATELINE_LAG):
+            return days[0].date
+    return None
 
 
 def outlet_from_url(url: str | None, knowledge: Knowledge) -> str | None:

@@ -52,6 +52,7 @@ class Metadata:
     published_at: date | None
     language: str
     url: str | None
+    reference_date: date | None = None  # what 'today' or 'on Monday' mean: the dateline's date, else publication
 
 
 @dataclass(frozen=True)

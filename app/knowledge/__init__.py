@@ -12,7 +12,7 @@ from app.ingest.text import lookup_key
 from app.ingest.types import EntityRef
 
 HERE = Path(__file__).resolve().parent
-FILES = ("actors.json", "bases.json", "lexicon.json", "furniture.json", "outlets.json")
+FILES = ("actors.json", "bases.json", "lexicon.json", "furniture.json", "outlets.json", "countries.json")
 MAX_VARIANTS = 64
 
 
@@ -32,6 +32,38 @@ class Office:
     end: str | None
 
 
+class Geography:
+    """Countries with their other names, demonyms and capitals, and places mapped to their country."""
+
+    def __init__(self, data: dict) -> None:
+        self.countries = data["countries"]
+        self.adjectives = {c["name"]: c.get("adjective") or c["name"] for c in self.countries}
+        self.names: dict[str, str] = {}
+        for country in self.countries:
+            for name in (country["name"], *country.get("aliases", [])):
+                self.names[name] = country["name"]
+        self.places: dict[str, str] = dict(data.get("places", {}))
+        self.capitals = {c["capital"]: c["name"] for c in self.countries if c.get("capital")}
+        self.demonyms = {d: c["name"] for c in self.countries for d in c.get("demonyms", [])}
+
+    def where(self, surface: str) -> str | None:
+        """The country a name, alias, capital or place belongs to."""
+        return self.names.get(surface) or self.places.get(surface) or self.capitals.get(surface)
+
+    @cached_property
+    def place_pattern(self) -> str:
+        """An alternation of every country name, alias and place (capitals stand for governments, not places)."""
+        return "|".join(re.escape(n) for n in sorted({*self.names, *self.places}, key=len, reverse=True))
+
+    @cached_property
+    def demonym_pattern(self) -> str:
+        surfaces = {*self.demonyms, *self.names}
+        return "|".join(re.escape(n) for n in sorted(surfaces, key=len, reverse=True))
+
+    def of_forces(self, surface: str) -> str | None:
+        return self.demonyms.get(surface) or self.names.get(surface) or self.demonyms.get(surface.removesuffix("'s"))
+
+
 class Knowledge:
     """Everything the pure stages know about the world, compiled once."""
 
@@ -42,6 +74,7 @@ class Knowledge:
         self.lexicon = data["lexicon.json"]
         self.furniture = data["furniture.json"]
         self.outlets = data["outlets.json"]["outlets"]
+        self.geo = Geography(data["countries.json"])
 
     @cached_property
     def actors(self) -> dict[str, EntityRef]:
