@@ -81,18 +81,15 @@ class EventLexicon:
         geo = knowledge.geo
         self.geo = geo
         forces = _alternation(lexicon["forces_words"])
-        self.forces_of = re.compile(
-            rf"(?<![\w-])({geo.demonym_pattern})(?:'s)?\s+(?:[\w-]+\s+){{0,3}}?(?:{forces})\b"
-        )
+        self.forces_of = re.compile(rf"(?<![\w-])({geo.demonym_pattern})(?:'s)?\s+(?:[\w-]+\s+){{0,3}}?(?:{forces})\b")
         self.country_mention = re.compile(rf"(?<![\w-])({geo.place_pattern})(?![\w-])")
         self.country_or_people = re.compile(rf"(?<![\w-])({geo.place_pattern}|{geo.demonym_pattern})(?![\w-])")
         self.military = re.compile(
-            rf"\b(?:{forces}|force|army|armed|soldiers|military|troop|pullout|pull-out|pullback|drawdown)\b", re.IGNORECASE
+            rf"\b(?:{forces}|force|army|armed|soldiers|military|troop|pullout|pull-out|pullback|drawdown)\b",
+            re.IGNORECASE,
         )
         verbs = r"(?i:from|out\s+of|leave|leaving|left|quit|quitting|exit|exiting|withdraw(?:al|ing|n)?\s+from)"
-        self.withdraw_from = re.compile(
-            rf"\b{verbs}\s+(?:the\s+)?(?:[\w'-]+\s+){{0,6}}?({geo.place_pattern})(?![\w-])"
-        )
+        self.withdraw_from = re.compile(rf"\b{verbs}\s+(?:the\s+)?(?:[\w'-]+\s+){{0,6}}?({geo.place_pattern})(?![\w-])")
         self.stationed_in = re.compile(
             rf"\b(?i:troops|forces|soldiers|contingent|presence|personnel|units|mission)\s+"
             rf"(?:(?i:still\s+|currently\s+)?(?i:stationed|deployed|based|serving|remaining)\s+)?(?i:in)\s+"
@@ -127,6 +124,7 @@ class Statement:
     forces_of: str | None
     country: str | None
     strength: float
+    military: bool
 
 
 @dataclass
@@ -235,11 +233,12 @@ def _statement(text: str, span: Span, inside: list[Mention], published: date | N
     country = lex.geo.where(where.group(1)) if where else None
     if country is not None and country == forces_of:
         country = None
-    if not (first_person or country or lex.military.search(sentence)):
-        return None  # a withdrawal from a deal, a race or a market is not a withdrawal of forces
+    # A withdrawal from a deal or a race is not a withdrawal of forces: such a sentence may only add to an
+    # event that military statements establish.
+    military = bool(first_person or country or lex.military.search(sentence))
     strength = 1.0 + (0.5 if orderer else 0) + (0.3 if stated else 0) + (0.2 if country else 0) + (0.3 if pairs else 0)
     return Statement(
-        span, sentence, stated, effective, orderer.entity if orderer else None, forces_of, country, strength
+        span, sentence, stated, effective, orderer.entity if orderer else None, forces_of, country, strength, military
     )
 
 
@@ -281,8 +280,8 @@ def _group(statements: list[Statement], published: date | None) -> list[Group]:
             continue
         bucket = (mention.date if mention.precision == "day" else mention.date.replace(day=1), mention.precision)
         recalled.setdefault(bucket, Group("mentions")).statements.append(statement)
-    groups = [reported] if reported.statements else []
-    return groups + list(recalled.values())
+    groups = [reported, *recalled.values()]
+    return [g for g in groups if any(s.military for s in g.statements)]
 
 
 def _vote(group: Group, value_of):
@@ -307,12 +306,17 @@ def _build(
     published = metadata.reference_date
     dated = [s.date for s in group.statements if s.date is not None]
     if group.relation == "reports":
-        event_date = _vote(
-            group,
-            lambda s: s.date.date
-            if s.date and s.date.precision == "day" and (published is None or _is_near(s.date, published))
-            else None,
-        ) or published
+        event_date = (
+            _vote(
+                group,
+                lambda s: (
+                    s.date.date
+                    if s.date and s.date.precision == "day" and (published is None or _is_near(s.date, published))
+                    else None
+                ),
+            )
+            or published
+        )
         precision = "day"
         if event_date is None:
             return None
