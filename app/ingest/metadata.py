@@ -207,7 +207,9 @@ def outlet_from_url(url: str | None, knowledge: Knowledge) -> str | None:
 
 
 _MASTHEAD_NOISE = re.compile(r"\b(?:logo|homepage|home page|home|online|\.com)\b|[.:]+$", re.IGNORECASE)
-_COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*)?(?P<name>[A-Z][\w&/.'-]*(?:\s+[A-Z][\w&/.'-]*){0,4})")
+_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|(?i:copyright))\s*(?:\d{4}\s*)?(?P<name>[A-Z][\w&/.'-]*(?:\s+[A-Z][\w&/.'-]*){0,4})"
+)
 
 
 def _outlet_names(knowledge: Knowledge) -> dict[str, str]:
