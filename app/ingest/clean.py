@@ -32,7 +32,7 @@ _QUOTES = str.maketrans(
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"[^\S\n]+")
-_MIXED_WORD = re.compile(r"\w+")
+_HOMOGLYPH_WORD = re.compile(r"\w*[" + "".join(sorted(_HOMOGLYPH_SET)) + r"]\w*")
 _SHORT_LINE = 200
 _MAY_HAVE_CREDIT = re.compile(r"[)\]]\s*$|/|photo|foto|image|picture", re.IGNORECASE)
 _FRACTION_SLASH = re.compile(r"(\d)(\d)\u2044(\d)")
@@ -47,7 +47,7 @@ def normalise_unicode(text: str) -> str:
     text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub(" ", text.replace("\t", " "))
     if not text.isascii() and not _HOMOGLYPH_SET.isdisjoint(text):
-        text = _MIXED_WORD.sub(_fix_homoglyphs, text)
+        text = _HOMOGLYPH_WORD.sub(_fix_homoglyphs, text)
     return _SPACES.sub(" ", text)
 
 
@@ -93,18 +93,20 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
     header = tuple(line for line in lines[:20] if line)
     patterns = knowledge.furniture_patterns
 
+    classifier = knowledge.furniture_classifier
     kept: list[str] = []
     dropped: list[str] = []
     body_started = in_related = False
     for line in lines:
         if not line:
             continue
-        if _matches(patterns["cut_from"], line):
+        kind = _furniture_kind(line, classifier)
+        if kind == "cut":
             dropped.append(line)
             if body_started:
                 break
             continue
-        if _matches(patterns["related_from"], line):
+        if kind == "related":
             dropped.append(line)
             in_related = body_started
             continue
@@ -113,7 +115,7 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
             dropped.append(line)
             continue
         in_related = False
-        if _is_furniture(line, patterns, body_started):
+        if kind == "drop" or (not body_started and len(line.split()) <= 2) or _is_date_line(line):
             dropped.append(line)
             continue
         if _MAY_HAVE_CREDIT.search(line):
@@ -143,28 +145,15 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
     )
 
 
-def _matches(pattern: re.Pattern, line: str) -> bool:
-    return pattern.search(line) is not None
+def _furniture_kind(line: str, classifier: dict[str, re.Pattern]) -> str | None:
+    size = "long" if len(line) > _SHORT_LINE else "short"
+    found = classifier[f"{size}_start"].match(line) or classifier[f"{size}_anywhere"].search(line)
+    return found.lastgroup if found else None
 
 
 def _body_like(line: str) -> bool:
     """A paragraph of running text, as opposed to a headline, a menu entry or a link."""
     return len(line.split()) >= 12 and line.rstrip()[-1:] in {".", "!", "?", '"', "'", ")"}
-
-
-def _is_furniture(line: str, patterns: dict[str, re.Pattern], body_started: bool) -> bool:
-    if not body_started and len(line.split()) <= 2:
-        return True
-    if len(line) > _SHORT_LINE:
-        # Menus, credits, bylines and date stamps are short; a long line can only be site boilerplate.
-        return _matches(patterns["drop_paragraph"], line)
-    return (
-        _matches(patterns["drop_line"], line)
-        or _matches(patterns["drop_paragraph"], line)
-        or _matches(patterns["caption_credit_line"], line)
-        or _matches(patterns["byline"], line)
-        or _is_date_line(line)
-    )
 
 
 def _same_line(a: str, b: str) -> bool:

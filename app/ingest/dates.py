@@ -96,9 +96,14 @@ def looks_future(text: str, start: int) -> bool:
     return bool(_FUTURE.search(text[max(0, start - 40) : start]))
 
 
+_MAY_HOLD_DATE = re.compile(r"\d|(?i:day\b|tomorrow|tonight|last\s|this\s|next\s)")
+
+
 def find_dates(text: str, anchor: date | None) -> list[DateMention]:
     """Every date expression in ``text``; relative ones ('on Monday', 'tomorrow') need an anchor."""
     found: list[DateMention] = []
+    if not _MAY_HOLD_DATE.search(text):
+        return found
     taken: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):

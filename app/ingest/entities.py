@@ -67,7 +67,7 @@ def _gazetteer_mentions(folded: str, knowledge: Knowledge) -> list[Mention]:
     mentions: list[Mention] = []
     firsts = knowledge.alias_first_tokens
     resume = 0
-    for first in _TOKEN.finditer(folded):
+    for first in knowledge.alias_start_token.finditer(folded):
         start = first.start()
         key = first.group().lower()
         if start < resume or key not in firsts:
@@ -197,6 +197,7 @@ _BASE_PATTERNS = [
         "garrison",
     ),
 ]
+_BASE_WORDS = ("base", "airfield", "air station", "camp ", "fort ", "fob ", "cob ")
 _BASE_STOP = frozenset(
     {"The", "A", "An", "Its", "Their", "Russian", "American", "French", "British", "Syrian", "US", "U.S."}
 )
@@ -204,6 +205,9 @@ _BASE_STOP = frozenset(
 
 def _discover_bases(text: str, folded: str, known: list[Mention]) -> list[Mention]:
     """Bases the gazetteer does not know, named with their kind ('Balad Air Base', 'Camp Lemonnier')."""
+    low = folded.lower()
+    if not any(word in low for word in _BASE_WORDS):
+        return []
     taken = [(m.start, m.end) for m in known]
     found: list[Mention] = []
     for pattern, kind in _BASE_PATTERNS:

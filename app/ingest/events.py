@@ -81,19 +81,17 @@ class EventLexicon:
         geo = knowledge.geo
         self.geo = geo
         forces = _alternation(lexicon["forces_words"])
-        self.forces_of = re.compile(rf"(?<![\w-])({geo.demonym_pattern})(?:'s)?\s+(?:[\w-]+\s+){{0,3}}?(?:{forces})\b")
-        self.country_mention = re.compile(rf"(?<![\w-])({geo.place_pattern})(?![\w-])")
-        self.country_or_people = re.compile(rf"(?<![\w-])({geo.place_pattern}|{geo.demonym_pattern})(?![\w-])")
         self.military = re.compile(
             rf"\b(?:{forces}|force|army|armed|soldiers|military|troop|pullout|pull-out|pullback|drawdown)\b",
             re.IGNORECASE,
         )
-        verbs = r"(?i:from|out\s+of|leave|leaving|left|quit|quitting|exit|exiting|withdraw(?:al|ing|n)?\s+from)"
-        self.withdraw_from = re.compile(rf"\b{verbs}\s+(?:the\s+)?(?:[\w'-]+\s+){{0,6}}?({geo.place_pattern})(?![\w-])")
-        self.stationed_in = re.compile(
-            rf"\b(?i:troops|forces|soldiers|contingent|presence|personnel|units|mission)\s+"
-            rf"(?:(?i:still\s+|currently\s+)?(?i:stationed|deployed|based|serving|remaining)\s+)?(?i:in)\s+"
-            rf"(?:the\s+)?({geo.place_pattern})(?![\w-])"
+        self.forces_after = re.compile(rf"(?:'s)?\s+(?:[\w-]+\s+){{0,3}}?(?:{forces})\b")
+        self.from_verb = re.compile(
+            r"\b(?i:from|out\s+of|leave|leaving|left|quit|quitting|exit|exiting)\s+(?:the\s+)?(?:[\w'-]+\s+){0,6}?$"
+        )
+        self.stationed = re.compile(
+            r"\b(?i:troops|forces|soldiers|contingent|presence|personnel|units|mission)\s+"
+            r"(?:(?i:still\s+|currently\s+)?(?i:stationed|deployed|based|serving|remaining)\s+)?(?i:in)\s+(?:the\s+)?$"
         )
         self.place = re.compile(
             r"\b(?:meeting|talks|address|speech|ceremony|session|visit)(?:\s+with\s+[\w ,.'-]{1,60}?)?\s+(?:in|at)\s+"
@@ -196,7 +194,8 @@ def _statement(text: str, span: Span, inside: list[Mention], published: date | N
     if not terms or lex.negation.search(sentence):
         return None
     first_person = _FIRST_PERSON_ORDER.search(sentence)
-    pairs = [(_gap(t, c), t, c) for t in terms for c in lex.cue.finditer(sentence) if c.span() != t.span()]
+    cues = list(lex.cue.finditer(sentence))
+    pairs = [(_gap(t, c), t, c) for t in terms for c in cues if c.span() != t.span()]
     pairs = [p for p in pairs if p[0] <= MAX_CUE_GAP]
     if not pairs and not first_person:
         return None
@@ -222,15 +221,20 @@ def _statement(text: str, span: Span, inside: list[Mention], published: date | N
     else:
         before = [m for m in people if m.start < span.start + cue.start()]
         orderer = before[-1] if before else None
-    forces = min(lex.forces_of.finditer(sentence), key=lambda m: _gap(m, term), default=None)
-    forces_of = lex.geo.of_forces(forces.group(1)) if forces else None
+    geo_mentions = lex.geo.find(sentence)
+    owners = [g for g in geo_mentions if lex.forces_after.match(sentence, g.end)]
+    forces = min(owners, key=lambda g: abs(g.start - term.start()), default=None)
+    forces_of = forces.country if forces else None
     if forces_of is None and orderer is not None:
         forces_of = orderer.entity.country
     if forces_of is None:
-        subject = lex.country_mention.search(sentence, 0, term.start())
-        forces_of = lex.geo.where(subject.group(1)) if subject else None
-    where = lex.withdraw_from.search(sentence, max(0, term.start() - 10)) or lex.stationed_in.search(sentence)
-    country = lex.geo.where(where.group(1)) if where else None
+        subject = next((g for g in geo_mentions if g.kind == "place" and g.end <= term.start()), None)
+        forces_of = subject.country if subject else None
+    places = [g for g in geo_mentions if g.kind == "place"]
+    where = next(
+        (g for g in places if g.start >= term.start() - 10 and lex.from_verb.search(sentence, 0, g.start)), None
+    ) or next((g for g in places if lex.stationed.search(sentence, 0, g.start)), None)
+    country = where.country if where else None
     if country is not None and country == forces_of:
         country = None
     # A withdrawal from a deal or a race is not a withdrawal of forces: such a sentence may only add to an
@@ -365,8 +369,7 @@ def _build(
 
 def _article_country(text: str, forces_of: str | None, lex: EventLexicon) -> str | None:
     """The country the article is most about (by names, places and demonyms), other than the withdrawing one."""
-    geo = lex.geo
-    counted = Counter(geo.where(m.group(1)) or geo.of_forces(m.group(1)) for m in lex.country_or_people.finditer(text))
+    counted = Counter(g.country for g in lex.geo.find(text))
     counted.pop(forces_of, None)
     counted.pop(None, None)
     return counted.most_common(1)[0][0] if counted else None

@@ -261,7 +261,7 @@ def find_outlet(raw: RawArticle, header: tuple[str, ...], lines: list[str], know
 
 
 def detect_language(text: str, knowledge: Knowledge) -> str:
-    words = re.findall(r"\w+", text[:5000].lower())
+    words = re.findall(r"\w+", text[:2000].lower())
     if not words:
         return "en"
     counts = Counter(words)

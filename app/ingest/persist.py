@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, insert, update
+from sqlalchemy import bindparam, delete, func, insert, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -60,16 +60,38 @@ class EntityCache:
         self._pending.clear()
 
 
+# Statements built once: building SQLAlchemy constructs per article costs more than running them.
+_DUPLICATE = (
+    select(Article.id)
+    .where(or_(Article.content_hash == bindparam("content_hash"), Article.url == bindparam("url")))
+    .limit(1)
+)
+_INSERT_ARTICLE = insert(Article).returning(Article.id)
+_CANDIDATE_EVENTS = select(Event).where(
+    Event.type == bindparam("type"),
+    Event.date.between(bindparam("low"), bindparam("high")),
+    Event.country.is_not_distinct_from(bindparam("country")),
+    Event.forces_of.is_not_distinct_from(bindparam("forces_of")),
+)
+_REFRESH_COUNTS = (
+    update(Event.__table__)
+    .where(Event.id.in_(bindparam("ids", expanding=True)))
+    .values(
+        article_count=select(func.count(ArticleEvent.article_id))
+        .where(ArticleEvent.event_id == Event.id)
+        .scalar_subquery(),
+        source_count=select(func.count(func.distinct(Article.outlet)))
+        .join(ArticleEvent, ArticleEvent.article_id == Article.id)
+        .where(ArticleEvent.event_id == Event.id)
+        .scalar_subquery(),
+        updated_at=bindparam("now"),
+    )
+)
+
+
 def find_duplicate(session: Session, url: str | None, content_hash: str) -> int | None:
     """The id of a stored article with the same url or the same normalised content, if any."""
-    clauses = [Article.content_hash == content_hash]
-    if url:
-        clauses.append(Article.url == url)
-    for clause in clauses:
-        found = session.exec(select(Article.id).where(clause)).first()
-        if found is not None:
-            return found
-    return None
+    return session.connection().execute(_DUPLICATE, {"content_hash": content_hash, "url": url}).scalar()
 
 
 def persist(
@@ -81,24 +103,26 @@ def persist(
     if existing is not None:
         return Persisted(existing, created=False)
     raw = extraction.raw
-    article = Article(
-        url=meta.url,
-        title=meta.title,
-        outlet=meta.outlet,
-        published_at=meta.published_at,
-        language=meta.language,
-        source=raw.source,
-        raw_format=raw.raw_format,
-        raw_text=raw.raw,
-        clean_text=extraction.clean.text,
-        content_hash=extraction.content_hash,
-        extractor_version=extraction.extractor_version,
-        given=given_metadata(raw),
-    )
-    session.add(article)
-    session.flush()
-    write_links(session, article.id, extraction, knowledge, cache)
-    return Persisted(article.id, created=True)
+    now = utcnow()
+    row = {
+        "url": meta.url,
+        "title": meta.title,
+        "outlet": meta.outlet,
+        "published_at": meta.published_at,
+        "language": meta.language,
+        "source": raw.source,
+        "raw_format": raw.raw_format,
+        "raw_text": raw.raw,
+        "clean_text": extraction.clean.text,
+        "content_hash": extraction.content_hash,
+        "extractor_version": extraction.extractor_version,
+        "given": given_metadata(raw),
+        "created_at": now,
+        "updated_at": now,
+    }
+    article_id = session.connection().execute(_INSERT_ARTICLE, row).scalar_one()
+    write_links(session, article_id, extraction, knowledge, cache)
+    return Persisted(article_id, created=True)
 
 
 def given_metadata(raw) -> dict:
@@ -182,7 +206,7 @@ def write_links(
         (EventBase, event_bases),
     ):
         if rows:
-            session.execute(insert(model), rows)
+            session.connection().execute(model.__table__.insert(), rows)
     refresh_counts(session, linked)
     return linked
 
@@ -270,11 +294,14 @@ def match_or_create_event(
     session: Session, extracted: ExtractedEvent, knowledge: Knowledge, cache: EntityCache | None = None
 ) -> int:
     """The stored event this statement refers to (same type, forces and country, compatible date), or a new one."""
-    low, high = extracted.date - timedelta(days=366), extracted.date + timedelta(days=366)
-    query = select(Event).where(Event.type == extracted.type, Event.date.between(low, high))
-    query = query.where(Event.country == extracted.country if extracted.country else Event.country.is_(None))
-    query = query.where(Event.forces_of == extracted.forces_of if extracted.forces_of else Event.forces_of.is_(None))
-    candidates = [e for e in session.exec(query).all() if _compatible(e, extracted)]
+    params = {
+        "type": extracted.type,
+        "low": extracted.date - timedelta(days=366),
+        "high": extracted.date + timedelta(days=366),
+        "country": extracted.country,
+        "forces_of": extracted.forces_of,
+    }
+    candidates = [e for e in session.scalars(_CANDIDATE_EVENTS, params).all() if _compatible(e, extracted)]
     if candidates:
         event = min(candidates, key=lambda e: (_PRECISION_RANK[e.date_precision], abs(e.date - extracted.date)))
         _enrich(session, event, extracted, knowledge, cache)
@@ -337,21 +364,8 @@ def _enrich(
 def refresh_counts(session: Session, event_ids) -> None:
     """Recompute article and distinct-outlet counts of the given events from their links."""
     ids = sorted(set(event_ids))
-    if not ids:
-        return
-    articles = select(func.count(ArticleEvent.article_id)).where(ArticleEvent.event_id == Event.id).scalar_subquery()
-    outlets = (
-        select(func.count(func.distinct(Article.outlet)))
-        .join(ArticleEvent, ArticleEvent.article_id == Article.id)
-        .where(ArticleEvent.event_id == Event.id)
-        .scalar_subquery()
-    )
-    session.execute(
-        update(Event)
-        .where(Event.id.in_(ids))
-        .values(article_count=articles, source_count=outlets, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
+    if ids:
+        session.connection().execute(_REFRESH_COUNTS, {"ids": ids, "now": utcnow()})
 
 
 def unlink_article(session: Session, article_id: int) -> set[int]:

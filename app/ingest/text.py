@@ -21,7 +21,7 @@ def fold(text: str) -> str:
     """Strip accents character by character, so the result has the same length and offsets as ``text``."""
     if text.isascii():
         return text
-    return "".join(_fold_char(c) for c in text)
+    return text.translate({ord(c): _fold_char(c) for c in set(text) if not c.isascii()})
 
 
 def lookup_key(text: str) -> str:

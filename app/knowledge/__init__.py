@@ -51,17 +51,52 @@ class Geography:
         return self.names.get(surface) or self.places.get(surface) or self.capitals.get(surface)
 
     @cached_property
-    def place_pattern(self) -> str:
-        """An alternation of every country name, alias and place (capitals stand for governments, not places)."""
-        return "|".join(re.escape(n) for n in sorted({*self.names, *self.places}, key=len, reverse=True))
+    def _surfaces(self) -> dict[str, tuple[str, str]]:
+        """Surface key (tokens joined by spaces, case kept) -> (country, kind: place | people)."""
+        table: dict[str, tuple[str, str]] = {}
+        for surface, country in {**self.places, **self.names}.items():
+            table[" ".join(_GEO_TOKEN.findall(surface))] = (country, "place")
+        for surface, country in self.demonyms.items():
+            table.setdefault(" ".join(_GEO_TOKEN.findall(surface)), (country, "people"))
+        return table
 
     @cached_property
-    def demonym_pattern(self) -> str:
-        surfaces = {*self.demonyms, *self.names}
-        return "|".join(re.escape(n) for n in sorted(surfaces, key=len, reverse=True))
+    def _prefixes(self) -> frozenset[str]:
+        return frozenset(" ".join(k.split()[:n]) for k in self._surfaces for n in range(1, len(k.split()) + 1))
 
-    def of_forces(self, surface: str) -> str | None:
-        return self.demonyms.get(surface) or self.names.get(surface) or self.demonyms.get(surface.removesuffix("'s"))
+    def find(self, text: str, start: int = 0, end: int | None = None) -> list["GeoMention"]:
+        """Countries, places and demonyms in text[start:end], leftmost-longest, case-sensitive."""
+        surfaces, prefixes = self._surfaces, self._prefixes
+        found: list[GeoMention] = []
+        resume = start
+        end = len(text) if end is None else end
+        for token in _GEO_TOKEN.finditer(text, start, end):
+            if token.start() < resume or token.group() not in prefixes:
+                continue
+            key, stop, best = token.group(), token.end(), None
+            while key in prefixes:
+                if key in surfaces:
+                    best = (stop, surfaces[key])
+                following = _GEO_NEXT.match(text, stop, end)
+                if following is None:
+                    break
+                key, stop = f"{key} {following.group(1)}", following.end()
+            if best is not None and not text[best[0] : best[0] + 1].isalnum():
+                found.append(GeoMention(token.start(), best[0], best[1][0], best[1][1]))
+                resume = best[0]
+        return found
+
+
+_GEO_TOKEN = re.compile(r"[^\W\d_]+|\d+")
+_GEO_NEXT = re.compile(r"[ .'\u2019-]{1,3}([^\W\d_]+)")
+
+
+@dataclass(frozen=True)
+class GeoMention:
+    start: int
+    end: int
+    country: str
+    kind: str  # place (a country's name, alias or a place in it) | people (a demonym)
 
 
 class Knowledge:
@@ -145,6 +180,31 @@ class Knowledge:
         return frozenset(" ".join(key.split()[:n]) for key in self.aliases for n in range(1, len(key.split()) + 1))
 
     @cached_property
+    def alias_start_token(self) -> re.Pattern:
+        """Tokens where an alias may start: capitalised words and digits, or the few lower-case words that
+        begin an alias ('its airbase in Latakia', 'al-Nusra'), so common words are skipped at C speed."""
+        lower = sorted(
+            {
+                lookup_key(surface).split()[0]
+                for surface in self._alias_surfaces
+                if surface[:1].islower() and lookup_key(surface)
+            }
+        )
+        words = "|".join(map(re.escape, lower)) or "(?!)"
+        return re.compile(rf"(?<![A-Za-z0-9])(?:[A-Z0-9][A-Za-z0-9]*|(?:{words})(?![A-Za-z0-9]))")
+
+    @cached_property
+    def _alias_surfaces(self) -> list[str]:
+        surfaces = []
+        for record in self.actors_data:
+            surfaces += [record["name"], *record.get("aliases", [])] + (
+                [record["surname"]] if record.get("surname") else []
+            )
+        for record in self.bases_data:
+            surfaces += [record["name"], *record.get("aliases", []), *record.get("descriptions", [])]
+        return surfaces
+
+    @cached_property
     def alias_first_tokens(self) -> frozenset[str]:
         """Tokens that can begin an alias: the matcher only starts there."""
         return frozenset(key.split()[0] for key in self.aliases)
@@ -202,6 +262,34 @@ class Knowledge:
                 elif src in token:
                     forms.add(token.replace(src, dst))
         return forms
+
+    @cached_property
+    def furniture_classifier(self) -> dict[str, re.Pattern]:
+        """Regexes naming what a line is (group 'cut', 'related' or 'drop'). Patterns anchored at the start of
+        the line are tried with re.match (one position); the others, only boilerplate phrases, are searched.
+        Long lines can only be boilerplate paragraphs or the start of a comment section."""
+        f = self.furniture
+
+        def combined(groups: dict[str, tuple[str, ...]], anchored: bool) -> re.Pattern:
+            parts = []
+            for name, keys in groups.items():
+                found = [p[1:] if anchored else p for k in keys for p in f[k] if p.startswith("^") == anchored]
+                if found:
+                    parts.append(f"(?P<{name}>" + "|".join(f"(?:{p})" for p in found) + ")")
+            return re.compile("|".join(parts) or "(?!)", re.IGNORECASE)
+
+        short = {
+            "cut": ("cut_from",),
+            "related": ("related_from",),
+            "drop": ("drop_line", "drop_paragraph", "caption_credit_line", "byline"),
+        }
+        long = {"cut": ("cut_from",), "drop": ("drop_paragraph",)}
+        return {
+            "short_start": combined(short, True),
+            "short_anywhere": combined(short, False),
+            "long_start": combined(long, True),
+            "long_anywhere": combined(long, False),
+        }
 
     @cached_property
     def furniture_patterns(self) -> dict[str, re.Pattern]:
