@@ -14,8 +14,8 @@ from app.db import make_engine
 from app.ingest.clean import normalise_unicode
 from app.migrate import upgrade
 from app.models import Actor, Event, EventActor, EventBase, MilitaryBase
+from bench.labelled import actual_links, expected_links, found, ingest_labelled, load_labels
 from tests.conftest import CORPUS, ROOT, SEEDS
-from tests.ingest.labelled import actual_links, expected_links, found, ingest_labelled, load_labels
 
 GOLD = load_labels(ROOT / "tests" / "gold" / "seeds.json")
 OWN = load_labels(CORPUS / "labels.json")
@@ -27,7 +27,9 @@ def _ingest(tmp_path_factory, name: str, folder: Path, labels: dict):
     path = tmp_path_factory.mktemp(name) / "db.sqlite"
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
-    return engine, ingest_labelled(engine, folder, labels)
+    summary, results = ingest_labelled(engine, folder, labels)
+    assert summary.failed == 0, summary.failures
+    return engine, results
 
 
 @pytest.fixture(scope="module")
