@@ -91,8 +91,6 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
         body = raw.text or ""
     lines = [line.strip() for line in normalise_unicode(body).split("\n")]
     header = tuple(line for line in lines[:20] if line)
-    patterns = knowledge.furniture_patterns
-
     classifier = knowledge.furniture_classifier
     kept: list[str] = []
     dropped: list[str] = []
@@ -119,7 +117,7 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
             dropped.append(line)
             continue
         if _MAY_HAVE_CREDIT.search(line):
-            line = patterns["credit"].sub("", line).strip()
+            line = knowledge.credit_pattern.sub("", line).strip()
         if not line or not any(c.isalnum() for c in line):
             continue
         if kept and _same_line(kept[-1], line):

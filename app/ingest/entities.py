@@ -10,7 +10,6 @@ from app.ingest.text import fold, lookup_key, sentence_spans
 from app.ingest.types import EntityLink, EntityRef, Evidence, Mention, Span
 from app.knowledge import Knowledge
 
-_TOKEN = re.compile(r"[A-Za-z0-9]+")
 _COMPOUND_ADJECTIVE = re.compile(
     r"-(?:like|era|style|esque|ite|ist|ism|led|backed|controlled|held|brokered|allied|aligned)\b"
 )

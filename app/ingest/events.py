@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from app.ingest.dates import DateMention, find_dates, looks_future
 from app.ingest.entities import Sentences
@@ -155,14 +155,9 @@ def extract_events(
     return events
 
 
-_LEXICONS: dict[tuple[str, str], EventLexicon] = {}
-
-
+@lru_cache(maxsize=8)
 def _lexicon(knowledge: Knowledge, event_type: str) -> EventLexicon:
-    key = (knowledge.digest, event_type)
-    if key not in _LEXICONS:
-        _LEXICONS[key] = EventLexicon(knowledge, event_type)
-    return _LEXICONS[key]
+    return EventLexicon(knowledge, event_type)
 
 
 @dataclass(frozen=True)
@@ -486,4 +481,4 @@ def _title(orderer: EntityRef | None, forces_of: str | None, country: str | None
     who = orderer.name if orderer else (forces_of or "Unknown actor")
     forces = f"{lex.geo.adjectives.get(forces_of, forces_of)} forces" if forces_of else "forces"
     where = f" from {country}" if country else ""
-    return f"{who} orders withdrawal of {forces}{where}"
+    return f"{who} {lex.label} of {forces}{where}"

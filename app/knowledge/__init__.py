@@ -292,13 +292,9 @@ class Knowledge:
         }
 
     @cached_property
-    def furniture_patterns(self) -> dict[str, re.Pattern]:
-        """One case-insensitive alternation per furniture category."""
-        return {
-            name: re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
-            for name, patterns in self.furniture.items()
-            if name != "about"
-        }
+    def credit_pattern(self) -> re.Pattern:
+        """Photo credits to cut out of a line (the other categories are in furniture_classifier)."""
+        return re.compile("|".join(f"(?:{p})" for p in self.furniture["credit"]), re.IGNORECASE)
 
 
 def _is_case_sensitive(surface: str) -> bool:
