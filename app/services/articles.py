@@ -19,7 +19,7 @@ from app.schemas import (
     LinkedBase,
     Page,
 )
-from app.services.evidence import evidence_of
+from app.services.evidence import evidence_of, linked_rows
 from app.services.lookup import actor_ids, base_ids
 from app.services.pagination import SortKey, Window, paginate
 
@@ -108,18 +108,22 @@ def get_article(*, session: Session, article_id: int) -> ArticleDetail:
     article = session.get(Article, article_id)
     if article is None:
         raise NotFound(f"Article {article_id} not found.")
-    actors = session.execute(
-        select(Actor, ArticleActor)
-        .join(ArticleActor, ArticleActor.actor_id == Actor.id)
-        .where(ArticleActor.article_id == article_id)
-        .order_by(ArticleActor.evidence_start, Actor.id)
-    ).all()
-    bases = session.execute(
-        select(MilitaryBase, ArticleBase)
-        .join(ArticleBase, ArticleBase.base_id == MilitaryBase.id)
-        .where(ArticleBase.article_id == article_id)
-        .order_by(ArticleBase.evidence_start, MilitaryBase.id)
-    ).all()
+    actors = linked_rows(
+        session,
+        Actor,
+        ArticleActor.actor_id,
+        ArticleActor.article_id == article_id,
+        ArticleActor.evidence_start,
+        Actor.id,
+    )
+    bases = linked_rows(
+        session,
+        MilitaryBase,
+        ArticleBase.base_id,
+        ArticleBase.article_id == article_id,
+        ArticleBase.evidence_start,
+        MilitaryBase.id,
+    )
     public = _public(article, _events_of(session, [article_id], with_evidence=True)[article_id])
     return ArticleDetail(
         **public.model_dump(),

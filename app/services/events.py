@@ -18,7 +18,7 @@ from app.schemas import (
     LinkedBase,
     Page,
 )
-from app.services.evidence import evidence_of
+from app.services.evidence import evidence_of, linked_rows
 from app.services.lookup import actor_ids, base_ids
 from app.services.pagination import SortKey, Window, paginate
 
@@ -58,18 +58,22 @@ def get_event(*, session: Session, event_id: int) -> EventDetail:
         .where(ArticleEvent.event_id == event_id)
         .order_by(Article.published_at, Article.id)
     ).all()
-    actors = session.execute(
-        select(Actor, EventActor)
-        .join(EventActor, EventActor.actor_id == Actor.id)
-        .where(EventActor.event_id == event_id)
-        .order_by(EventActor.confidence.desc(), EventActor.article_id)
-    ).all()
-    bases = session.execute(
-        select(MilitaryBase, EventBase)
-        .join(EventBase, EventBase.base_id == MilitaryBase.id)
-        .where(EventBase.event_id == event_id)
-        .order_by(EventBase.confidence.desc(), EventBase.article_id)
-    ).all()
+    actors = linked_rows(
+        session,
+        Actor,
+        EventActor.actor_id,
+        EventActor.event_id == event_id,
+        EventActor.confidence.desc(),
+        EventActor.article_id,
+    )
+    bases = linked_rows(
+        session,
+        MilitaryBase,
+        EventBase.base_id,
+        EventBase.event_id == event_id,
+        EventBase.confidence.desc(),
+        EventBase.article_id,
+    )
     orderer = session.get(Actor, event.ordering_actor_id) if event.ordering_actor_id else None
     return EventDetail(
         **EventPublic.model_validate(event).model_dump(),

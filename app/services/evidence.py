@@ -1,4 +1,15 @@
+from sqlalchemy import select
+from sqlmodel import Session
+
 from app.schemas import EvidenceOut
+
+
+def linked_rows(session: Session, entity, link_key, where, *order_by) -> list:
+    """(entity, link row) pairs for the links whose ``link_key`` column points at ``entity``, filtered by ``where``."""
+    link = link_key.class_
+    return session.execute(
+        select(entity, link).join(link, link_key == entity.id).where(where).order_by(*order_by)
+    ).all()
 
 
 def evidence_of(link, article_id: int | None = None) -> EvidenceOut:
