@@ -74,6 +74,7 @@ _HTTP_CODES = {
 ERROR_RESPONSES = {
     404: {"model": ErrorBody, "description": "Not found."},
     422: {"model": ErrorBody, "description": "A parameter is invalid."},
+    406: {"model": ErrorBody, "description": "The Accept header asks for a format this endpoint cannot produce."},
 }
 
 

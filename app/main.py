@@ -5,6 +5,7 @@ from sqlalchemy import Engine
 
 from app import __version__
 from app.api import actors, articles, bases, events, health
+from app.api.caching import ETagMiddleware
 from app.db import get_engine
 from app.errors import install_error_handlers
 
@@ -38,6 +39,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     )
     app.state.engine = engine or get_engine()
     install_error_handlers(app)
+    app.add_middleware(ETagMiddleware)
     for module in (events, articles, actors, bases, health):
         app.include_router(module.router)
     return app

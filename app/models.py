@@ -40,12 +40,17 @@ def _fk(target: str, ondelete: str = "CASCADE") -> Column:
 
 class Article(Timestamped, table=True):
     __tablename__ = "article"
+    __table_args__ = (
+        Index("ix_article_published_id", "published_at", "id"),
+        Index("ix_article_updated_at", "updated_at"),
+        Index("ix_article_language", "language"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     url: str | None = Field(default=None, max_length=2048, unique=True)
     title: str = Field(default="", max_length=1000)
     outlet: str | None = Field(default=None, max_length=200, index=True)
-    published_at: dt.date | None = Field(default=None, index=True)
+    published_at: dt.date | None = Field(default=None)
     language: str = Field(default="en", max_length=16)
     source: str | None = Field(default=None, max_length=1000)
     raw_format: str = Field(default="text", max_length=8)
@@ -103,18 +108,23 @@ class BaseAlias(SQLModel, table=True):
 
 class Event(Timestamped, table=True):
     __tablename__ = "event"
+    __table_args__ = (
+        Index("ix_event_date_id", "date", "id"),
+        Index("ix_event_updated_at", "updated_at"),
+        Index("ix_event_article_count", "article_count", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=300, unique=True)
     type: str = Field(max_length=64, index=True)
-    cameo_code: str | None = Field(default=None, max_length=8)
+    cameo_code: str | None = Field(default=None, max_length=8, index=True)
     title: str = Field(max_length=500)
-    date: dt.date = Field(index=True)
+    date: dt.date = Field()
     date_precision: str = Field(default="day", max_length=8)
     effective_date: dt.date | None = None
     place: str | None = Field(default=None, max_length=300)
     country: str | None = Field(default=None, max_length=100, index=True)
-    forces_of: str | None = Field(default=None, max_length=100)
+    forces_of: str | None = Field(default=None, max_length=100, index=True)
     summary: str | None = Field(default=None, sa_type=Text)
     ordering_actor_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("actor.id", ondelete="SET NULL"), index=True)

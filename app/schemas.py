@@ -91,6 +91,11 @@ class ArticlePublic(BaseModel):
     source: str | None = Field(description="Where the article came from (file or 'api').", examples=["seeds/001.txt"])
     extractor_version: str = Field(examples=["0.1.0+1a2b3c4d"])
     events: list[ArticleEventLink] = Field(description="Events the article reports or mentions.")
+    snippet: str | None = Field(
+        default=None,
+        description="With `q`: a passage around the matching words, HTML-escaped, matches wrapped in `<mark>`.",
+        examples=["Russian President Vladimir <mark>Putin</mark> has ordered ..."],
+    )
 
 
 class LinkedActor(ActorPublic):

@@ -1,47 +1,55 @@
-import datetime as dt
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Request
 
 from app.api.deps import SessionDep, WindowDep
+from app.api.export import EXPORT_RESPONSES, FormatParam, respond
+from app.api.params import ArticleFiltersDep, ArticleSortParam, EventFiltersDep, EventSortParam
 from app.errors import ERROR_RESPONSES
-from app.schemas import ArticleDetail, ArticlePublic, Page
+from app.schemas import ArticleDetail, ArticlePublic, EventPublic, Page
 from app.services import articles as service
+from app.services import events as event_service
+from app.services.lookup import ensure_exists
 
-router = APIRouter(prefix="/articles", tags=["articles"], responses={422: ERROR_RESPONSES[422]})
+router = APIRouter(
+    prefix="/articles", tags=["articles"], responses={422: ERROR_RESPONSES[422], 406: ERROR_RESPONSES[406]}
+)
+ArticleId = Path(description="Article id.", examples=[1])
 
 
-@router.get("", response_model=Page[ArticlePublic])
+@router.get("", response_model=Page[ArticlePublic], responses=EXPORT_RESPONSES)
 def list_articles(
+    request: Request,
     session: SessionDep,
     window: WindowDep,
-    event: Annotated[list[int], Query(description="Event id; repeat for all of several.", examples=[1])] = [],  # noqa: B006
-    actor: Annotated[
-        list[str],
-        Query(description="Actor id, canonical name or alias; repeat for all of several.", examples=["assad"]),
-    ] = [],  # noqa: B006
-    base: Annotated[
-        list[str], Query(description="Base id, canonical name or any spelling; repeat for all.", examples=["Tartous"])
-    ] = [],  # noqa: B006
-    outlet: Annotated[
-        list[str],
-        Query(description="Outlet name (case-insensitive); repeat for any of several.", examples=["CBC News"]),
-    ] = [],  # noqa: B006
-    published_from: Annotated[
-        dt.date | None, Query(description="Published on or after this date.", examples=["2016-03-01"])
-    ] = None,
-    published_to: Annotated[
-        dt.date | None, Query(description="Published on or before this date.", examples=["2016-03-31"])
-    ] = None,
-) -> Page[ArticlePublic]:
-    """List articles, most recently published first."""
-    filters = service.ArticleFilters(
-        event=event, actor=actor, base=base, outlet=outlet, published_from=published_from, published_to=published_to
-    )
-    return service.list_articles(session=session, filters=filters, window=window)
+    filters: ArticleFiltersDep,
+    sort: ArticleSortParam = None,
+    format: FormatParam = None,
+):
+    """List articles, most recently published first (best match first with `q`). Filters combine with AND."""
+    listing = service.articles_listing(session, filters, sort)
+    return respond(request, session, listing, window, format, "articles")
 
 
 @router.get("/{article_id}", response_model=ArticleDetail, responses={404: ERROR_RESPONSES[404]})
-def get_article(article_id: int, session: SessionDep) -> ArticleDetail:
-    """One article with its clean text, events, actors and bases, each with evidence."""
+def get_article(session: SessionDep, article_id: int = ArticleId) -> ArticleDetail:
+    """One article with its clean text, and its events, actors and bases with evidence sentences and offsets."""
     return service.get_article(session=session, article_id=article_id)
+
+
+@router.get(
+    "/{article_id}/events",
+    response_model=Page[EventPublic],
+    responses={404: ERROR_RESPONSES[404], **EXPORT_RESPONSES},
+)
+def list_article_events(
+    request: Request,
+    session: SessionDep,
+    window: WindowDep,
+    filters: EventFiltersDep,
+    article_id: int = ArticleId,
+    sort: EventSortParam = None,
+    format: FormatParam = None,
+):
+    """The events one article reports or mentions: the same filters, sorts and formats as `/events`."""
+    ensure_exists(session, "article", article_id)
+    listing = event_service.events_listing(session, event_service.with_article(filters, article_id), sort)
+    return respond(request, session, listing, window, format, f"article-{article_id}-events")

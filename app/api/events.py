@@ -1,44 +1,54 @@
-import datetime as dt
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Request
 
 from app.api.deps import SessionDep, WindowDep
+from app.api.export import EXPORT_RESPONSES, FormatParam, respond
+from app.api.params import ArticleFiltersDep, ArticleSortParam, EventFiltersDep, EventSortParam
 from app.errors import ERROR_RESPONSES
-from app.schemas import EventDetail, EventPublic, Page
+from app.schemas import ArticlePublic, EventDetail, EventPublic, Page
+from app.services import articles as article_service
 from app.services import events as service
+from app.services.lookup import ensure_exists
 
-router = APIRouter(prefix="/events", tags=["events"], responses={422: ERROR_RESPONSES[422]})
+router = APIRouter(prefix="/events", tags=["events"], responses={422: ERROR_RESPONSES[422], 406: ERROR_RESPONSES[406]})
+EventId = Path(description="Event id.", examples=[1])
 
 
-@router.get("", response_model=Page[EventPublic])
+@router.get("", response_model=Page[EventPublic], responses=EXPORT_RESPONSES)
 def list_events(
+    request: Request,
     session: SessionDep,
     window: WindowDep,
-    date_from: Annotated[
-        dt.date | None, Query(description="Events on or after this date.", examples=["2016-01-01"])
-    ] = None,
-    date_to: Annotated[
-        dt.date | None, Query(description="Events on or before this date.", examples=["2016-12-31"])
-    ] = None,
-    actor: Annotated[
-        list[str],
-        Query(
-            description="Actor id, canonical name or alias (any case or accents); repeat for all of several.",
-            examples=["putin"],
-        ),
-    ] = [],  # noqa: B006 - FastAPI copies defaults
-    base: Annotated[
-        list[str],
-        Query(description="Base id, canonical name or any spelling; repeat for all of several.", examples=["Hmeymim"]),
-    ] = [],  # noqa: B006
-) -> Page[EventPublic]:
-    """List events, newest first."""
-    filters = service.EventFilters(date_from=date_from, date_to=date_to, actor=actor, base=base)
-    return service.list_events(session=session, filters=filters, window=window)
+    filters: EventFiltersDep,
+    sort: EventSortParam = None,
+    format: FormatParam = None,
+):
+    """List withdrawal events, newest first. Filters combine with AND."""
+    listing = service.events_listing(session, filters, sort)
+    return respond(request, session, listing, window, format, "events")
 
 
 @router.get("/{event_id}", response_model=EventDetail, responses={404: ERROR_RESPONSES[404]})
-def get_event(event_id: int, session: SessionDep) -> EventDetail:
-    """One event with its articles, actors and bases, each with evidence."""
+def get_event(session: SessionDep, event_id: int = EventId) -> EventDetail:
+    """One event with its figures, and its articles, actors and bases, each with the evidence sentence."""
     return service.get_event(session=session, event_id=event_id)
+
+
+@router.get(
+    "/{event_id}/articles",
+    response_model=Page[ArticlePublic],
+    responses={404: ERROR_RESPONSES[404], **EXPORT_RESPONSES},
+)
+def list_event_articles(
+    request: Request,
+    session: SessionDep,
+    window: WindowDep,
+    filters: ArticleFiltersDep,
+    event_id: int = EventId,
+    sort: ArticleSortParam = None,
+    format: FormatParam = None,
+):
+    """The articles that report or mention one event: the same filters, sorts and formats as `/articles`."""
+    ensure_exists(session, "event", event_id)
+    filters = article_service.with_event(filters, event_id)
+    listing = article_service.articles_listing(session, filters, sort)
+    return respond(request, session, listing, window, format, f"event-{event_id}-articles")

@@ -1,28 +1,96 @@
 """Actor and base queries: the two gazetteer-backed resources share one shape."""
 
+from dataclasses import dataclass, field
+
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from app.errors import NotFound
-from app.models import Actor, ArticleActor, ArticleBase, Event, EventActor, EventBase, MilitaryBase
-from app.schemas import ActorDetail, ActorPublic, BaseDetail, BasePublic, LinkedEvent, Page
-from app.services.pagination import SortKey, Window, paginate
+from app.errors import InvalidParameter, NotFound
+from app.ingest.text import lookup_key
+from app.models import (
+    Actor,
+    ActorAlias,
+    ArticleActor,
+    ArticleBase,
+    BaseAlias,
+    Event,
+    EventActor,
+    EventBase,
+    MilitaryBase,
+)
+from app.schemas import ActorDetail, ActorPublic, BaseDetail, BasePublic, LinkedEvent
+from app.services.listing import Listing
+from app.services.pagination import SortKey
 
 
-def list_actors(*, session: Session, kind: list[str], window: Window) -> Page[ActorPublic]:
+@dataclass(frozen=True)
+class ActorFilters:
+    q: str | None = None
+    kind: list[str] = field(default_factory=list)
+    event: list[int] = field(default_factory=list)
+    article: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BaseFilters:
+    q: str | None = None
+    kind: list[str] = field(default_factory=list)
+    country: list[str] = field(default_factory=list)
+    event: list[int] = field(default_factory=list)
+
+
+def _by_name(model) -> dict[str, list[SortKey]]:
+    return {
+        "name": [SortKey(model.name), SortKey(model.id)],
+        "-name": [SortKey(model.name, descending=True), SortKey(model.id, descending=True)],
+    }
+
+
+ACTOR_SORTS, BASE_SORTS = _by_name(Actor), _by_name(MilitaryBase)
+DEFAULT_SORT = "name"
+
+
+def _prefix(alias_column, q: str):
+    """Ids whose name or any alias starts with ``q`` (compared as lookup keys: no case, accents, punctuation)."""
+    key = lookup_key(q)
+    if not key:
+        raise InvalidParameter("q needs at least one letter or digit.")
+    return select(alias_column).where(alias_column.table.c.key.startswith(key, autoescape=True))
+
+
+def actors_listing(_session: Session, filters: ActorFilters, sort: str | None = None) -> Listing[ActorPublic]:
     query = select(Actor)
-    if kind:
-        query = query.where(Actor.kind.in_(kind))
-    rows, total, next_cursor = paginate(session, query, [SortKey(Actor.name), SortKey(Actor.id)], window)
-    return Page[ActorPublic](items=[ActorPublic.model_validate(r) for r in rows], total=total, next=next_cursor)
+    if filters.q:
+        query = query.where(Actor.id.in_(_prefix(ActorAlias.actor_id, filters.q)))
+    if filters.kind:
+        query = query.where(Actor.kind.in_(filters.kind))
+    for event_id in filters.event:
+        query = query.where(Actor.id.in_(select(EventActor.actor_id).where(EventActor.event_id == event_id)))
+    for article_id in filters.article:
+        query = query.where(Actor.id.in_(select(ArticleActor.actor_id).where(ArticleActor.article_id == article_id)))
+    sort = sort or DEFAULT_SORT
+    return Listing(query=query, sort_name=sort, keys=ACTOR_SORTS[sort], build=_builder(ActorPublic))
 
 
-def list_bases(*, session: Session, kind: list[str], window: Window) -> Page[BasePublic]:
+def bases_listing(_session: Session, filters: BaseFilters, sort: str | None = None) -> Listing[BasePublic]:
     query = select(MilitaryBase)
-    if kind:
-        query = query.where(MilitaryBase.kind.in_(kind))
-    rows, total, next_cursor = paginate(session, query, [SortKey(MilitaryBase.name), SortKey(MilitaryBase.id)], window)
-    return Page[BasePublic](items=[BasePublic.model_validate(r) for r in rows], total=total, next=next_cursor)
+    if filters.q:
+        query = query.where(MilitaryBase.id.in_(_prefix(BaseAlias.base_id, filters.q)))
+    if filters.kind:
+        query = query.where(MilitaryBase.kind.in_(filters.kind))
+    if filters.country:
+        query = query.where(func.lower(MilitaryBase.country).in_([c.strip().lower() for c in filters.country]))
+    for event_id in filters.event:
+        query = query.where(MilitaryBase.id.in_(select(EventBase.base_id).where(EventBase.event_id == event_id)))
+    sort = sort or DEFAULT_SORT
+    return Listing(query=query, sort_name=sort, keys=BASE_SORTS[sort], build=_builder(BasePublic))
+
+
+def _builder(model):
+    def build(_session: Session, rows: list) -> list:
+        return [model.model_validate(r) for r in rows]
+
+    return build
 
 
 def _linked_events(session: Session, link_model, column, entity_id: int) -> list[LinkedEvent]:

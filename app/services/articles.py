@@ -2,7 +2,7 @@
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -17,33 +17,47 @@ from app.schemas import (
     BasePublic,
     LinkedActor,
     LinkedBase,
-    Page,
 )
+from app.services import search
 from app.services.evidence import evidence_of, linked_rows
+from app.services.listing import Listing, choose_sort
 from app.services.lookup import actor_ids, base_ids
-from app.services.pagination import SortKey, Window, paginate
+from app.services.pagination import SortKey
 
 
 @dataclass(frozen=True)
 class ArticleFilters:
     event: list[int] = field(default_factory=list)
+    relation: str | None = None
     actor: list[str] = field(default_factory=list)
     base: list[str] = field(default_factory=list)
     outlet: list[str] = field(default_factory=list)
+    language: list[str] = field(default_factory=list)
     published_from: dt.date | None = None
     published_to: dt.date | None = None
+    q: str | None = None
+    updated_after: dt.datetime | None = None
 
 
-SORT = [
-    SortKey(func.coalesce(Article.published_at, dt.date(1, 1, 1)), descending=True),
-    SortKey(Article.id, descending=True),
-]
+SORTS = {
+    "-published": [SortKey(Article.published_at, descending=True, nullable=True), SortKey(Article.id, descending=True)],
+    "published": [SortKey(Article.published_at, nullable=True), SortKey(Article.id)],
+}
+DEFAULT_SORT = "-published"
 
 
-def list_articles(*, session: Session, filters: ArticleFilters, window: Window) -> Page[ArticlePublic]:
+def articles_listing(session: Session, filters: ArticleFilters, sort: str | None = None) -> Listing[ArticlePublic]:
+    sort = choose_sort(sort, filters.q, DEFAULT_SORT)
     query = select(Article)
     for event_id in filters.event:
-        query = query.where(Article.id.in_(select(ArticleEvent.article_id).where(ArticleEvent.event_id == event_id)))
+        linked = select(ArticleEvent.article_id).where(ArticleEvent.event_id == event_id)
+        if filters.relation:
+            linked = linked.where(ArticleEvent.relation == filters.relation)
+        query = query.where(Article.id.in_(linked))
+    if filters.relation and not filters.event:
+        query = query.where(
+            Article.id.in_(select(ArticleEvent.article_id).where(ArticleEvent.relation == filters.relation))
+        )
     for value in filters.actor:
         query = query.where(
             Article.id.in_(select(ArticleActor.article_id).where(ArticleActor.actor_id.in_(actor_ids(value))))
@@ -54,17 +68,38 @@ def list_articles(*, session: Session, filters: ArticleFilters, window: Window) 
         )
     if filters.outlet:
         query = query.where(func.lower(Article.outlet).in_([o.strip().lower() for o in filters.outlet]))
+    if filters.language:
+        query = query.where(Article.language.in_([v.strip().lower() for v in filters.language]))
     if filters.published_from:
         query = query.where(Article.published_at >= filters.published_from)
     if filters.published_to:
         query = query.where(Article.published_at <= filters.published_to)
-    rows, total, next_cursor = paginate(session, query, SORT, window)
-    events = _events_of(session, [a.id for a in rows])
-    items = [_public(a, events[a.id]) for a in rows]
-    return Page[ArticlePublic](items=items, total=total, next=next_cursor)
+    if filters.updated_after:
+        query = query.where(Article.updated_at > filters.updated_after)
+    keys = SORTS.get(sort)
+    if filters.q:
+        found = search.match(session, "article", Article.id, filters.q)
+        if found.join is not None:
+            query = query.join(*found.join)
+        query = query.where(found.condition)
+        if sort == "relevance":
+            keys = [SortKey(found.rank, descending=found.rank_descending), SortKey(Article.id, descending=True)]
+    q = filters.q
+
+    def build(session: Session, rows: list[Article]) -> list[ArticlePublic]:
+        ids = [a.id for a in rows]
+        events = _events_of(session, ids)
+        snippets = search.article_snippets(session, ids, q) if q else {}
+        return [_public(a, events[a.id], snippets.get(a.id)) for a in rows]
+
+    return Listing(query=query, sort_name=sort, keys=keys, build=build)
 
 
-def _public(article: Article, events: list[ArticleEventLink]) -> ArticlePublic:
+def with_event(filters: ArticleFilters, event_id: int) -> ArticleFilters:
+    return replace(filters, event=[*filters.event, event_id])
+
+
+def _public(article: Article, events: list[ArticleEventLink], snippet: str | None = None) -> ArticlePublic:
     return ArticlePublic(
         id=article.id,
         title=article.title,
@@ -75,6 +110,7 @@ def _public(article: Article, events: list[ArticleEventLink]) -> ArticlePublic:
         source=article.source,
         extractor_version=article.extractor_version,
         events=events,
+        snippet=snippet,
     )
 
 

@@ -1,9 +1,9 @@
 """Event queries."""
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from app.errors import NotFound
@@ -16,36 +16,93 @@ from app.schemas import (
     EventPublic,
     LinkedActor,
     LinkedBase,
-    Page,
 )
+from app.services import search
 from app.services.evidence import evidence_of, linked_rows
+from app.services.listing import Listing, choose_sort
 from app.services.lookup import actor_ids, base_ids
-from app.services.pagination import SortKey, Window, paginate
+from app.services.pagination import SortKey
 
 
 @dataclass(frozen=True)
 class EventFilters:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    type: list[str] = field(default_factory=list)
+    cameo_code: list[str] = field(default_factory=list)
     actor: list[str] = field(default_factory=list)
     base: list[str] = field(default_factory=list)
+    country: list[str] = field(default_factory=list)
+    forces_of: list[str] = field(default_factory=list)
+    article: list[int] = field(default_factory=list)
+    min_articles: int | None = None
+    q: str | None = None
+    updated_after: dt.datetime | None = None
 
 
-SORT = [SortKey(Event.date, descending=True), SortKey(Event.id, descending=True)]
+SORTS = {
+    "-date": [SortKey(Event.date, descending=True), SortKey(Event.id, descending=True)],
+    "date": [SortKey(Event.date), SortKey(Event.id)],
+    "-articles": [SortKey(Event.article_count, descending=True), SortKey(Event.id, descending=True)],
+    "articles": [SortKey(Event.article_count), SortKey(Event.id)],
+}
+DEFAULT_SORT = "-date"
 
 
-def list_events(*, session: Session, filters: EventFilters, window: Window) -> Page[EventPublic]:
+def events_listing(session: Session, filters: EventFilters, sort: str | None = None) -> Listing[EventPublic]:
+    sort = choose_sort(sort, filters.q, DEFAULT_SORT)
     query = select(Event)
     if filters.date_from:
         query = query.where(Event.date >= filters.date_from)
     if filters.date_to:
         query = query.where(Event.date <= filters.date_to)
+    if filters.type:
+        query = query.where(Event.type.in_(filters.type))
+    if filters.cameo_code:
+        query = query.where(Event.cameo_code.in_(filters.cameo_code))
     for value in filters.actor:
         query = query.where(Event.id.in_(select(EventActor.event_id).where(EventActor.actor_id.in_(actor_ids(value)))))
     for value in filters.base:
         query = query.where(Event.id.in_(select(EventBase.event_id).where(EventBase.base_id.in_(base_ids(value)))))
-    rows, total, next_cursor = paginate(session, query, SORT, window)
-    return Page[EventPublic](items=[EventPublic.model_validate(r) for r in rows], total=total, next=next_cursor)
+    if filters.country:
+        query = query.where(func.lower(Event.country).in_(_lowered(filters.country)))
+    if filters.forces_of:
+        query = query.where(func.lower(Event.forces_of).in_(_lowered(filters.forces_of)))
+    for article_id in filters.article:
+        query = query.where(Event.id.in_(select(ArticleEvent.event_id).where(ArticleEvent.article_id == article_id)))
+    if filters.min_articles is not None:
+        query = query.where(Event.article_count >= filters.min_articles)
+    if filters.updated_after:
+        query = query.where(Event.updated_at > filters.updated_after)
+    keys = SORTS.get(sort)
+    if filters.q:
+        found = search.match(session, "event", Event.id, filters.q)
+        if found.join is not None:
+            query = query.join(*found.join)
+        query = query.where(found.condition)
+        if sort == "relevance":
+            keys = [SortKey(found.rank, descending=found.rank_descending), SortKey(Event.id, descending=True)]
+    return Listing(query=query, sort_name=sort, keys=keys, build=_build_events)
+
+
+def with_article(filters: EventFilters, article_id: int) -> EventFilters:
+    return replace(filters, article=[*filters.article, article_id])
+
+
+def with_actor(filters: EventFilters, actor_id: int) -> EventFilters:
+    return replace(filters, actor=[*filters.actor, str(actor_id)])
+
+
+def with_base(filters: EventFilters, base_id: int) -> EventFilters:
+    return replace(filters, base=[*filters.base, str(base_id)])
+
+
+def _build_events(_session: Session, rows: list[Event]) -> list[EventPublic]:
+    return [EventPublic.model_validate(r) for r in rows]
+
+
+def _lowered(values: list[str]) -> list[str]:
+    return [v.strip().lower() for v in values]
 
 
 def get_event(*, session: Session, event_id: int) -> EventDetail:

@@ -2,9 +2,13 @@
 
 from sqlalchemy import select
 from sqlalchemy.sql import Select
+from sqlmodel import Session
 
+from app.errors import NotFound
 from app.ingest.text import lookup_key
-from app.models import Actor, ActorAlias, BaseAlias, MilitaryBase
+from app.models import Actor, ActorAlias, Article, BaseAlias, Event, MilitaryBase
+
+_MODELS = {"actor": Actor, "base": MilitaryBase, "event": Event, "article": Article}
 
 
 def _ids(model, alias_column, value: str) -> Select:
@@ -22,3 +26,10 @@ def actor_ids(value: str) -> Select:
 def base_ids(value: str) -> Select:
     """A subquery of the base ids that ``value`` names: 'Hmeymim', 'hmeimim' and '1' all work."""
     return _ids(MilitaryBase, BaseAlias.base_id, value)
+
+
+def ensure_exists(session: Session, kind: str, entity_id: int) -> None:
+    """404 for a sub-collection of a parent that does not exist (rather than an empty list)."""
+    model = _MODELS[kind]
+    if session.execute(select(model.id).where(model.id == entity_id)).first() is None:
+        raise NotFound(f"{kind.capitalize()} {entity_id} not found.")

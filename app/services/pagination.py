@@ -1,23 +1,38 @@
-"""Keyset pagination with opaque cursors: stable under inserts, every row visited exactly once."""
+"""Keyset pagination with opaque cursors: stable under inserts, every row visited exactly once.
+
+A page is the rows strictly after the last row of the previous page in a total order (the sort keys end
+with the id), so rows inserted while a client pages through never shift the pages it has not seen yet.
+NULLs sort as the smallest value on both SQLite and PostgreSQL.
+"""
 
 import base64
 import binascii
 import datetime as dt
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session
 
 from app.errors import InvalidParameter
+
+_INVALID_CURSOR = "Invalid cursor: pass the 'next' value of a previous page unchanged, with the same sort."
 
 
 @dataclass(frozen=True)
 class SortKey:
     column: Any
     descending: bool = False
+    nullable: bool = False
+
+    def order(self):
+        ordered = self.column.desc() if self.descending else self.column.asc()
+        if self.nullable:
+            ordered = ordered.nulls_last() if self.descending else ordered.nulls_first()
+        return ordered
 
 
 @dataclass(frozen=True)
@@ -26,46 +41,120 @@ class Window:
     cursor: str | None = None
 
 
-def encode_cursor(values: list[Any]) -> str:
+def encode_cursor(values: list[Any], tag: str = "") -> str:
     packed = [{"d": v.isoformat()} if isinstance(v, dt.date) else v for v in values]
-    raw = json.dumps(packed, separators=(",", ":")).encode()
+    raw = json.dumps([tag, *packed], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, expected: int) -> list[Any]:
+def decode_cursor(cursor: str, expected: int, tag: str = "") -> list[Any]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         packed = json.loads(raw)
-        if not isinstance(packed, list) or len(packed) != expected:
+        if not isinstance(packed, list) or len(packed) != expected + 1 or packed[0] != tag:
             raise ValueError
-        values = [dt.date.fromisoformat(v["d"]) if isinstance(v, dict) else v for v in packed]
-        if not all(v is None or isinstance(v, int | str | dt.date) for v in values):
+        values = [dt.date.fromisoformat(v["d"]) if isinstance(v, dict) else v for v in packed[1:]]
+        if not all(v is None or (isinstance(v, int | float | str | dt.date) and v is not True) for v in values):
             raise ValueError
         return values
-    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeDecodeError):
-        raise InvalidParameter("Invalid cursor: pass the 'next' value of a previous page unchanged.") from None
+    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeDecodeError, RecursionError):
+        raise InvalidParameter(_INVALID_CURSOR) from None
+
+
+def _beyond(key: SortKey, value: Any) -> ColumnElement[bool]:
+    """Rows strictly after ``value`` on one key, NULL being the smallest value."""
+    column = key.column
+    if value is None:
+        return false() if key.descending else column.is_not(None)
+    if key.descending:
+        step = column < value
+        return or_(step, column.is_(None)) if key.nullable else step
+    return column > value
+
+
+def _equal(key: SortKey, value: Any) -> ColumnElement[bool]:
+    return key.column.is_(None) if value is None else key.column == value
 
 
 def _after(keys: list[SortKey], values: list[Any]) -> ColumnElement[bool]:
     clauses = []
     for i, key in enumerate(keys):
-        equal = [keys[j].column == values[j] for j in range(i)]
-        step = key.column < values[i] if key.descending else key.column > values[i]
-        clauses.append(and_(*equal, step))
+        equal = [_equal(keys[j], values[j]) for j in range(i)]
+        clauses.append(and_(*equal, _beyond(key, values[i])))
     return or_(*clauses)
 
 
-def paginate(session: Session, query: Select, keys: list[SortKey], window: Window) -> tuple[list[Any], int, str | None]:
-    """Run ``query`` (one entity selected) ordered by ``keys``; returns rows, total and the next cursor."""
-    total = session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
-    ordered = query.order_by(*[k.column.desc() if k.descending else k.column.asc() for k in keys])
-    if window.cursor:
-        ordered = ordered.where(_after(keys, decode_cursor(window.cursor, len(keys))))
-    labelled = ordered.add_columns(*[k.column.label(f"_k{i}") for i, k in enumerate(keys)])
-    rows = session.execute(labelled.limit(window.limit + 1)).all()
+def _python_type(column) -> type | None:
+    try:
+        return column.type.python_type
+    except (AttributeError, NotImplementedError):
+        return None
+
+
+def page_query(query: Select, keys: list[SortKey], limit: int, cursor: str | None, tag: str = "") -> Select:
+    ordered = query.order_by(*[k.order() for k in keys])
+    if cursor:
+        values = decode_cursor(cursor, len(keys), tag)
+        _check_values(keys, values)
+        ordered = ordered.where(_after(keys, values))
+    return ordered.add_columns(*[k.column.label(f"_k{i}") for i, k in enumerate(keys)]).limit(limit + 1)
+
+
+def _check_values(keys: list[SortKey], values: list[Any]) -> None:
+    for key, value in zip(keys, values, strict=True):
+        if value is None:
+            if key.nullable:
+                continue
+            raise InvalidParameter(_INVALID_CURSOR)
+        expected = _python_type(key.column)
+        ok = {
+            int: lambda v: isinstance(v, int),
+            float: lambda v: isinstance(v, int | float),
+            str: lambda v: isinstance(v, str),
+            dt.date: lambda v: isinstance(v, dt.date),
+        }.get(expected, lambda v: True)(value)
+        if not ok:
+            raise InvalidParameter(_INVALID_CURSOR)
+
+
+def count(session: Session, query: Select) -> int:
+    return session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
+
+
+def paginate(
+    session: Session, query: Select, keys: list[SortKey], window: Window, *, tag: str = "", with_total: bool = True
+) -> tuple[list[Any], int | None, str | None]:
+    """Run ``query`` (one entity selected) ordered by ``keys``; returns rows, total and the next cursor.
+
+    ``tag`` names the sort order inside the cursor, so that a cursor is refused under another sort.
+    """
+    total = count(session, query) if with_total else None
+    rows = session.execute(page_query(query, keys, window.limit, window.cursor, tag)).all()
     next_cursor = None
     if len(rows) > window.limit:
         rows = rows[: window.limit]
-        last = rows[-1]
-        next_cursor = encode_cursor(list(last[1:]))
+        next_cursor = encode_cursor(list(rows[-1][1:]), tag)
     return [row[0] for row in rows], total, next_cursor
+
+
+def walk(
+    session: Session,
+    query: Select,
+    keys: list[SortKey],
+    *,
+    tag: str = "",
+    start: str | None = None,
+    batch: int = 1000,
+    limit: int | None = None,
+) -> Iterator[list[Any]]:
+    """Every row of ``query`` in order, fetched in keyset batches (for exports); ``limit`` caps the rows."""
+    cursor, left = start, limit
+    while left is None or left > 0:
+        size = batch if left is None else min(batch, left)
+        rows, _total, cursor = paginate(session, query, keys, Window(size, cursor), tag=tag, with_total=False)
+        if rows:
+            yield rows
+        if left is not None:
+            left -= len(rows)
+        if cursor is None:
+            return

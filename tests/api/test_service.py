@@ -49,5 +49,5 @@ def test_forged_cursor_is_a_422(client):
         client.get("/articles", params={"cursor": "not-a-cursor"}),
         422,
         "invalid_parameter",
-        "Invalid cursor: pass the 'next' value of a previous page unchanged.",
+        "Invalid cursor: pass the 'next' value of a previous page unchanged, with the same sort.",
     )

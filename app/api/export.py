@@ -1,0 +1,156 @@
+"""Answer a list request as a JSON page, or stream every matching row as CSV or NDJSON.
+
+The format comes from ``format=`` or, failing that, the ``Accept`` header. Exports use the same filters,
+sort and cursor as the JSON pages; ``limit`` caps an export only when it is given.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from fastapi import Query, Request
+from fastapi.responses import Response, StreamingResponse
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from app.api.caching import data_stamp, etag_for, not_modified
+from app.errors import DomainError
+from app.services.listing import Listing, page, stream
+from app.services.pagination import Window
+
+Format = Literal["json", "csv", "ndjson"]
+FormatParam = Annotated[
+    Format | None,
+    Query(
+        description="Response format: `json` (a page), or `csv` / `ndjson` (every matching row, streamed). "
+        "Defaults to the `Accept` header (`text/csv`, `application/x-ndjson`), else JSON.",
+        examples=["csv"],
+    ),
+]
+MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson"}
+EXPORT_RESPONSES = {
+    200: {
+        "description": "A page of results; with `format=csv` or `format=ndjson`, every matching row.",
+        "content": {
+            "text/csv": {"schema": {"type": "string"}, "example": "id,title\r\n1,...\r\n"},
+            "application/x-ndjson": {"schema": {"type": "string"}, "example": '{"id": 1}\n'},
+        },
+    }
+}
+_ACCEPTED = {
+    "*/*": "json",
+    "application/*": "json",
+    "application/json": "json",
+    "text/*": "csv",
+    "text/csv": "csv",
+    "application/x-ndjson": "ndjson",
+    "application/ndjson": "ndjson",
+    "application/jsonl": "ndjson",
+}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class NotAcceptable(DomainError):
+    status = 406
+    code = "not_acceptable"
+
+
+def negotiate(fmt: str | None, accept: str | None) -> str:
+    if fmt:
+        return fmt
+    if not accept:
+        return "json"
+    ranges = []
+    for part in accept.split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        quality = 1.0
+        for param in params:
+            if param.startswith("q="):
+                try:
+                    quality = float(param[2:])
+                except ValueError:
+                    quality = 0.0
+        if media.lower() in _ACCEPTED and quality > 0:
+            ranges.append((quality, media.lower() != "*/*", _ACCEPTED[media.lower()]))
+    if not ranges:
+        raise NotAcceptable(
+            "None of the media types in Accept can be produced: use application/json, text/csv or "
+            "application/x-ndjson (or format=json|csv|ndjson)."
+        )
+    return max(ranges, key=lambda r: (r[0], r[1]))[2]
+
+
+def respond(request: Request, session: Session, listing: Listing, window: Window, fmt: str | None, name: str) -> Any:
+    chosen = negotiate(fmt, request.headers.get("accept"))
+    if chosen == "json":
+        return page(session, listing, window)
+    etag = etag_for(request, data_stamp(session), chosen)
+    if not_modified(request, etag):
+        return Response(status_code=304, headers={"ETag": etag, "Cache-Control": "no-cache"})
+    limit = window.limit if "limit" in request.query_params else None
+    engine = request.app.state.engine
+    body = (
+        _csv(engine, listing, window.cursor, limit)
+        if chosen == "csv"
+        else _ndjson(engine, listing, window.cursor, limit)
+    )
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if chosen == "csv":
+        headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return StreamingResponse(body, media_type=MEDIA_TYPES[chosen], headers=headers)
+
+
+def _items(engine, listing: Listing, start: str | None, limit: int | None) -> Iterator[BaseModel]:
+    # The stream outlives the request's session, so it reads through its own.
+    with Session(engine) as session:
+        yield from stream(session, listing, start=start, limit=limit)
+
+
+def _ndjson(engine, listing: Listing, start: str | None, limit: int | None) -> Iterator[str]:
+    for item in _items(engine, listing, start, limit):
+        yield json.dumps(item.model_dump(mode="json"), ensure_ascii=False) + "\n"
+
+
+def _csv(engine, listing: Listing, start: str | None, limit: int | None) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    header_written = False
+    yield "\ufeff"  # a byte-order mark, so that spreadsheets read the file as UTF-8
+    for item in _items(engine, listing, start, limit):
+        row = flatten(item.model_dump(mode="json"))
+        if not header_written:
+            writer.writerow(row.keys())
+            header_written = True
+        writer.writerow(row.values())
+        if buffer.tell() > 64_000:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def flatten(item: dict) -> dict[str, str]:
+    """One CSV row: lists joined with '; ', links as id or id:relation, and nothing a spreadsheet would run."""
+    row = {}
+    for key, value in item.items():
+        if value is None:
+            cell = ""
+        elif isinstance(value, bool):
+            cell = "true" if value else "false"
+        elif isinstance(value, list):
+            cell = "; ".join(
+                (f"{v['id']}:{v['relation']}" if "relation" in v else str(v.get("id", "")))
+                if isinstance(v, dict)
+                else str(v)
+                for v in value
+            )
+        elif isinstance(value, dict):
+            cell = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        else:
+            cell = str(value)
+        if isinstance(value, str) and cell.startswith(_FORMULA_START):
+            cell = "'" + cell  # a title starting with '=' must not become a spreadsheet formula
+        row[key] = cell
+    return row

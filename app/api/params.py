@@ -1,0 +1,204 @@
+"""Query parameters shared by several routes, each declared once with its description and example."""
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from fastapi import Depends, Query
+
+from app.services.actors import ActorFilters, BaseFilters
+from app.services.articles import ArticleFilters
+from app.services.events import EventFilters
+
+ALL_OF = "Repeat to require all of several."
+ANY_OF = "Repeat to accept any of several."
+_Q_SYNTAX = (
+    'Words must all match (stemmed: "withdraw" finds "withdrawal"); "quoted phrases", `OR` between two terms, '
+    "`-word` to exclude, `word*` for a prefix."
+)
+
+EventSort = Literal["-date", "date", "-articles", "articles", "relevance"]
+ArticleSort = Literal["-published", "published", "relevance"]
+NameSort = Literal["name", "-name"]
+
+ActorRef = Annotated[
+    list[str],
+    Query(description=f"Actor id, canonical name or any alias, in any case or accents. {ALL_OF}", examples=["putin"]),
+]
+BaseRef = Annotated[
+    list[str],
+    Query(description=f"Base id, canonical name or any spelling. {ALL_OF}", examples=["Hmeymim"]),
+]
+UpdatedAfter = Annotated[
+    dt.datetime | None,
+    Query(
+        description="Only rows created or changed after this instant (ISO 8601; UTC if no offset is given). "
+        "Use it to sync incrementally.",
+        examples=["2026-01-01T00:00:00Z"],
+    ),
+]
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def event_filters(
+    date_from: Annotated[
+        dt.date | None, Query(description="Events on or after this date.", examples=["2016-01-01"])
+    ] = None,
+    date_to: Annotated[
+        dt.date | None, Query(description="Events on or before this date.", examples=["2016-12-31"])
+    ] = None,
+    type: Annotated[list[str], Query(description=f"Event type. {ANY_OF}", examples=["withdrawal_order"])] = [],  # noqa: B006 - FastAPI copies defaults
+    cameo_code: Annotated[list[str], Query(description=f"CAMEO event code. {ANY_OF}", examples=["0874"])] = [],  # noqa: B006
+    actor: ActorRef = [],  # noqa: B006
+    base: BaseRef = [],  # noqa: B006
+    country: Annotated[
+        list[str],
+        Query(description=f"Country the forces withdraw from (any case). {ANY_OF}", examples=["Syria"]),
+    ] = [],  # noqa: B006
+    forces_of: Annotated[
+        list[str], Query(description=f"Country whose forces withdraw (any case). {ANY_OF}", examples=["Russia"])
+    ] = [],  # noqa: B006
+    article: Annotated[
+        list[int], Query(description=f"Id of an article that reports or mentions the event. {ALL_OF}", examples=[1])
+    ] = [],  # noqa: B006
+    min_articles: Annotated[
+        int | None,
+        Query(ge=0, description="Events reported or mentioned by at least this many articles.", examples=[2]),
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=500,
+            description=f"Full-text search over the title and summary. {_Q_SYNTAX}",
+            examples=["syria"],
+        ),
+    ] = None,
+    updated_after: UpdatedAfter = None,
+) -> EventFilters:
+    return EventFilters(
+        date_from=date_from,
+        date_to=date_to,
+        type=type,
+        cameo_code=cameo_code,
+        actor=actor,
+        base=base,
+        country=country,
+        forces_of=forces_of,
+        article=article,
+        min_articles=min_articles,
+        q=q,
+        updated_after=_utc(updated_after),
+    )
+
+
+def article_filters(
+    event: Annotated[
+        list[int], Query(description=f"Id of an event the article reports or mentions. {ALL_OF}", examples=[1])
+    ] = [],  # noqa: B006
+    relation: Annotated[
+        Literal["reports", "mentions"] | None,
+        Query(
+            description="Only articles that *report* (are about) or only *mention* (recall) the event(s).",
+            examples=["reports"],
+        ),
+    ] = None,
+    actor: ActorRef = [],  # noqa: B006
+    base: BaseRef = [],  # noqa: B006
+    outlet: Annotated[list[str], Query(description=f"Outlet name (any case). {ANY_OF}", examples=["CBC News"])] = [],  # noqa: B006
+    language: Annotated[list[str], Query(description=f"Language code. {ANY_OF}", examples=["en"])] = [],  # noqa: B006
+    published_from: Annotated[
+        dt.date | None, Query(description="Published on or after this date.", examples=["2016-03-01"])
+    ] = None,
+    published_to: Annotated[
+        dt.date | None, Query(description="Published on or before this date.", examples=["2016-03-31"])
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=500,
+            description=f"Full-text search over the title and body, ranked (title matches weigh more). {_Q_SYNTAX} "
+            "Each article then carries a highlighted `snippet`.",
+            examples=["hmeimim"],
+        ),
+    ] = None,
+    updated_after: UpdatedAfter = None,
+) -> ArticleFilters:
+    return ArticleFilters(
+        event=event,
+        relation=relation,
+        actor=actor,
+        base=base,
+        outlet=outlet,
+        language=language,
+        published_from=published_from,
+        published_to=published_to,
+        q=q,
+        updated_after=_utc(updated_after),
+    )
+
+
+def actor_filters(
+    q: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=500,
+            description="Name or alias prefix (any case, accents or punctuation).",
+            examples=["shoi"],
+        ),
+    ] = None,
+    kind: Annotated[
+        list[Literal["person", "organisation", "state", "armed_group"]],
+        Query(description=f"Actor kind. {ANY_OF}", examples=["person"]),
+    ] = [],  # noqa: B006
+    event: Annotated[
+        list[int], Query(description=f"Id of an event the actor took part in. {ALL_OF}", examples=[1])
+    ] = [],  # noqa: B006
+    article: Annotated[
+        list[int], Query(description=f"Id of an article that names the actor. {ALL_OF}", examples=[1])
+    ] = [],  # noqa: B006
+) -> ActorFilters:
+    return ActorFilters(q=q, kind=list(kind), event=event, article=article)
+
+
+def base_filters(
+    q: Annotated[
+        str | None,
+        Query(
+            min_length=1, max_length=500, description="Name or spelling prefix (any case or accents).", examples=["hme"]
+        ),
+    ] = None,
+    kind: Annotated[list[str], Query(description=f"Base kind. {ANY_OF}", examples=["air_base"])] = [],  # noqa: B006
+    country: Annotated[
+        list[str], Query(description=f"Country of the base (any case). {ANY_OF}", examples=["Syria"])
+    ] = [],  # noqa: B006
+    event: Annotated[list[int], Query(description=f"Id of an event the base figures in. {ALL_OF}", examples=[1])] = [],  # noqa: B006
+) -> BaseFilters:
+    return BaseFilters(q=q, kind=kind, country=country, event=event)
+
+
+EventFiltersDep = Annotated[EventFilters, Depends(event_filters)]
+ArticleFiltersDep = Annotated[ArticleFilters, Depends(article_filters)]
+ActorFiltersDep = Annotated[ActorFilters, Depends(actor_filters)]
+BaseFiltersDep = Annotated[BaseFilters, Depends(base_filters)]
+
+
+def _sort_param(kind, default: str, extra: str = ""):
+    return Annotated[
+        kind | None,
+        Query(
+            description=f"Order of the rows (`-` for descending; the id breaks ties). Default `{default}`.{extra}",
+            examples=[default],
+        ),
+    ]
+
+
+EventSortParam = _sort_param(EventSort, "-date", " `relevance` needs `q` and is the default with it.")
+ArticleSortParam = _sort_param(ArticleSort, "-published", " `relevance` needs `q` and is the default with it.")
+NameSortParam = _sort_param(NameSort, "name")

@@ -1,0 +1,63 @@
+"""Full-text search objects that live beside the tables but outside the models.
+
+SQLite: external-content FTS5 tables ``article_fts`` (title, clean_text) and ``event_fts`` (title, summary),
+kept in sync with their tables by triggers. PostgreSQL: a generated ``search`` tsvector column on ``article``
+and ``event`` with a GIN index. The migrations create them from the statements below; Alembic's
+autogenerate is told to ignore them (``include_object``), since the models do not describe them.
+"""
+
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
+TS_CONFIG = "english"
+
+# table -> (weighted columns, most important first)
+SEARCHED = {"article": ("title", "clean_text"), "event": ("title", "summary")}
+
+
+def sqlite_statements(table: str) -> list[str]:
+    cols = SEARCHED[table]
+    fts = f"{table}_fts"
+    names = ", ".join(cols)
+    new = ", ".join(f"new.{c}" for c in cols)
+    old = ", ".join(f"old.{c}" for c in cols)
+    return [
+        f"CREATE VIRTUAL TABLE {fts} USING fts5({names}, content='{table}', content_rowid='id', "
+        f"tokenize='{FTS_TOKENIZER}')",
+        f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN "
+        f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new}); END",
+        f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.id, {old}); END",
+        f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {names} ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.id, {old}); "
+        f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new}); END",
+        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+    ]
+
+
+def sqlite_drop_statements(table: str) -> list[str]:
+    fts = f"{table}_fts"
+    return [f"DROP TRIGGER IF EXISTS {fts}_{t}" for t in ("ai", "ad", "au")] + [f"DROP TABLE IF EXISTS {fts}"]
+
+
+def postgresql_statements(table: str) -> list[str]:
+    weighted = " || ".join(
+        f"setweight(to_tsvector('{TS_CONFIG}', coalesce({c}, '')), '{w}')"
+        for c, w in zip(SEARCHED[table], "AB", strict=False)
+    )
+    return [
+        f"ALTER TABLE {table} ADD COLUMN search tsvector GENERATED ALWAYS AS ({weighted}) STORED",
+        f"CREATE INDEX ix_{table}_search ON {table} USING gin (search)",
+    ]
+
+
+def postgresql_drop_statements(table: str) -> list[str]:
+    return [f"DROP INDEX IF EXISTS ix_{table}_search", f"ALTER TABLE {table} DROP COLUMN IF EXISTS search"]
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic autogenerate filter: the search objects are managed by hand, not by the models."""
+    if type_ == "table" and name and "_fts" in name:
+        return False
+    unmodelled = compare_to is None and bool(name)
+    if type_ == "column" and unmodelled and name == "search":
+        return False
+    return not (type_ == "index" and unmodelled and name.endswith("_search"))

@@ -1,0 +1,147 @@
+"""Full-text search behind one interface: SQLite FTS5 or PostgreSQL tsvector, chosen by the session's dialect.
+
+The query language is the same on both: words (all must match, stemmed), "quoted phrases", ``OR`` between
+two terms, ``-word`` to exclude, and ``word*`` for a prefix. Anything else in ``q`` is ignored, so no input
+can break the database's own query syntax.
+"""
+
+import html
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import Double, bindparam, cast, column, func, literal_column, table, text
+from sqlalchemy.sql import ColumnElement
+from sqlmodel import Session
+
+from app.errors import InvalidParameter
+from app.search_schema import TS_CONFIG
+
+MAX_TERMS = 20
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_WORD = re.compile(r"\w+")
+_START, _STOP = "\x02", "\x03"
+
+
+@dataclass(frozen=True)
+class Term:
+    words: tuple[str, ...]
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """Parsed ``q``: every group must match (a group matches if any of its terms does); no excluded term may."""
+
+    groups: tuple[tuple[Term, ...], ...]
+    excluded: tuple[Term, ...] = ()
+
+    def fts5(self) -> str:
+        def term(t: Term) -> str:
+            return f'"{" ".join(t.words)}"' + ("*" if t.prefix else "")
+
+        def group(g: tuple[Term, ...]) -> str:
+            return term(g[0]) if len(g) == 1 else "(" + " OR ".join(term(t) for t in g) + ")"
+
+        expression = " AND ".join(group(g) for g in self.groups)
+        for t in self.excluded:
+            expression += f" NOT {term(t)}"
+        return expression
+
+    def tsquery(self) -> str:
+        def term(t: Term) -> str:
+            joined = " <-> ".join(t.words)
+            return (joined + ":*") if t.prefix else (f"({joined})" if len(t.words) > 1 else joined)
+
+        parts = ["(" + " | ".join(term(t) for t in g) + ")" for g in self.groups]
+        parts += [f"!{term(t)}" for t in self.excluded]
+        return " & ".join(parts)
+
+
+def parse(q: str) -> SearchQuery:
+    groups: list[list[Term]] = []
+    excluded: list[Term] = []
+    join_next = False
+    for match in _TOKEN.finditer(q):
+        negative, phrase, bare = match.group(1), match.group(2), match.group(3)
+        if bare == "OR":
+            join_next = bool(groups)
+            continue
+        prefix = False
+        if bare is not None:
+            negative = "-" if bare.startswith("-") and len(bare) > 1 else ""
+            prefix = bare.endswith("*")
+            phrase = bare
+        words = tuple(w.lower() for w in _WORD.findall(phrase or ""))
+        if not words:
+            continue
+        found = Term(words, prefix=prefix and len(words) == 1)
+        if negative:
+            excluded.append(found)
+        elif join_next:
+            groups[-1].append(found)
+        else:
+            groups.append([found])
+        join_next = False
+    if not groups:
+        raise InvalidParameter("q has no word to search for: give at least one word that is not excluded.")
+    if sum(len(g) for g in groups) + len(excluded) > MAX_TERMS:
+        raise InvalidParameter(f"q has too many terms: at most {MAX_TERMS}.")
+    return SearchQuery(tuple(tuple(g) for g in groups), tuple(excluded))
+
+
+@dataclass(frozen=True)
+class Match:
+    """How to restrict a query to the rows matching ``q``, and the relevance of each row."""
+
+    condition: ColumnElement[bool]
+    rank: ColumnElement
+    rank_descending: bool
+    join: tuple | None = None  # (table, onclause) to join before filtering, SQLite only
+
+
+def match(session: Session, table_name: str, id_column, q: str) -> Match:
+    """Rows of ``table_name`` (article or event) matching ``q``."""
+    parsed = parse(q)
+    if _dialect(session) == "postgresql":
+        query = func.to_tsquery(TS_CONFIG, bindparam(None, parsed.tsquery()))
+        search = literal_column(f"{table_name}.search")
+        rank = cast(func.ts_rank_cd(search, query), Double)
+        return Match(search.op("@@")(query), rank, rank_descending=True)
+    fts_name = f"{table_name}_fts"
+    fts = table(fts_name, column("rowid"))
+    condition = literal_column(fts_name).op("MATCH")(bindparam(None, parsed.fts5()))
+    # bm25: lower is better; the title weighs ten times the body.
+    rank = func.bm25(literal_column(fts_name), 10.0, 1.0)
+    return Match(condition, rank, rank_descending=False, join=(fts, fts.c.rowid == id_column))
+
+
+def article_snippets(session: Session, article_ids: list[int], q: str) -> dict[int, str]:
+    """A short passage of each article around the words of ``q``, with matches wrapped in <mark>."""
+    if not article_ids:
+        return {}
+    parsed = parse(q)
+    if _dialect(session) == "postgresql":
+        options = (
+            f"StartSel={_START}, StopSel={_STOP}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=' … '"
+        )
+        statement = text(
+            "SELECT id, ts_headline(:config, clean_text, to_tsquery(:config, :q), :options) "
+            "FROM article WHERE id IN :ids"
+        ).bindparams(bindparam("ids", expanding=True))
+        params = {"config": TS_CONFIG, "q": parsed.tsquery(), "options": options, "ids": article_ids}
+    else:
+        statement = text(
+            "SELECT rowid, snippet(article_fts, -1, :start, :stop, '…', 24) FROM article_fts "
+            "WHERE article_fts MATCH :q AND rowid IN :ids"
+        ).bindparams(bindparam("ids", expanding=True))
+        params = {"start": _START, "stop": _STOP, "q": parsed.fts5(), "ids": article_ids}
+    return {row[0]: _highlight(row[1] or "") for row in session.execute(statement, params)}
+
+
+def _highlight(snippet: str) -> str:
+    """Escape the text for HTML, then turn the match markers into <mark> tags."""
+    return html.escape(snippet, quote=False).replace(_START, "<mark>").replace(_STOP, "</mark>")
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
