@@ -20,6 +20,8 @@ class ErrorDetail(BaseModel):
 
 
 class ErrorInfo(BaseModel):
+    """What went wrong."""
+
     status: int = Field(description="The HTTP status code.", examples=[404])
     code: str = Field(description="A stable, machine-readable error code.", examples=["not_found"])
     message: str = Field(description="A human-readable explanation.", examples=["Event 999 not found."])
@@ -29,7 +31,7 @@ class ErrorInfo(BaseModel):
 class ErrorBody(BaseModel):
     """The body of every 4xx and 5xx response."""
 
-    error: ErrorInfo
+    error: ErrorInfo = Field(description="The error.")
 
 
 class DomainError(Exception):

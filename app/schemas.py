@@ -1,4 +1,8 @@
-"""API models: what clients send and receive. Table models live in app/models.py."""
+"""API models: what clients send and receive. Table models live in app/models.py.
+
+Every field carries a description and, where it helps, an example drawn from the seed data; a test holds
+the OpenAPI document to that.
+"""
 
 import datetime as dt
 from typing import Generic, Literal, TypeVar
@@ -7,11 +11,17 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 T = TypeVar("T")
 
+ID = "Stable numeric id."
+
 
 class Page(BaseModel, Generic[T]):
     """A page of a list. Follow `next` (an opaque cursor) until it is null to visit every row once."""
 
-    items: list[T]
+    model_config = ConfigDict(
+        json_schema_extra={"description": "A page of a list: follow `next` until it is null to visit every row once."}
+    )
+
+    items: list[T] = Field(description="The rows of this page, in the requested order.")
     total: int = Field(description="Number of rows matching the filters, over all pages.", examples=[2])
     next: str | None = Field(description="Cursor for the next page, or null on the last page.", examples=[None])
 
@@ -19,77 +29,113 @@ class Page(BaseModel, Generic[T]):
 class EvidenceOut(BaseModel):
     """The sentence supporting a link, with character offsets into the article's clean text."""
 
-    sentence: str = Field(examples=["Putin said the order for withdrawal should become effective on Tuesday."])
+    sentence: str = Field(
+        description="The supporting sentence, exactly as it appears in the clean text.",
+        examples=["Putin said the order for withdrawal should become effective on Tuesday."],
+    )
     start: int = Field(description="Offset of the sentence's first character in the clean text.", examples=[412])
     end: int = Field(description="Offset just past the sentence's last character.", examples=[495])
-    confidence: float = Field(ge=0, le=1, examples=[0.9])
-    article_id: int | None = Field(default=None, description="The article the sentence comes from.")
+    confidence: float = Field(ge=0, le=1, description="How sure the extractor is of the link (0 to 1).", examples=[0.9])
+    article_id: int | None = Field(default=None, description="The article the sentence comes from.", examples=[1])
 
 
 class ActorPublic(BaseModel):
+    """A person, organisation, state or armed group."""
+
     model_config = ConfigDict(from_attributes=True)
 
-    id: int = Field(examples=[1])
+    id: int = Field(description=ID, examples=[1])
     name: str = Field(description="Canonical name.", examples=["Vladimir Putin"])
     kind: str = Field(description="person, organisation, state or armed_group.", examples=["person"])
     title: str | None = Field(default=None, description="Title or role.", examples=["President of Russia"])
-    country: str | None = Field(default=None, examples=["Russia"])
+    country: str | None = Field(default=None, description="Country the actor belongs to.", examples=["Russia"])
     aliases: list[str] = Field(description="Other names and spellings.", examples=[["Putin"]])
 
 
 class BasePublic(BaseModel):
+    """A military base or facility."""
+
     model_config = ConfigDict(from_attributes=True)
 
-    id: int = Field(examples=[1])
+    id: int = Field(description=ID, examples=[1])
     name: str = Field(description="Canonical name.", examples=["Hmeimim"])
     kind: str = Field(description="air_base, naval_facility, garrison.", examples=["air_base"])
-    province: str | None = Field(default=None, examples=["Latakia"])
-    country: str | None = Field(default=None, examples=["Syria"])
-    latitude: float | None = Field(default=None, examples=[35.4011])
-    longitude: float | None = Field(default=None, examples=[35.9486])
+    province: str | None = Field(default=None, description="Province or region.", examples=["Latakia"])
+    country: str | None = Field(default=None, description="Country the base is in.", examples=["Syria"])
+    latitude: float | None = Field(default=None, description="WGS 84 latitude.", examples=[35.4011])
+    longitude: float | None = Field(default=None, description="WGS 84 longitude.", examples=[35.9486])
     aliases: list[str] = Field(description="Other spellings.", examples=[["Hmeymim", "Khmeimim"]])
 
 
 class EventPublic(BaseModel):
+    """An announced withdrawal order."""
+
     model_config = ConfigDict(from_attributes=True)
 
-    id: int = Field(examples=[1])
+    id: int = Field(description=ID, examples=[1])
     type: str = Field(description="Event type from the lexicon.", examples=["withdrawal_order"])
-    cameo_code: str | None = Field(description="CAMEO event code.", examples=["0874"])
-    title: str = Field(examples=["Vladimir Putin orders withdrawal of Russian forces from Syria"])
+    cameo_code: str | None = Field(
+        description="CAMEO event code (0874: retreat or surrender militarily).", examples=["0874"]
+    )
+    title: str = Field(
+        description="Generated title: who ordered whose forces out of where.",
+        examples=["Vladimir Putin orders withdrawal of Russian forces from Syria"],
+    )
     date: dt.date = Field(description="When the order was given (see date_precision).", examples=["2016-03-14"])
-    date_precision: Literal["day", "month", "year"] = Field(examples=["day"])
+    date_precision: Literal["day", "month", "year"] = Field(
+        description="How precise `date` is: a month-precision event is dated on the 1st.", examples=["day"]
+    )
     effective_date: dt.date | None = Field(description="When the order takes effect.", examples=["2016-03-15"])
     place: str | None = Field(description="Where the order was given.", examples=["Kremlin"])
     country: str | None = Field(description="The country the forces withdraw from.", examples=["Syria"])
     forces_of: str | None = Field(description="Whose forces withdraw.", examples=["Russia"])
-    summary: str | None = Field(description="The sentence that best states the order.")
+    summary: str | None = Field(
+        description="The sentence that best states the order.",
+        examples=[
+            "Russian President Vladimir Putin has ordered the withdrawal of the main part of Russian forces from Syria."
+        ],
+    )
     ordering_actor_id: int | None = Field(description="The actor who gave the order.", examples=[1])
     article_count: int = Field(description="Articles that report or mention the event.", examples=[5])
     source_count: int = Field(description="Distinct outlets among those articles.", examples=[5])
 
 
 class ArticleEventLink(BaseModel):
+    """An event as one article relates to it."""
+
     id: int = Field(description="Event id.", examples=[1])
-    type: str = Field(examples=["withdrawal_order"])
-    title: str
-    date: dt.date = Field(examples=["2016-03-14"])
-    date_precision: str = Field(examples=["day"])
-    relation: Literal["reports", "mentions"] = Field(examples=["reports"])
-    evidence: EvidenceOut | None = None
+    type: str = Field(description="Event type.", examples=["withdrawal_order"])
+    title: str = Field(
+        description="Event title.", examples=["Vladimir Putin orders withdrawal of Russian forces from Syria"]
+    )
+    date: dt.date = Field(description="Event date.", examples=["2016-03-14"])
+    date_precision: str = Field(description="day, month or year.", examples=["day"])
+    relation: Literal["reports", "mentions"] = Field(
+        description="`reports`: the article is about the event; `mentions`: it recalls it in passing.",
+        examples=["reports"],
+    )
+    evidence: EvidenceOut | None = Field(
+        default=None, description="The sentence linking article and event (detail view)."
+    )
 
 
 class ArticlePublic(BaseModel):
+    """A news article and the events it reports or mentions."""
+
     model_config = ConfigDict(from_attributes=True)
 
-    id: int = Field(examples=[1])
-    title: str = Field(examples=["Putin orders Russian troops to start withdrawing from Syria"])
-    outlet: str | None = Field(examples=["CBC News"])
-    url: str | None = Field(examples=[None])
+    id: int = Field(description=ID, examples=[1])
+    title: str = Field(
+        description="Headline.", examples=["Putin orders Russian troops to start withdrawing from Syria"]
+    )
+    outlet: str | None = Field(description="Publishing outlet.", examples=["CBC News"])
+    url: str | None = Field(description="Canonical URL, when known.", examples=[None])
     published_at: dt.date | None = Field(description="Publication date.", examples=["2016-03-14"])
-    language: str = Field(examples=["en"])
+    language: str = Field(description="ISO 639-1 language code.", examples=["en"])
     source: str | None = Field(description="Where the article came from (file or 'api').", examples=["seeds/001.txt"])
-    extractor_version: str = Field(examples=["0.1.0+1a2b3c4d"])
+    extractor_version: str = Field(
+        description="Version of the pipeline that normalised it.", examples=["0.1.0+1a2b3c4d"]
+    )
     events: list[ArticleEventLink] = Field(description="Events the article reports or mentions.")
     snippet: str | None = Field(
         default=None,
@@ -99,66 +145,90 @@ class ArticlePublic(BaseModel):
 
 
 class LinkedActor(ActorPublic):
+    """An actor as linked to an event (with a role) or an article (with a mention count)."""
+
     role: str | None = Field(default=None, description="Role in the event (ordered_by, ordered_to, present, informed).")
     mentions: int | None = Field(default=None, description="Times the article names the actor.")
-    evidence: EvidenceOut | None = None
+    evidence: EvidenceOut | None = Field(default=None, description="The sentence supporting the link.")
 
 
 class LinkedBase(BasePublic):
+    """A base as linked to an event (with a role) or an article (with a mention count)."""
+
     role: str | None = Field(default=None, description="Role in the event (venue, retained).")
     mentions: int | None = Field(default=None, description="Times the article names the base.")
-    evidence: EvidenceOut | None = None
+    evidence: EvidenceOut | None = Field(default=None, description="The sentence supporting the link.")
 
 
 class EventArticleLink(BaseModel):
-    id: int
-    title: str
-    outlet: str | None
-    url: str | None
-    published_at: dt.date | None
-    relation: Literal["reports", "mentions"]
-    evidence: EvidenceOut | None = None
+    """An article as it relates to one event."""
+
+    id: int = Field(description="Article id.", examples=[1])
+    title: str = Field(
+        description="Headline.", examples=["Putin orders Russian troops to start withdrawing from Syria"]
+    )
+    outlet: str | None = Field(description="Publishing outlet.", examples=["CBC News"])
+    url: str | None = Field(description="Canonical URL, when known.", examples=[None])
+    published_at: dt.date | None = Field(description="Publication date.", examples=["2016-03-14"])
+    relation: Literal["reports", "mentions"] = Field(description="reports or mentions.", examples=["reports"])
+    evidence: EvidenceOut | None = Field(default=None, description="The sentence linking article and event.")
 
 
 class EventDetail(EventPublic):
+    """An event with its figures, articles, actors and bases, each link with evidence."""
+
     figures: dict[str, int] = Field(description="Figures stated with the order.", examples=[{"warplanes": 23}])
-    ordering_actor: ActorPublic | None = None
-    articles: list[EventArticleLink]
-    actors: list[LinkedActor]
-    bases: list[LinkedBase]
+    ordering_actor: ActorPublic | None = Field(default=None, description="The actor who gave the order.")
+    articles: list[EventArticleLink] = Field(description="Articles reporting or mentioning the event, oldest first.")
+    actors: list[LinkedActor] = Field(description="Participants with their roles.")
+    bases: list[LinkedBase] = Field(description="Bases with their roles.")
 
 
 class ArticleDetail(ArticlePublic):
+    """An article with its clean text and every extracted link with evidence offsets."""
+
     clean_text: str = Field(description="The normalised text every evidence offset points into.")
-    actors: list[LinkedActor]
-    bases: list[LinkedBase]
+    actors: list[LinkedActor] = Field(description="Actors the article names, in order of first mention.")
+    bases: list[LinkedBase] = Field(description="Bases the article names, in order of first mention.")
 
 
 class LinkedEvent(BaseModel):
-    id: int
-    title: str
-    date: dt.date
-    date_precision: str
-    role: str | None = None
+    """An event as one actor or base takes part in it."""
+
+    id: int = Field(description="Event id.", examples=[1])
+    title: str = Field(
+        description="Event title.", examples=["Vladimir Putin orders withdrawal of Russian forces from Syria"]
+    )
+    date: dt.date = Field(description="Event date.", examples=["2016-03-14"])
+    date_precision: str = Field(description="day, month or year.", examples=["day"])
+    role: str | None = Field(
+        default=None, description="The actor's or base's role in the event.", examples=["ordered_by"]
+    )
 
 
 class ActorDetail(ActorPublic):
+    """An actor with the events it took part in."""
+
     origin: str = Field(description="gazetteer (curated) or discovered (found in an article).", examples=["gazetteer"])
-    article_count: int = Field(description="Articles that name the actor.")
-    events: list[LinkedEvent]
+    article_count: int = Field(description="Articles that name the actor.", examples=[5])
+    events: list[LinkedEvent] = Field(description="Events the actor took part in, oldest first.")
 
 
 class BaseDetail(BasePublic):
-    article_count: int = Field(description="Articles that name the base.")
-    events: list[LinkedEvent]
+    """A base with the events it figures in."""
+
+    article_count: int = Field(description="Articles that name the base.", examples=[5])
+    events: list[LinkedEvent] = Field(description="Events at or about the base, oldest first.")
 
 
 class Health(BaseModel):
-    status: Literal["ok"] = "ok"
-    database: str = Field(examples=["sqlite"])
-    articles: int
-    events: int
-    version: str
+    """Service status."""
+
+    status: Literal["ok"] = Field(default="ok", description="Always `ok` when the service answers.")
+    database: str = Field(description="Database backend.", examples=["sqlite"])
+    articles: int = Field(description="Articles stored.", examples=[5])
+    events: int = Field(description="Events stored.", examples=[2])
+    version: str = Field(description="Service version.", examples=["0.1.0"])
 
 
 class ArticleCreate(BaseModel):

@@ -25,7 +25,11 @@ def page_window(
     ] = 50,
     cursor: Annotated[
         str | None,
-        Query(description="Opaque cursor: the `next` value of the previous page.", max_length=1000),
+        Query(
+            description="Opaque cursor: the `next` value of the previous page (with the same filters and sort).",
+            max_length=1000,
+            examples=["WyItZGF0ZSIseyJkIjoiMjAxNi0wMy0xNCJ9LDFd"],
+        ),
     ] = None,
 ) -> Window:
     maximum = get_settings().max_page_size

@@ -51,3 +51,29 @@ def test_forged_cursor_is_a_422(client):
         "invalid_parameter",
         "Invalid cursor: pass the 'next' value of a previous page unchanged, with the same sort.",
     )
+
+
+def test_wrong_method_uses_the_common_error_body(client):
+    response = client.put("/events")
+    assert_error(response, 405, "method_not_allowed", "Method Not Allowed")
+    assert response.headers["allow"] == "GET"
+
+
+def test_unexpected_failure_is_a_500_with_the_common_body_and_no_trace(seeded, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+    from app.services import events
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(events, "events_listing", broken)
+    with TestClient(create_app(seeded.engine), raise_server_exceptions=False) as client:
+        response = client.get("/events")
+    assert_error(response, 500, "internal_error", "Internal server error.")
+    assert "secret" not in response.text
+
+
+def test_health_is_never_cached(client):
+    assert client.get("/health").headers["cache-control"] == "no-store"
