@@ -12,7 +12,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DRAWDOWN_", env_file=".env", extra="ignore")
 
     database_url: str = f"sqlite:///{ROOT / 'var' / 'drawdown.db'}"
-    api_keys: str = ""
+    api_keys: str = ""  # comma-separated; empty: `drawdown serve` creates one in api_key_file
+    api_key_file: Path = ROOT / "var" / "api-key"
+    max_body_bytes: int = 1_000_000
     host: str = "127.0.0.1"
     port: int = 8000
     page_size: int = 50

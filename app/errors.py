@@ -77,13 +77,21 @@ ERROR_RESPONSES = {
     404: {"model": ErrorBody, "description": "Not found."},
     422: {"model": ErrorBody, "description": "A parameter is invalid."},
     406: {"model": ErrorBody, "description": "The Accept header asks for a format this endpoint cannot produce."},
+    401: {"model": ErrorBody, "description": "No API key was sent."},
+    403: {"model": ErrorBody, "description": "The API key is not valid."},
+    409: {"model": ErrorBody, "description": "The change conflicts with another article."},
+    413: {"model": ErrorBody, "description": "The request body is over the size limit."},
+    415: {"model": ErrorBody, "description": "The body is not JSON."},
 }
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_request: Request, exc: DomainError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message, exc.details)
+        response = error_response(exc.status, exc.code, exc.message, exc.details)
+        if exc.status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="drawdown"'
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -99,6 +107,8 @@ def install_error_handlers(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else "Request failed."
         if exc.status_code == 404 and message == "Not Found":
             message = "No such endpoint."
+        if exc.status_code == 400 and message == "There was an error parsing the body":
+            message = "The body could not be parsed: send UTF-8 encoded JSON."
         response = error_response(exc.status_code, _HTTP_CODES.get(exc.status_code, "error"), message)
         for key, value in (exc.headers or {}).items():
             response.headers[key] = value

@@ -5,7 +5,10 @@ from sqlalchemy import Engine
 
 from app import __version__
 from app.api import actors, articles, bases, events, health
+from app.api.auth import configured_keys
 from app.api.caching import ETagMiddleware
+from app.api.limits import BodySizeLimit
+from app.config import get_settings
 from app.db import get_engine
 from app.errors import install_error_handlers
 
@@ -30,7 +33,10 @@ TAGS = [
 ]
 
 
-def create_app(engine: Engine | None = None) -> FastAPI:
+def create_app(engine: Engine | None = None, api_keys: list[str] | None = None) -> FastAPI:
+    """The application over ``engine`` (default: DRAWDOWN_DATABASE_URL); writes accept ``api_keys``
+    (default: DRAWDOWN_API_KEYS, else the key file that ``drawdown serve`` creates)."""
+    settings = get_settings()
     app = FastAPI(
         title="Drawdown",
         version=__version__,
@@ -38,8 +44,10 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         openapi_tags=TAGS,
     )
     app.state.engine = engine or get_engine()
+    app.state.api_keys = list(api_keys) if api_keys is not None else configured_keys(settings)
     install_error_handlers(app)
     app.add_middleware(ETagMiddleware)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     for module in (events, articles, actors, bases, health):
         app.include_router(module.router)
     return app

@@ -187,3 +187,15 @@ class EventBase(Evidence, table=True):
     base_id: int = Field(sa_column=_fk("base.id"))
     role: str = Field(sa_column=Column("role", nullable=False, primary_key=True, type_=Text))
     article_id: int = Field(sa_column=_fk("article.id"))
+
+
+class IdempotencyKey(SQLModel, table=True):
+    """A client's Idempotency-Key for POST /articles: the same key replays the first answer."""
+
+    __tablename__ = "idempotency_key"
+
+    key: str = Field(max_length=200, primary_key=True)
+    request_hash: str = Field(max_length=64)
+    article_id: int = Field(sa_column=Column(Integer, ForeignKey("article.id", ondelete="CASCADE"), nullable=False))
+    status: int = Field(default=201)
+    created_at: dt.datetime = Field(default_factory=utcnow, nullable=False)

@@ -6,8 +6,9 @@ the OpenAPI document to that.
 
 import datetime as dt
 from typing import Generic, Literal, TypeVar
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 T = TypeVar("T")
 
@@ -231,18 +232,54 @@ class Health(BaseModel):
     version: str = Field(description="Service version.", examples=["0.1.0"])
 
 
+_LANGUAGE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+
+
+def _check_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value.strip()):
+        raise ValueError("url must be an absolute http or https URL")
+    return value.strip()
+
+
 class ArticleCreate(BaseModel):
-    """An article to ingest: exactly one of `text` and `html`, plus any metadata the source knows."""
+    """An article to ingest: exactly one of `text` and `html`, plus any metadata the source knows.
 
-    model_config = ConfigDict(extra="forbid")
+    Metadata given here wins over what the pipeline reads in the text."""
 
-    text: str | None = Field(default=None, description="Plain article text.")
-    html: str | None = Field(default=None, description="The article's HTML page.")
-    title: str | None = Field(default=None, max_length=1000)
-    url: str | None = Field(default=None, max_length=2048)
-    outlet: str | None = Field(default=None, max_length=200)
-    published_at: dt.date | None = Field(default=None, description="Publication date (ISO 8601).")
-    language: str | None = Field(default=None, max_length=16)
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "text": "MOSCOW, March 14 (Reuters) - President Vladimir Putin ordered the main part of Russia's "
+                    "military contingent in Syria to start withdrawing from Tuesday...",
+                    "title": "Putin orders main part of Russian forces out of Syria",
+                    "url": "https://example.org/2016/03/14/putin-syria",
+                    "outlet": "Reuters",
+                    "published_at": "2016-03-14",
+                    "language": "en",
+                }
+            ]
+        },
+    )
+
+    text: str | None = Field(default=None, description="Plain article text (give this or `html`).")
+    html: str | None = Field(default=None, description="The article's HTML page (give this or `text`).")
+    title: str | None = Field(default=None, max_length=1000, description="Headline, if known.")
+    url: str | None = Field(default=None, max_length=2048, description="Absolute http(s) URL, if known.")
+    outlet: str | None = Field(default=None, max_length=200, description="Publishing outlet, if known.")
+    published_at: dt.date | None = Field(default=None, description="Publication date (ISO 8601), if known.")
+    language: str | None = Field(
+        default=None, max_length=16, pattern=_LANGUAGE, description="ISO 639 language code, if known."
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return _check_url(value)
 
     @model_validator(mode="after")
     def _one_body(self) -> "ArticleCreate":
@@ -251,4 +288,29 @@ class ArticleCreate(BaseModel):
         body = self.text if self.text is not None else self.html
         if not body or not body.strip():
             raise ValueError("the article body is empty")
+        return self
+
+
+class ArticlePatch(BaseModel):
+    """Corrections to an article's metadata; the article is then re-read and re-linked with them."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"published_at": "2016-03-14"}]})
+
+    title: str | None = Field(default=None, min_length=1, max_length=1000, description="Headline.")
+    url: str | None = Field(default=None, max_length=2048, description="Absolute http(s) URL; null to clear.")
+    outlet: str | None = Field(default=None, min_length=1, max_length=200, description="Publishing outlet.")
+    published_at: dt.date | None = Field(default=None, description="Publication date; null to clear.")
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return _check_url(value)
+
+    @model_validator(mode="after")
+    def _something(self) -> "ArticlePatch":
+        if not self.model_fields_set:
+            raise ValueError("give at least one of title, url, outlet, published_at")
+        for name in ("title", "outlet"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
         return self

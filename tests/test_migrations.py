@@ -24,6 +24,7 @@ TABLES = {
     "event_base",
     "actor_alias",
     "base_alias",
+    "idempotency_key",
     "alembic_version",
 }
 

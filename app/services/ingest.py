@@ -123,6 +123,22 @@ def raw_of(article: Article) -> RawArticle:
     )
 
 
+def relink(session: Session, article: Article, knowledge: Knowledge) -> None:
+    """Re-read a stored article (raw text plus given metadata) and replace its links; the id stays. Caller commits."""
+    extraction = extract(raw_of(article), knowledge)
+    touched = unlink_article(session, article.id)
+    meta = extraction.metadata
+    article.url = meta.url
+    article.title, article.outlet, article.published_at = meta.title, meta.outlet, meta.published_at
+    article.language, article.clean_text = meta.language, extraction.clean.text
+    article.extractor_version, article.updated_at = extraction.extractor_version, utcnow()
+    session.add(article)
+    session.flush()
+    touched |= write_links(session, article.id, extraction, knowledge)
+    refresh_counts(session, touched)
+    drop_orphan_events(session, touched)
+
+
 def reprocess(engine: Engine, *, only_stale: bool = False, on_progress: Callable[[int], None] | None = None) -> int:
     """Re-run extraction over stored articles (ids stay the same); returns how many were reprocessed."""
     knowledge = load_knowledge()
@@ -134,18 +150,7 @@ def reprocess(engine: Engine, *, only_stale: bool = False, on_progress: Callable
             query = query.where(Article.extractor_version != version)
         ids = list(session.execute(query).scalars())
         for article_id in ids:
-            article = session.get(Article, article_id)
-            extraction = extract(raw_of(article), knowledge)
-            touched = unlink_article(session, article_id)
-            meta = extraction.metadata
-            article.title, article.outlet, article.published_at = meta.title, meta.outlet, meta.published_at
-            article.language, article.clean_text = meta.language, extraction.clean.text
-            article.extractor_version, article.updated_at = version, utcnow()
-            session.add(article)
-            session.flush()
-            touched |= write_links(session, article_id, extraction, knowledge)
-            refresh_counts(session, touched)
-            drop_orphan_events(session, touched)
+            relink(session, session.get(Article, article_id), knowledge)
             session.commit()
             done += 1
             if on_progress:
