@@ -57,7 +57,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         key, created = ensure_key_file(settings.api_key_file)
         action = "Created an API key for writes" if created else "API key for writes"
-        print(f"{action}: {key}\n  (stored in {settings.api_key_file}, owner-only; set DRAWDOWN_API_KEYS to use your own)")
+        print(
+            f"{action}: {key}\n  (stored in {settings.api_key_file}, owner-only; set DRAWDOWN_API_KEYS to use your own)"
+        )
     uvicorn.run(
         "app.main:create_app",
         factory=True,

@@ -28,6 +28,7 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # transactions are begun explicitly, below
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -35,7 +36,19 @@ def make_engine(url: str) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    @event.listens_for(engine, "begin")
+    def _begin(connection) -> None:
+        # A writer takes the write lock up front (waiting up to busy_timeout for it): a deferred transaction
+        # that reads first and writes later could fail with "database is locked" instead of waiting.
+        immediate = connection.get_execution_options().get("sqlite_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
     return engine
+
+
+def writer(engine: Engine) -> Engine:
+    """The engine for a session that will write: on SQLite its transactions take the write lock at once."""
+    return engine.execution_options(sqlite_write=True) if engine.dialect.name == "sqlite" else engine
 
 
 @lru_cache

@@ -3,7 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Path, Request, Response
 
 from app.api.auth import WriteAccess
-from app.api.deps import SessionDep, WindowDep
+from app.api.deps import SessionDep, WindowDep, WriteSessionDep
 from app.api.export import EXPORT_RESPONSES, FormatParam, respond
 from app.api.limits import require_json
 from app.api.params import ArticleFiltersDep, ArticleSortParam, EventFiltersDep, EventSortParam
@@ -80,7 +80,7 @@ WRITE_ERRORS = {status: ERROR_RESPONSES[status] for status in (401, 403, 413, 41
 def create_article(
     payload: ArticleCreate,
     response: Response,
-    session: SessionDep,
+    session: WriteSessionDep,
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -107,7 +107,7 @@ def create_article(
     dependencies=[WriteAccess, Depends(require_json)],
     responses={404: ERROR_RESPONSES[404], 409: ERROR_RESPONSES[409], **WRITE_ERRORS},
 )
-def update_article(patch: ArticlePatch, session: SessionDep, article_id: int = ArticleId) -> ArticleDetail:
+def update_article(patch: ArticlePatch, session: WriteSessionDep, article_id: int = ArticleId) -> ArticleDetail:
     """Correct an article's metadata (title, outlet, url, published_at); the article is re-read with it and its
     events, actors and bases re-linked. Needs an API key."""
     writes.update_article(session, article_id, patch)
@@ -121,7 +121,7 @@ def update_article(patch: ArticlePatch, session: SessionDep, article_id: int = A
     dependencies=[WriteAccess],
     responses={404: ERROR_RESPONSES[404], 401: ERROR_RESPONSES[401], 403: ERROR_RESPONSES[403]},
 )
-def delete_article(session: SessionDep, article_id: int = ArticleId) -> Response:
+def delete_article(session: WriteSessionDep, article_id: int = ArticleId) -> Response:
     """Remove an article and its links; the counts of its events are recomputed, and an event left with no
     article is removed. Needs an API key."""
     writes.delete_article(session, article_id)

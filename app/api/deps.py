@@ -7,6 +7,7 @@ from fastapi import Depends, Query, Request
 from sqlmodel import Session
 
 from app.config import get_settings
+from app.db import writer
 from app.services.pagination import Window
 
 
@@ -16,6 +17,14 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_write_session(request: Request) -> Iterator[Session]:
+    with Session(writer(request.app.state.engine)) as session:
+        yield session
+
+
+WriteSessionDep = Annotated[Session, Depends(get_write_session)]
 
 
 def page_window(

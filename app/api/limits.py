@@ -36,6 +36,7 @@ class BodySizeLimit:
             return
         received = 0
         too_large = False
+        started = False
 
         async def limited() -> Message:
             nonlocal received, too_large
@@ -44,12 +45,22 @@ class BodySizeLimit:
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
                     too_large = True
-                    raise _TooLarge
+                    return {"type": "http.disconnect"}  # stop reading; the answer below replaces the app's
             return message
 
+        async def guarded(message: Message) -> None:
+            nonlocal started
+            if too_large:
+                return
+            started = True
+            await send(message)
+
         try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
+            await self.app(scope, limited, guarded)
+        except Exception:
+            if not too_large:
+                raise
+        if too_large and not started:
             await self._too_large(scope, receive, send)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -57,7 +68,3 @@ class BodySizeLimit:
             413, "payload_too_large", f"The request body is larger than the limit of {self.max_bytes} bytes."
         )
         await response(scope, receive, send)
-
-
-class _TooLarge(Exception):
-    pass

@@ -69,7 +69,7 @@ def _replay(session: Session, key: str, digest: str) -> Written | None:
         return None
     if stored.request_hash != digest:
         raise Unprocessable("This Idempotency-Key was already used with a different request body; use a new key.")
-    return Written(stored.article_id, created=False, status=stored.status)
+    return Written(stored.article_id, created=False, status=200)  # a replay creates nothing: 200, like a duplicate
 
 
 def update_article(session: Session, article_id: int, patch: ArticlePatch) -> None:
