@@ -6,6 +6,7 @@ from sqlalchemy import Engine
 from app import __version__
 from app.api import actors, articles, bases, events, health
 from app.db import get_engine
+from app.docs import install_docs
 from app.errors import install_error_handlers
 
 DESCRIPTION = """
@@ -35,9 +36,12 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         openapi_tags=TAGS,
+        docs_url=None,  # /docs and /redoc come from install_docs(), with assets served from the package
+        redoc_url=None,
     )
     app.state.engine = engine or get_engine()
     install_error_handlers(app)
     for module in (events, articles, actors, bases, health):
         app.include_router(module.router)
+    install_docs(app)
     return app
