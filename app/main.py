@@ -10,6 +10,7 @@ from app.api.caching import ETagMiddleware
 from app.api.limits import BodySizeLimit
 from app.config import get_settings
 from app.db import get_engine
+from app.docs import install_docs
 from app.errors import install_error_handlers
 
 DESCRIPTION = """
@@ -42,6 +43,8 @@ def create_app(engine: Engine | None = None, api_keys: list[str] | None = None) 
         version=__version__,
         description=DESCRIPTION,
         openapi_tags=TAGS,
+        docs_url=None,  # /docs and /redoc come from install_docs(), with assets served from the package
+        redoc_url=None,
     )
     app.state.engine = engine or get_engine()
     app.state.api_keys = list(api_keys) if api_keys is not None else configured_keys(settings)
@@ -50,4 +53,5 @@ def create_app(engine: Engine | None = None, api_keys: list[str] | None = None) 
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     for module in (events, articles, actors, bases, health):
         app.include_router(module.router)
+    install_docs(app)
     return app
