@@ -286,9 +286,12 @@ def test_twenty_parallel_posts_of_one_article_store_one_row(db):
 def test_twenty_parallel_posts_with_one_idempotency_key_store_one_row(db):
     app = create_app(db.engine, api_keys=[KEY])
     headers = {**AUTH, "Idempotency-Key": "same"}
-    with live_server(app) as base_url, httpx.Client(base_url=base_url, timeout=30) as client:
-        with ThreadPoolExecutor(max_workers=20) as pool:
-            responses = list(pool.map(lambda _: client.post("/articles", json=ARTICLE, headers=headers), range(20)))
+    with (
+        live_server(app) as base_url,
+        httpx.Client(base_url=base_url, timeout=30) as client,
+        ThreadPoolExecutor(max_workers=20) as pool,
+    ):
+        responses = list(pool.map(lambda _: client.post("/articles", json=ARTICLE, headers=headers), range(20)))
     assert all(r.status_code in (200, 201) for r in responses), [r.text for r in responses]
     assert count_articles(db) == 1
 
