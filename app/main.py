@@ -22,7 +22,11 @@ Drawdown is an open event database of **announced military withdrawals**, normal
 
 Lists answer `{"items": [...], "total": N, "next": cursor}`; follow `next` to page. Filters that take an actor
 or a base accept an id, the canonical name or any alias (`actor=putin`, `base=Hmeymim`). Every error has the
-same JSON body: `{"error": {"status", "code", "message", "details"}}`.
+same JSON body: `{"error": {"status", "code", "message", "details"}}`. Every list also exports CSV and NDJSON
+(`format=csv|ndjson`), and every GET carries an `ETag` (send `If-None-Match` for a `304`).
+
+Reads are public. Writes (`POST`, `PATCH`, `DELETE /articles`) need an API key in `X-API-Key` or
+`Authorization: Bearer`.
 """
 
 TAGS = [

@@ -332,6 +332,10 @@ def test_posting_the_corpus_through_the_api_builds_what_the_bulk_ingest_builds(
         summary = ingest_records(bulk.engine, records(paths))
         assert summary.created == 29
         assert dump(db.engine) == dump(bulk.engine)
+        with TestClient(create_app(bulk.engine, api_keys=[KEY])) as client:  # the CLI and the script agree
+            assert post_all(client, records(paths), KEY).line() == "created 0, duplicate 29, failed 0"
+        summary = ingest_records(db.engine, records(paths))
+        assert (summary.created, summary.duplicate) == (0, 29)
 
 
 def test_script_payload_carries_the_manifest_metadata():
