@@ -77,3 +77,57 @@ def test_sigkill_during_bulk_ingest_then_rerun_stores_every_article_once(
             )
         ).scalar_one()
         assert stale == 0
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_server_killed_during_a_stream_of_posts_keeps_every_acknowledged_article(db):
+    import httpx
+
+    port, key = _free_port(), "crash-test-key"
+    env = {**os.environ, "DRAWDOWN_DATABASE_URL": db.url, "DRAWDOWN_API_KEYS": key, "DRAWDOWN_LOG_LEVEL": "warning"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    acknowledged: dict[str, tuple[int, int]] = {}
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if client.get("/health").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.05)
+            for i, article in enumerate(islice(variants(200), 200)):
+                url = f"https://example.org/crash/{i}"
+                if i == 40:
+                    server.send_signal(signal.SIGKILL)  # mid-stream: some posts are in flight or refused
+                try:
+                    response = client.post("/articles", json={**article, "url": url}, headers={"X-API-Key": key})
+                except httpx.TransportError:
+                    break
+                if response.status_code in (200, 201):
+                    acknowledged[url] = (response.status_code, response.json()["id"])
+    finally:
+        server.kill()
+        server.wait(timeout=10)
+    assert len(acknowledged) >= 30
+    with db.engine.connect() as conn:
+        stored = dict(conn.execute(text("SELECT id, url FROM article")).all())
+    for url, (status, article_id) in acknowledged.items():
+        assert article_id in stored, url
+        if status == 201:  # created under this url (a 200 is a duplicate of an earlier article)
+            assert stored[article_id] == url
