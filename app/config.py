@@ -15,6 +15,7 @@ class Settings(BaseSettings):
     api_keys: str = ""  # comma-separated; empty: `drawdown serve` creates one in api_key_file
     api_key_file: Path = ROOT / "var" / "api-key"
     max_body_bytes: int = 1_000_000
+    cors_origins: str = ""  # comma-separated origins allowed to call the API from a browser; empty: CORS off
     host: str = "127.0.0.1"
     port: int = 8000
     page_size: int = 50

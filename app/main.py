@@ -8,6 +8,7 @@ from app.api import actors, articles, bases, events, health
 from app.api.auth import configured_keys
 from app.api.caching import ETagMiddleware
 from app.api.limits import BodySizeLimit
+from app.api.security import install_security
 from app.config import get_settings
 from app.db import get_engine
 from app.docs import install_docs
@@ -38,7 +39,9 @@ TAGS = [
 ]
 
 
-def create_app(engine: Engine | None = None, api_keys: list[str] | None = None) -> FastAPI:
+def create_app(
+    engine: Engine | None = None, api_keys: list[str] | None = None, cors_origins: list[str] | None = None
+) -> FastAPI:
     """The application over ``engine`` (default: DRAWDOWN_DATABASE_URL); writes accept ``api_keys``
     (default: DRAWDOWN_API_KEYS, else the key file that ``drawdown serve`` creates)."""
     settings = get_settings()
@@ -55,6 +58,8 @@ def create_app(engine: Engine | None = None, api_keys: list[str] | None = None) 
     install_error_handlers(app)
     app.add_middleware(ETagMiddleware)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    origins = cors_origins if cors_origins is not None else [o.strip() for o in settings.cors_origins.split(",")]
+    install_security(app, [o for o in origins if o])
     for module in (events, articles, actors, bases, health):
         app.include_router(module.router)
     install_docs(app)
