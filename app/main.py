@@ -7,7 +7,7 @@ from app import __version__
 from app.api import actors, articles, bases, events, health
 from app.api.auth import configured_keys
 from app.api.caching import ETagMiddleware
-from app.api.limits import BodySizeLimit
+from app.api.limits import BodySizeLimit, RejectNulInQuery
 from app.api.security import install_security
 from app.config import get_settings
 from app.db import get_engine
@@ -58,6 +58,7 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(ETagMiddleware)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RejectNulInQuery)
     origins = cors_origins if cors_origins is not None else [o.strip() for o in settings.cors_origins.split(",")]
     install_security(app, [o for o in origins if o])
     for module in (events, articles, actors, bases, health):

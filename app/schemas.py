@@ -244,6 +244,12 @@ def _check_url(value: str | None) -> str | None:
     return value.strip()
 
 
+def _no_nul(value):
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("must not contain NUL (\\u0000) characters")
+    return value
+
+
 class ArticleCreate(BaseModel):
     """An article to ingest: exactly one of `text` and `html`, plus any metadata the source knows.
 
@@ -281,6 +287,11 @@ class ArticleCreate(BaseModel):
     def _url(cls, value: str | None) -> str | None:
         return _check_url(value)
 
+    @field_validator("*")
+    @classmethod
+    def _nul(cls, value):
+        return _no_nul(value)
+
     @model_validator(mode="after")
     def _one_body(self) -> "ArticleCreate":
         if (self.text is None) == (self.html is None):
@@ -305,6 +316,11 @@ class ArticlePatch(BaseModel):
     @classmethod
     def _url(cls, value: str | None) -> str | None:
         return _check_url(value)
+
+    @field_validator("*")
+    @classmethod
+    def _nul(cls, value):
+        return _no_nul(value)
 
     @model_validator(mode="after")
     def _something(self) -> "ArticlePatch":

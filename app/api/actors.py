@@ -10,7 +10,7 @@ from app.services import events as event_service
 from app.services.lookup import ensure_exists
 
 router = APIRouter(prefix="/actors", tags=["actors"], responses={422: ERROR_RESPONSES[422], 406: ERROR_RESPONSES[406]})
-ActorId = Path(description="Actor id.", examples=[1])
+ActorId = Path(description="Actor id.", examples=[1], ge=1, le=2**31 - 1)
 
 
 @router.get("", response_model=Page[ActorPublic], responses=EXPORT_RESPONSES)

@@ -17,7 +17,7 @@ from app.services.lookup import ensure_exists
 router = APIRouter(
     prefix="/articles", tags=["articles"], responses={422: ERROR_RESPONSES[422], 406: ERROR_RESPONSES[406]}
 )
-ArticleId = Path(description="Article id.", examples=[1])
+ArticleId = Path(description="Article id.", examples=[1], ge=1, le=2**31 - 1)
 
 
 @router.get("", response_model=Page[ArticlePublic], responses=EXPORT_RESPONSES)

@@ -30,7 +30,12 @@ WriteSessionDep = Annotated[Session, Depends(get_write_session)]
 def page_window(
     limit: Annotated[
         int,
-        Query(ge=1, description="Rows per page (default 50, at most 500).", examples=[50]),
+        Query(
+            ge=1,
+            description="Rows per page (default 50, at most 500; more is a 422).",
+            examples=[50],
+            json_schema_extra={"maximum": get_settings().max_page_size},
+        ),
     ] = 50,
     cursor: Annotated[
         str | None,

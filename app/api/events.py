@@ -10,7 +10,7 @@ from app.services import events as service
 from app.services.lookup import ensure_exists
 
 router = APIRouter(prefix="/events", tags=["events"], responses={422: ERROR_RESPONSES[422], 406: ERROR_RESPONSES[406]})
-EventId = Path(description="Event id.", examples=[1])
+EventId = Path(description="Event id.", examples=[1], ge=1, le=2**31 - 1)
 
 
 @router.get("", response_model=Page[EventPublic], responses=EXPORT_RESPONSES)

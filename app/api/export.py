@@ -18,7 +18,7 @@ from sqlmodel import Session
 from app.api.caching import data_stamp, etag_for, not_modified
 from app.errors import DomainError
 from app.services.listing import Listing, page, stream
-from app.services.pagination import Window
+from app.services.pagination import Window, page_query
 
 Format = Literal["json", "csv", "ndjson"]
 FormatParam = Annotated[
@@ -90,6 +90,8 @@ def respond(request: Request, session: Session, listing: Listing, window: Window
     if not_modified(request, etag):
         return Response(status_code=304, headers={"ETag": etag, "Cache-Control": "no-cache"})
     limit = window.limit if "limit" in request.query_params else None
+    # Refuse a bad cursor now, with a clean 422: once the stream has started, the status is sent.
+    page_query(listing.query, listing.keys, 1, window.cursor, listing.sort_name)
     engine = request.app.state.engine
     body = (
         _csv(engine, listing, window.cursor, limit)

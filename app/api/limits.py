@@ -68,3 +68,21 @@ class BodySizeLimit:
             413, "payload_too_large", f"The request body is larger than the limit of {self.max_bytes} bytes."
         )
         await response(scope, receive, send)
+
+
+class RejectNulInQuery:
+    """A NUL character in the query string or path is refused with a 422 (databases cannot store or compare it)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            query = scope.get("query_string", b"").lower()
+            if b"%00" in query or b"\x00" in query or "\x00" in scope.get("path", ""):
+                response = error_response(
+                    422, "invalid_parameter", "Query parameters and paths cannot contain NUL (%00) characters."
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

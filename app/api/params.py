@@ -4,11 +4,13 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import Depends, Query
+from pydantic import Field
 
 from app.services.actors import ActorFilters, BaseFilters
 from app.services.articles import ArticleFilters
 from app.services.events import EventFilters
 
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 ALL_OF = "Repeat to require all of several."
 ANY_OF = "Repeat to accept any of several."
 _Q_SYNTAX = (
@@ -63,11 +65,13 @@ def event_filters(
         list[str], Query(description=f"Country whose forces withdraw (any case). {ANY_OF}", examples=["Russia"])
     ] = [],  # noqa: B006
     article: Annotated[
-        list[int], Query(description=f"Id of an article that reports or mentions the event. {ALL_OF}", examples=[1])
+        list[Id], Query(description=f"Id of an article that reports or mentions the event. {ALL_OF}", examples=[1])
     ] = [],  # noqa: B006
     min_articles: Annotated[
         int | None,
-        Query(ge=0, description="Events reported or mentioned by at least this many articles.", examples=[2]),
+        Query(
+            ge=0, le=2**31 - 1, description="Events reported or mentioned by at least this many articles.", examples=[2]
+        ),
     ] = None,
     q: Annotated[
         str | None,
@@ -98,7 +102,7 @@ def event_filters(
 
 def article_filters(
     event: Annotated[
-        list[int], Query(description=f"Id of an event the article reports or mentions. {ALL_OF}", examples=[1])
+        list[Id], Query(description=f"Id of an event the article reports or mentions. {ALL_OF}", examples=[1])
     ] = [],  # noqa: B006
     relation: Annotated[
         Literal["reports", "mentions"] | None,
@@ -158,10 +162,10 @@ def actor_filters(
         Query(description=f"Actor kind. {ANY_OF}", examples=["person"]),
     ] = [],  # noqa: B006
     event: Annotated[
-        list[int], Query(description=f"Id of an event the actor took part in. {ALL_OF}", examples=[1])
+        list[Id], Query(description=f"Id of an event the actor took part in. {ALL_OF}", examples=[1])
     ] = [],  # noqa: B006
     article: Annotated[
-        list[int], Query(description=f"Id of an article that names the actor. {ALL_OF}", examples=[1])
+        list[Id], Query(description=f"Id of an article that names the actor. {ALL_OF}", examples=[1])
     ] = [],  # noqa: B006
 ) -> ActorFilters:
     return ActorFilters(q=q, kind=list(kind), event=event, article=article)
@@ -178,7 +182,7 @@ def base_filters(
     country: Annotated[
         list[str], Query(description=f"Country of the base (any case). {ANY_OF}", examples=["Syria"])
     ] = [],  # noqa: B006
-    event: Annotated[list[int], Query(description=f"Id of an event the base figures in. {ALL_OF}", examples=[1])] = [],  # noqa: B006
+    event: Annotated[list[Id], Query(description=f"Id of an event the base figures in. {ALL_OF}", examples=[1])] = [],  # noqa: B006
 ) -> BaseFilters:
     return BaseFilters(q=q, kind=kind, country=country, event=event)
 

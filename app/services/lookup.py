@@ -8,13 +8,15 @@ from app.errors import NotFound
 from app.ingest.text import lookup_key
 from app.models import Actor, ActorAlias, Article, BaseAlias, Event, MilitaryBase
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 _MODELS = {"actor": Actor, "base": MilitaryBase, "event": Event, "article": Article}
 
 
 def _ids(model, alias_column, value: str) -> Select:
     value = value.strip()
-    if value.isdigit():
-        return select(model.id).where(model.id == int(value))
+    if value.isascii() and value.isdigit():
+        number = int(value)
+        return select(model.id).where(model.id == number) if number <= MAX_ID else select(model.id).where(False)
     return select(alias_column).where(alias_column.table.c.key == lookup_key(value))
 
 
