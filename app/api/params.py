@@ -10,6 +10,7 @@ from app.services.actors import ActorFilters, BaseFilters
 from app.services.articles import ArticleFilters
 from app.services.events import EventFilters
 
+MAX_VALUES = 20  # values per repeated filter: more is a 422, not an ever larger query
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 ALL_OF = "Repeat to require all of several."
 ANY_OF = "Repeat to accept any of several."
@@ -24,11 +25,17 @@ NameSort = Literal["name", "-name"]
 
 ActorRef = Annotated[
     list[str],
-    Query(description=f"Actor id, canonical name or any alias, in any case or accents. {ALL_OF}", examples=["putin"]),
+    Query(
+        max_length=MAX_VALUES,
+        description=f"Actor id, canonical name or any alias, in any case or accents. {ALL_OF}",
+        examples=["putin"],
+    ),
 ]
 BaseRef = Annotated[
     list[str],
-    Query(description=f"Base id, canonical name or any spelling. {ALL_OF}", examples=["Hmeymim"]),
+    Query(
+        max_length=MAX_VALUES, description=f"Base id, canonical name or any spelling. {ALL_OF}", examples=["Hmeymim"]
+    ),
 ]
 UpdatedAfter = Annotated[
     dt.datetime | None,
@@ -53,19 +60,37 @@ def event_filters(
     date_to: Annotated[
         dt.date | None, Query(description="Events on or before this date.", examples=["2016-12-31"])
     ] = None,
-    type: Annotated[list[str], Query(description=f"Event type. {ANY_OF}", examples=["withdrawal_order"])] = [],  # noqa: B006 - FastAPI copies defaults
-    cameo_code: Annotated[list[str], Query(description=f"CAMEO event code. {ANY_OF}", examples=["0874"])] = [],  # noqa: B006
+    type: Annotated[
+        list[str], Query(max_length=MAX_VALUES, description=f"Event type. {ANY_OF}", examples=["withdrawal_order"])
+    ] = [],  # noqa: B006 - FastAPI copies defaults
+    cameo_code: Annotated[
+        list[str], Query(max_length=MAX_VALUES, description=f"CAMEO event code. {ANY_OF}", examples=["0874"])
+    ] = [],  # noqa: B006
     actor: ActorRef = [],  # noqa: B006
     base: BaseRef = [],  # noqa: B006
     country: Annotated[
         list[str],
-        Query(description=f"Country the forces withdraw from (any case). {ANY_OF}", examples=["Syria"]),
+        Query(
+            max_length=MAX_VALUES,
+            description=f"Country the forces withdraw from (any case). {ANY_OF}",
+            examples=["Syria"],
+        ),
     ] = [],  # noqa: B006
     forces_of: Annotated[
-        list[str], Query(description=f"Country whose forces withdraw (any case). {ANY_OF}", examples=["Russia"])
+        list[str],
+        Query(
+            max_length=MAX_VALUES,
+            description=f"Country whose forces withdraw (any case). {ANY_OF}",
+            examples=["Russia"],
+        ),
     ] = [],  # noqa: B006
     article: Annotated[
-        list[Id], Query(description=f"Id of an article that reports or mentions the event. {ALL_OF}", examples=[1])
+        list[Id],
+        Query(
+            max_length=MAX_VALUES,
+            description=f"Id of an article that reports or mentions the event. {ALL_OF}",
+            examples=[1],
+        ),
     ] = [],  # noqa: B006
     min_articles: Annotated[
         int | None,
@@ -102,7 +127,10 @@ def event_filters(
 
 def article_filters(
     event: Annotated[
-        list[Id], Query(description=f"Id of an event the article reports or mentions. {ALL_OF}", examples=[1])
+        list[Id],
+        Query(
+            max_length=MAX_VALUES, description=f"Id of an event the article reports or mentions. {ALL_OF}", examples=[1]
+        ),
     ] = [],  # noqa: B006
     relation: Annotated[
         Literal["reports", "mentions"] | None,
@@ -113,8 +141,12 @@ def article_filters(
     ] = None,
     actor: ActorRef = [],  # noqa: B006
     base: BaseRef = [],  # noqa: B006
-    outlet: Annotated[list[str], Query(description=f"Outlet name (any case). {ANY_OF}", examples=["CBC News"])] = [],  # noqa: B006
-    language: Annotated[list[str], Query(description=f"Language code. {ANY_OF}", examples=["en"])] = [],  # noqa: B006
+    outlet: Annotated[
+        list[str], Query(max_length=MAX_VALUES, description=f"Outlet name (any case). {ANY_OF}", examples=["CBC News"])
+    ] = [],  # noqa: B006
+    language: Annotated[
+        list[str], Query(max_length=MAX_VALUES, description=f"Language code. {ANY_OF}", examples=["en"])
+    ] = [],  # noqa: B006
     published_from: Annotated[
         dt.date | None, Query(description="Published on or after this date.", examples=["2016-03-01"])
     ] = None,
@@ -159,13 +191,15 @@ def actor_filters(
     ] = None,
     kind: Annotated[
         list[Literal["person", "organisation", "state", "armed_group"]],
-        Query(description=f"Actor kind. {ANY_OF}", examples=["person"]),
+        Query(max_length=MAX_VALUES, description=f"Actor kind. {ANY_OF}", examples=["person"]),
     ] = [],  # noqa: B006
     event: Annotated[
-        list[Id], Query(description=f"Id of an event the actor took part in. {ALL_OF}", examples=[1])
+        list[Id],
+        Query(max_length=MAX_VALUES, description=f"Id of an event the actor took part in. {ALL_OF}", examples=[1]),
     ] = [],  # noqa: B006
     article: Annotated[
-        list[Id], Query(description=f"Id of an article that names the actor. {ALL_OF}", examples=[1])
+        list[Id],
+        Query(max_length=MAX_VALUES, description=f"Id of an article that names the actor. {ALL_OF}", examples=[1]),
     ] = [],  # noqa: B006
 ) -> ActorFilters:
     return ActorFilters(q=q, kind=list(kind), event=event, article=article)
@@ -178,11 +212,17 @@ def base_filters(
             min_length=1, max_length=500, description="Name or spelling prefix (any case or accents).", examples=["hme"]
         ),
     ] = None,
-    kind: Annotated[list[str], Query(description=f"Base kind. {ANY_OF}", examples=["air_base"])] = [],  # noqa: B006
-    country: Annotated[
-        list[str], Query(description=f"Country of the base (any case). {ANY_OF}", examples=["Syria"])
+    kind: Annotated[
+        list[str], Query(max_length=MAX_VALUES, description=f"Base kind. {ANY_OF}", examples=["air_base"])
     ] = [],  # noqa: B006
-    event: Annotated[list[Id], Query(description=f"Id of an event the base figures in. {ALL_OF}", examples=[1])] = [],  # noqa: B006
+    country: Annotated[
+        list[str],
+        Query(max_length=MAX_VALUES, description=f"Country of the base (any case). {ANY_OF}", examples=["Syria"]),
+    ] = [],  # noqa: B006
+    event: Annotated[
+        list[Id],
+        Query(max_length=MAX_VALUES, description=f"Id of an event the base figures in. {ALL_OF}", examples=[1]),
+    ] = [],  # noqa: B006
 ) -> BaseFilters:
     return BaseFilters(q=q, kind=kind, country=country, event=event)
 

@@ -106,6 +106,8 @@ def _check_values(keys: list[SortKey], values: list[Any]) -> None:
             if key.nullable:
                 continue
             raise InvalidParameter(_INVALID_CURSOR)
+        if isinstance(value, int) and not -(2**63) <= value < 2**63:
+            raise InvalidParameter(_INVALID_CURSOR)
         expected = _python_type(key.column)
         ok = {
             int: lambda v: isinstance(v, int),
