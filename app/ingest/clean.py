@@ -13,26 +13,27 @@ _HOMOGLYPHS = str.maketrans(
     "ABEKMHOPCTXYaeopcxyijsdqwIJSABEZHIKMNOPTYXaoiv",
 )
 _HOMOGLYPH_SET = frozenset("АВЕКМНОРСТХУаеорсхуіјѕԁԛԝІЈЅΑΒΕΖΗΙΚΜΝΟΡΤΥΧαοιν")
-_QUOTES = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u2033": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
-    }
-)
+_QUOTES = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u2033": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+}
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_SPACES = re.compile(r"[^\S\n]+")
-_HOMOGLYPH_WORD = re.compile(r"\w*[" + "".join(sorted(_HOMOGLYPH_SET)) + r"]\w*")
+# Any run of whitespace other than a line break becomes one space; single spaces are left as they are.
+_SPACES = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
+_HOMOGLYPH_CHAR = re.compile("[" + "".join(sorted(_HOMOGLYPH_SET)) + "]")
+_WORD_CHAR = re.compile(r"\w")
+_WORD_REST = re.compile(r"\w*")
 _SHORT_LINE = 200
 _MAY_HAVE_CREDIT = re.compile(r"[)\]]\s*$|/|photo|foto|image|picture", re.IGNORECASE)
 _FRACTION_SLASH = re.compile(r"(\d)(\d)\u2044(\d)")
@@ -41,23 +42,43 @@ _FRACTION_SLASH = re.compile(r"(\d)(\d)\u2044(\d)")
 def normalise_unicode(text: str) -> str:
     """NFKC, straight quotes, plain spaces, no control or invisible characters, no homoglyphs in Latin words."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFKC", text)
-    text = _FRACTION_SLASH.sub(r"\1 \2/\3", text).replace("\u2044", "/")
-    text = text.translate(_QUOTES)
-    text = _INVISIBLE.sub("", text)
+    ascii_only = text.isascii()  # then it is NFKC already, with no quotes, invisibles or homoglyphs to fix
+    if not ascii_only:
+        text = unicodedata.normalize("NFKC", text)
+        if "\u2044" in text:
+            text = _FRACTION_SLASH.sub(r"\1 \2/\3", text).replace("\u2044", "/")
+        # str.translate looks up a dict per character; replace() on just the quotes present is much faster.
+        for quote, straight in _QUOTES.items():
+            if quote in text:
+                text = text.replace(quote, straight)
+        text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub(" ", text.replace("\t", " "))
-    if not text.isascii() and not _HOMOGLYPH_SET.isdisjoint(text):
-        text = _HOMOGLYPH_WORD.sub(_fix_homoglyphs, text)
+    if not ascii_only and not _HOMOGLYPH_SET.isdisjoint(text):
+        text = _fix_homoglyphs(text)
     return _SPACES.sub(" ", text)
 
 
-def _fix_homoglyphs(match: re.Match) -> str:
-    word = match.group()
-    if word.isascii() or not any(c in _HOMOGLYPH_SET for c in word):
-        return word
-    if any("a" <= c.lower() <= "z" for c in word):
-        return word.translate(_HOMOGLYPHS)
-    return word
+def _fix_homoglyphs(text: str) -> str:
+    """Latin letters for the Cyrillic and Greek look-alikes inside words that also hold Latin letters.
+
+    Finds the look-alike characters first and widens each to its word (a run of \\w), rather than trying a
+    word pattern at every position of the text.
+    """
+    pieces, done = [], 0
+    for found in _HOMOGLYPH_CHAR.finditer(text):
+        start = found.start()
+        if start < done:
+            continue
+        while start > done and _WORD_CHAR.match(text, start - 1):
+            start -= 1
+        end = _WORD_REST.match(text, found.start()).end()
+        word = text[start:end]
+        if any("a" <= c.lower() <= "z" for c in word):
+            word = word.translate(_HOMOGLYPHS)
+        pieces += (text[done:start], word)
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def html_to_text(html: str) -> tuple[str, str | None, date | None, str | None]:
