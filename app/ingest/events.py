@@ -53,6 +53,11 @@ def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"[\s-]+") for w in sorted(words, key=len, reverse=True))
 
 
+def _first_words(words: list[str]) -> tuple[str, ...]:
+    """What a match of _alternation(words) always holds: the first word of one of them, in some case."""
+    return tuple(sorted({w.split(" ")[0].lower() for w in words}))
+
+
 class EventLexicon:
     """Compiled patterns for one event type and the shared cue lists."""
 
@@ -71,7 +76,9 @@ class EventLexicon:
         self.negation = re.compile(rf"\b(?:{_alternation(spec['negations'])})\b", re.IGNORECASE)
         self.retain = re.compile(rf"\b(?:{_alternation(lexicon['retain_cues'])})\b", re.IGNORECASE)
         self.informed = re.compile(rf"\b(?:{_alternation(lexicon['informed_cues'])})\b", re.IGNORECASE)
+        self.informed_keys = _first_words(lexicon["informed_cues"])
         self.present = re.compile(rf"\b(?:{_alternation(lexicon['present_cues'])})\b", re.IGNORECASE)
+        self.present_keys = _first_words(lexicon["present_cues"])
         self.venue = re.compile(
             r"\b(?:visit(?:s|ed|ing)?|met at|meeting at|address at|speech at|(?:came|arrived|landed|flew) (?:to|at))\b",
             re.IGNORECASE,
@@ -211,6 +218,15 @@ class ArticleView:
     def sentence(self, i: int) -> str:
         span = self.sentences.spans[i]
         return self.text[span.start : span.end]
+
+    def may_hold(self, i: int, keys: tuple[str, ...]) -> bool:
+        """False if sentence ``i`` holds none of these lower-case words in any case (see _lower_for_keys), so
+        that a case-insensitive pattern that needs one of them cannot match it; True if it may."""
+        if self.low is None:
+            return True
+        span = self.sentences.spans[i]
+        low = self.low[span.start : span.end]
+        return any(key in low for key in keys)
 
     def dates(self, i: int, anchor: date | None) -> list[DateMention]:
         """find_dates() of sentence ``i``, run once however many times the stage asks."""
@@ -477,12 +493,12 @@ def _context(group: Group, article: ArticleView, orderer, event_date: date, lex:
                 holder = _office_holder(knowledge, lex.office_names[office.group().lower()], orderer, event_date)
                 if holder is not None:
                     add(participants, holder, "ordered_to", span, 0.7)
-        informed = lex.informed.search(sentence)
+        informed = article.may_hold(i, lex.informed_keys) and lex.informed.search(sentence)
         if informed and (has_term or re.search(r"\b(?:decision|move|order)\b", sentence)):
             for m in people:
                 if m.start - span.start > informed.start():
                     add(participants, m.entity, "informed", span, 0.8)
-        if in_event and lex.present.search(sentence):
+        if in_event and article.may_hold(i, lex.present_keys) and lex.present.search(sentence):
             for m in people:
                 if text[m.end : m.end + 2] != "'s":
                     add(participants, m.entity, "present", span, 0.7)
