@@ -2,12 +2,14 @@
 
     python bench/ingest_bench.py                 # 3,000 generated articles into SQLite
     python bench/ingest_bench.py -n 5000 --database-url postgresql+psycopg://postgres@127.0.0.1/bench
+    python bench/ingest_bench.py -n 1000 --stages  # also milliseconds per article for each extraction stage
 
 Prints articles per second for extraction alone and for the whole ingest (extraction plus persistence), and
 the peak memory of the process. The process uses one core: the ingest is a single thread.
 """
 
 import argparse
+import itertools
 import resource
 import sys
 import tempfile
@@ -18,7 +20,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.db import make_engine  # noqa: E402
-from app.ingest.pipeline import extract  # noqa: E402
+from app.ingest.clean import clean  # noqa: E402
+from app.ingest.entities import find_mentions, link_entities, split_sentences  # noqa: E402
+from app.ingest.events import extract_events  # noqa: E402
+from app.ingest.metadata import extract_metadata  # noqa: E402
+from app.ingest.pipeline import content_hash, extract  # noqa: E402
 from app.ingest.sources import SourceRecord, to_raw  # noqa: E402
 from app.knowledge import load_knowledge  # noqa: E402
 from app.migrate import upgrade  # noqa: E402
@@ -31,6 +37,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-n", type=int, default=3000, help="articles to ingest (default 3000)")
     parser.add_argument("--database-url", help="default: a fresh SQLite file in a temporary folder")
+    parser.add_argument("--stages", action="store_true", help="also time each extraction stage separately")
     args = parser.parse_args()
 
     raws = [to_raw(ArticleCreate(**v), source=f"bench:{i}") for i, v in enumerate(variants(args.n))]
@@ -41,6 +48,7 @@ def main() -> int:
     for raw in raws:
         extract(raw, knowledge)
     extraction_rate = len(raws) / (time.perf_counter() - started)
+    stages = stage_times(raws, knowledge) if args.stages else {}
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(args.database_url or f"sqlite:///{tmp}/bench.db")
@@ -54,7 +62,34 @@ def main() -> int:
     print(f"extraction only:     {extraction_rate:8.0f} articles/s")
     print(f"bulk ingest:         {summary.created / elapsed:8.0f} articles/s ({elapsed:.1f} s)")
     print(f"peak memory (RSS):   {peak_mb:8.0f} MB")
+    for name, seconds in stages.items():
+        print(f"  {name:<18} {seconds * 1000 / len(raws):8.3f} ms/article")
     return 0
+
+
+def stage_times(raws, knowledge) -> dict[str, float]:
+    """Seconds spent in each stage of app.ingest.pipeline.extract (the same calls, timed one by one)."""
+    totals = dict.fromkeys(("clean", "metadata", "sentences", "mentions", "link", "events", "content hash"), 0.0)
+    clock = time.perf_counter
+    for raw in raws:
+        t0 = clock()
+        doc = clean(raw, knowledge)
+        t1 = clock()
+        metadata = extract_metadata(raw, doc, knowledge)
+        t2 = clock()
+        sentences = split_sentences(doc.text)
+        t3 = clock()
+        mentions = find_mentions(doc.text, knowledge)
+        t4 = clock()
+        link_entities(mentions, sentences)
+        t5 = clock()
+        extract_events(doc.text, sentences, mentions, metadata, knowledge)
+        t6 = clock()
+        content_hash(doc.text)
+        t7 = clock()
+        for name, (a, b) in zip(totals, itertools.pairwise((t0, t1, t2, t3, t4, t5, t6, t7)), strict=True):
+            totals[name] += b - a
+    return totals
 
 
 if __name__ == "__main__":

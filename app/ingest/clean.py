@@ -13,26 +13,30 @@ _HOMOGLYPHS = str.maketrans(
     "ABEKMHOPCTXYaeopcxyijsdqwIJSABEZHIKMNOPTYXaoiv",
 )
 _HOMOGLYPH_SET = frozenset("АВЕКМНОРСТХУаеорсхуіјѕԁԛԝІЈЅΑΒΕΖΗΙΚΜΝΟΡΤΥΧαοιν")
-_QUOTES = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u2033": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
-    }
-)
+_QUOTES = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u2033": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+}
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_SPACES = re.compile(r"[^\S\n]+")
-_HOMOGLYPH_WORD = re.compile(r"\w*[" + "".join(sorted(_HOMOGLYPH_SET)) + r"]\w*")
+# Any run of whitespace other than a line break becomes one space; single spaces are left as they are.
+_SPACES = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
+# Every white-space character (str.isspace, as \s) other than space and line break: with none of them and no
+# double space in a text, _SPACES has nothing to do. (A plain character set is scanned much faster.)
+_ODD_SPACE = re.compile("[\t\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+_HOMOGLYPH_CHAR = re.compile("[" + "".join(sorted(_HOMOGLYPH_SET)) + "]")
+_WORD_CHAR = re.compile(r"\w")
+_WORD_REST = re.compile(r"\w*")
 _SHORT_LINE = 200
 _MAY_HAVE_CREDIT = re.compile(r"[)\]]\s*$|/|photo|foto|image|picture", re.IGNORECASE)
 _FRACTION_SLASH = re.compile(r"(\d)(\d)\u2044(\d)")
@@ -41,23 +45,45 @@ _FRACTION_SLASH = re.compile(r"(\d)(\d)\u2044(\d)")
 def normalise_unicode(text: str) -> str:
     """NFKC, straight quotes, plain spaces, no control or invisible characters, no homoglyphs in Latin words."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFKC", text)
-    text = _FRACTION_SLASH.sub(r"\1 \2/\3", text).replace("\u2044", "/")
-    text = text.translate(_QUOTES)
-    text = _INVISIBLE.sub("", text)
+    ascii_only = text.isascii()  # then it is NFKC already, with no quotes, invisibles or homoglyphs to fix
+    if not ascii_only:
+        text = unicodedata.normalize("NFKC", text)
+        if "\u2044" in text:
+            text = _FRACTION_SLASH.sub(r"\1 \2/\3", text).replace("\u2044", "/")
+        # str.translate looks up a dict per character; replace() on just the quotes present is much faster.
+        for quote, straight in _QUOTES.items():
+            if quote in text:
+                text = text.replace(quote, straight)
+        text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub(" ", text.replace("\t", " "))
-    if not text.isascii() and not _HOMOGLYPH_SET.isdisjoint(text):
-        text = _HOMOGLYPH_WORD.sub(_fix_homoglyphs, text)
-    return _SPACES.sub(" ", text)
+    if not ascii_only and _HOMOGLYPH_CHAR.search(text):
+        text = _fix_homoglyphs(text)
+    if "  " in text or _ODD_SPACE.search(text):
+        text = _SPACES.sub(" ", text)
+    return text
 
 
-def _fix_homoglyphs(match: re.Match) -> str:
-    word = match.group()
-    if word.isascii() or not any(c in _HOMOGLYPH_SET for c in word):
-        return word
-    if any("a" <= c.lower() <= "z" for c in word):
-        return word.translate(_HOMOGLYPHS)
-    return word
+def _fix_homoglyphs(text: str) -> str:
+    """Latin letters for the Cyrillic and Greek look-alikes inside words that also hold Latin letters.
+
+    Finds the look-alike characters first and widens each to its word (a run of \\w), rather than trying a
+    word pattern at every position of the text.
+    """
+    pieces, done = [], 0
+    for found in _HOMOGLYPH_CHAR.finditer(text):
+        start = found.start()
+        if start < done:
+            continue
+        while start > done and _WORD_CHAR.match(text, start - 1):
+            start -= 1
+        end = _WORD_REST.match(text, found.start()).end()
+        word = text[start:end]
+        if any("a" <= c.lower() <= "z" for c in word):
+            word = word.translate(_HOMOGLYPHS)
+        pieces += (text[done:start], word)
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def html_to_text(html: str) -> tuple[str, str | None, date | None, str | None]:
@@ -89,16 +115,20 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
         body, html_title, html_date, html_outlet = html_to_text(raw.html)
     else:
         body = raw.text or ""
-    lines = [line.strip() for line in normalise_unicode(body).split("\n")]
+    text = normalise_unicode(body)
+    lines = [line.strip() for line in text.split("\n")]
     header = tuple(line for line in lines[:20] if line)
     classifier = knowledge.furniture_classifier
+    # The 'anywhere' patterns (boilerplate phrases) are the same for short and long lines and rarely match at
+    # all: one search of the whole text tells whether they need trying line by line.
+    anywhere = bool(classifier["anywhere"].search(text))
     kept: list[str] = []
     dropped: list[str] = []
     body_started = in_related = False
     for line in lines:
         if not line:
             continue
-        kind = _furniture_kind(line, classifier)
+        kind = _furniture_kind(line, classifier, anywhere)
         if kind == "cut":
             dropped.append(line)
             if body_started:
@@ -116,7 +146,7 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
         if kind == "drop" or (not body_started and len(line.split()) <= 2) or _is_date_line(line):
             dropped.append(line)
             continue
-        if _MAY_HAVE_CREDIT.search(line):
+        if _may_have_credit(line):
             line = knowledge.credit_pattern.sub("", line).strip()
         if not line or not any(c.isalnum() for c in line):
             continue
@@ -143,10 +173,25 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
     )
 
 
-def _furniture_kind(line: str, classifier: dict[str, re.Pattern]) -> str | None:
+def _furniture_kind(line: str, classifier: dict[str, re.Pattern], anywhere: bool = True) -> str | None:
+    """'cut', 'related', 'drop' or None. With ``anywhere`` false, the patterns that may match anywhere in a
+    line are skipped (the caller found that they match nowhere in the text)."""
     size = "long" if len(line) > _SHORT_LINE else "short"
-    found = classifier[f"{size}_start"].match(line) or classifier[f"{size}_anywhere"].search(line)
+    found = classifier[f"{size}_start"].match(line) or (anywhere and classifier[f"{size}_anywhere"].search(line))
     return found.lastgroup if found else None
+
+
+_CREDIT_WORDS = ("photo", "foto", "image", "picture")
+
+
+def _may_have_credit(line: str) -> bool:
+    """_MAY_HAVE_CREDIT.search(line), answered without the regex for lines of plain ASCII (most of them)."""
+    if not line.isascii():
+        return bool(_MAY_HAVE_CREDIT.search(line))
+    if "/" in line or line.rstrip().endswith((")", "]")):
+        return True
+    low = line.lower()
+    return any(word in low for word in _CREDIT_WORDS)
 
 
 def _body_like(line: str) -> bool:

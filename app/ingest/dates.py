@@ -97,6 +97,24 @@ def looks_future(text: str, start: int) -> bool:
 
 
 _MAY_HOLD_DATE = re.compile(r"\d|(?i:day\b|tomorrow|tonight|last\s|this\s|next\s)")
+_DIGIT = re.compile(r"\d")
+_MONTH_STARTS = tuple(m[:1].upper() + m[1:3] for m in MONTHS) + tuple(m[:3].upper() for m in MONTHS)
+# What each pattern cannot match without: a digit, a month name (its first three letters, as _MONTH writes
+# them) or the 'day' of a weekday; the patterns whose needs a text lacks are not run on it.
+_NEEDS = {
+    "iso": ("digit",),
+    "dmy_num": ("digit",),
+    "mdy": ("digit", "month"),
+    "dmy": ("digit", "month"),
+    "my": ("digit", "month"),
+    "md": ("digit", "month"),
+    "dm": ("digit", "month"),
+    "weekday": ("day",),
+    "relative": (),
+    "last_month": ("month",),
+    "period": (),
+    "year": ("digit",),
+}
 
 
 def find_dates(text: str, anchor: date | None) -> list[DateMention]:
@@ -105,7 +123,14 @@ def find_dates(text: str, anchor: date | None) -> list[DateMention]:
     if not _MAY_HOLD_DATE.search(text):
         return found
     taken: list[tuple[int, int]] = []
+    has = {
+        "digit": bool(_DIGIT.search(text)),
+        "month": any(month in text for month in _MONTH_STARTS),
+        "day": "day" in text,
+    }
     for kind, pattern in _PATTERNS:
+        if not all(has[need] for need in _NEEDS[kind]):
+            continue
         for match in pattern.finditer(text):
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):

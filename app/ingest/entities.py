@@ -109,6 +109,7 @@ class _DiscoveryPatterns:
     stop: frozenset[str]
     cues: frozenset[str]
     cue_before: re.Pattern
+    cue_before_reach: int  # the longest match of cue_before: it need only be tried that far from the end
     cue_apposition: re.Pattern
     cue_after: re.Pattern
     relative: re.Pattern
@@ -125,6 +126,7 @@ def _discovery_patterns(knowledge: Knowledge) -> _DiscoveryPatterns:
         stop=frozenset(lexicon["not_name_words"]),
         cues=frozenset(cues),
         cue_before=re.compile(r"(?:^|\W)(?:" + alternation + r")\W{0,2}$", re.IGNORECASE),
+        cue_before_reach=1 + max(map(len, cues)) + 2,
         cue_apposition=re.compile(
             r"(?:^|\W)(?:" + alternation + r")\s+(?:of|for|at|in|to)\s+[\w .'-]{1,60},\s*$", re.IGNORECASE
         ),
@@ -166,7 +168,10 @@ def _discover_persons(text: str, folded: str, known: list[Mention], knowledge: K
             continue
         line_start = text.rfind("\n", 0, start) + 1
         before, after = text[max(line_start, start - 80) : start], text[end : end + 80]
-        cued = patterns.cue_before.search(before) or patterns.cue_apposition.search(before)
+        # cue_before ends at the end of ``before``, so it is searched only within its longest reach of the end
+        # ('^' never matches at a search's start offset); cue_apposition ends with a comma, so needs one.
+        cued = patterns.cue_before.search(before, max(0, len(before) - patterns.cue_before_reach))
+        cued = cued or (before.rstrip().endswith(",") and patterns.cue_apposition.search(before))
         cued = cued or patterns.cue_after.match(after) or patterns.relative.match(after)
         cued = cued or patterns.speech_before.search(before) or _APPOSITION.match(after)
         if cued or (patterns.speech.match(after) and not _PREPOSITION_BEFORE.search(before)):
@@ -197,6 +202,12 @@ _BASE_PATTERNS = [
     ),
 ]
 _BASE_WORDS = ("base", "airfield", "air station", "camp ", "fort ", "fob ", "cob ")
+# What each base pattern cannot match without (its kind words), checked before the pattern is run.
+_BASE_PATTERN_NEEDS = {
+    "air_base": re.compile(r"\s(?i:air\s+force\s+base|air\s+base|airbase|airfield|air\s+station)\b"),
+    "naval_facility": re.compile(r"\sNaval\s"),
+    "garrison": re.compile(r"\b(?:Camp|Fort|Forward|Contingency|Joint|FOB|COB)\s"),
+}
 _BASE_STOP = frozenset(
     {"The", "A", "An", "Its", "Their", "Russian", "American", "French", "British", "Syrian", "US", "U.S."}
 )
@@ -210,6 +221,8 @@ def _discover_bases(text: str, folded: str, known: list[Mention]) -> list[Mentio
     taken = [(m.start, m.end) for m in known]
     found: list[Mention] = []
     for pattern, kind in _BASE_PATTERNS:
+        if not _BASE_PATTERN_NEEDS[kind].search(folded):
+            continue
         for match in pattern.finditer(folded):
             start, end = match.span()
             if kind != "garrison" and match.group(2).islower():
@@ -233,6 +246,7 @@ def _resolve_surnames(mentions: list[Mention], text: str, knowledge: Knowledge) 
     resolved: list[Mention] = []
     named: set[str] = set()
     surnames: dict[str, EntityRef] = {}
+    first: dict[str, int] = {}  # where each discovered person is first named (mentions come in text order)
     for mention in mentions:
         needs_full = mention.surface == "surname" and mention.entity.name in knowledge.surname_after_full
         if needs_full and mention.entity.name not in named:
@@ -241,11 +255,11 @@ def _resolve_surnames(mentions: list[Mention], text: str, knowledge: Knowledge) 
             named.add(mention.entity.name)
         if mention.surface == "discovered" and mention.entity.type == "person":
             surnames[lookup_key(mention.entity.aliases[0])] = mention.entity
+            first.setdefault(mention.entity.name, mention.start)
         resolved.append(mention)
     if surnames:
         taken = [(m.start, m.end) for m in resolved]
         pattern = re.compile(r"\b(" + "|".join(re.escape(ref.aliases[0]) for ref in surnames.values()) + r")\b")
-        first = {ref.name: min(m.start for m in resolved if m.entity == ref) for ref in surnames.values()}
         for match in pattern.finditer(text):
             ref = surnames[lookup_key(match.group())]
             if match.start() > first[ref.name] and not any(match.start() < e and s < match.end() for s, e in taken):

@@ -15,7 +15,7 @@ from functools import cached_property, lru_cache
 from app.ingest.dates import DateMention, find_dates, looks_future
 from app.ingest.entities import Sentences
 from app.ingest.types import EntityRef, EventParticipant, Evidence, ExtractedEvent, Mention, Metadata, Span
-from app.knowledge import Knowledge
+from app.knowledge import Geography, Knowledge
 
 REPORT_WINDOW_BEFORE = timedelta(days=10)
 REPORT_WINDOW_AFTER = timedelta(days=1)
@@ -53,6 +53,11 @@ def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"[\s-]+") for w in sorted(words, key=len, reverse=True))
 
 
+def _first_words(words: list[str]) -> tuple[str, ...]:
+    """What a match of _alternation(words) always holds: the first word of one of them, in some case."""
+    return tuple(sorted({w.split(" ")[0].lower() for w in words}))
+
+
 class EventLexicon:
     """Compiled patterns for one event type and the shared cue lists."""
 
@@ -71,7 +76,9 @@ class EventLexicon:
         self.negation = re.compile(rf"\b(?:{_alternation(spec['negations'])})\b", re.IGNORECASE)
         self.retain = re.compile(rf"\b(?:{_alternation(lexicon['retain_cues'])})\b", re.IGNORECASE)
         self.informed = re.compile(rf"\b(?:{_alternation(lexicon['informed_cues'])})\b", re.IGNORECASE)
+        self.informed_keys = _first_words(lexicon["informed_cues"])
         self.present = re.compile(rf"\b(?:{_alternation(lexicon['present_cues'])})\b", re.IGNORECASE)
+        self.present_keys = _first_words(lexicon["present_cues"])
         self.venue = re.compile(
             r"\b(?:visit(?:s|ed|ing)?|met at|meeting at|address at|speech at|(?:came|arrived|landed|flew) (?:to|at))\b",
             re.IGNORECASE,
@@ -101,14 +108,33 @@ class EventLexicon:
         numbers = _alternation([w for w in _NUMBER_WORDS if _NUMBER_WORDS[w]])
         self.figures = re.compile(rf"\b(\d[\d,]*|{numbers})\s+(?:(?:[A-Za-z-]+)\s+)??({units})\b", re.IGNORECASE)
 
-    def term_sentences(self, text: str, spans: list[Span]) -> set[int]:
-        """Indexes of the sentences that hold a withdrawal term."""
-        found = set()
-        for i, span in enumerate(spans):
-            sentence = text[span.start : span.end]
-            low = sentence.lower()
-            if any(k in low for k in self.term_keys) and self.term.search(sentence):
-                found.add(i)
+    def term_sentences(self, text: str, spans: list[Span], low: str | None = None) -> dict[int, list[re.Match]]:
+        """The sentences that hold a withdrawal term: index -> the term matches in the sentence.
+
+        ``low`` is ``text.lower()`` when that keeps every offset; the cheap key test then looks for the keys
+        once in the whole article instead of lowering and scanning each sentence.
+        """
+        if low is not None and len(low) == len(text):
+            starts = [span.start for span in spans]
+            candidates = set()
+            for key in self.term_keys:
+                at = low.find(key)
+                while at >= 0:
+                    i = bisect.bisect_right(starts, at) - 1
+                    if i >= 0 and at + len(key) <= spans[i].end:
+                        candidates.add(i)
+                    at = low.find(key, at + 1)
+        else:
+            candidates = {
+                i
+                for i, span in enumerate(spans)
+                if any(k in text[span.start : span.end].lower() for k in self.term_keys)
+            }
+        found = {}
+        for i in sorted(candidates):
+            terms = list(self.term.finditer(text[spans[i].start : spans[i].end]))
+            if terms:
+                found[i] = terms
         return found
 
 
@@ -139,14 +165,15 @@ def extract_events(
     text: str, sentences: Sentences, mentions: list[Mention], metadata: Metadata, knowledge: Knowledge
 ) -> list[ExtractedEvent]:
     events: list[ExtractedEvent] = []
+    spans = sentences.spans
+    by_sentence = _by_sentence(mentions, spans)
+    low = _lower_for_keys(text)
     for event_type in knowledge.lexicon["event_types"]:
         lex = _lexicon(knowledge, event_type)
-        spans = sentences.spans
-        article = ArticleView(text, sentences, mentions, _by_sentence(mentions, spans), lex.term_sentences(text, spans))
+        terms = lex.term_sentences(text, spans, low)
+        article = ArticleView(text, sentences, mentions, by_sentence, set(terms), terms, knowledge.geo, low)
         statements = [
-            s
-            for i in sorted(article.term_idx)
-            if (s := _statement(text, spans[i], article.by_sentence[i], metadata.reference_date, lex))
+            s for i in sorted(article.term_idx) if (s := _statement(article, i, metadata.reference_date, lex))
         ]
         for group in _group(statements, metadata.reference_date):
             event = _build(group, article, metadata, lex, knowledge)
@@ -160,6 +187,20 @@ def _lexicon(knowledge: Knowledge, event_type: str) -> EventLexicon:
     return EventLexicon(knowledge, event_type)
 
 
+# Characters that a case-insensitive pattern takes for an ASCII letter although str.lower() does not give one
+# (dotted and dotless i, long s, Kelvin sign). Where none occurs, a lower-case ASCII word missing from the
+# lowered text cannot be matched by a case-insensitive pattern either.
+_CASE_TRAPS = frozenset("\u0130\u0131\u017f\u212a")
+
+
+def _lower_for_keys(text: str) -> str | None:
+    """``text.lower()`` if it keeps every offset and can stand in for case-insensitive matching of ASCII words."""
+    low = text.lower()
+    if len(low) != len(text) or not _CASE_TRAPS.isdisjoint(text):
+        return None
+    return low
+
+
 @dataclass(frozen=True)
 class ArticleView:
     """One article's text, sentences and mentions, indexed once for the event stage."""
@@ -169,6 +210,35 @@ class ArticleView:
     mentions: list[Mention]
     by_sentence: list[list[Mention]]
     term_idx: set[int]
+    terms: dict[int, list[re.Match]]  # sentence index -> its withdrawal-term matches
+    geo: Geography
+    low: str | None = None  # see _lower_for_keys
+    _dates: dict = field(default_factory=dict, compare=False)
+
+    def sentence(self, i: int) -> str:
+        span = self.sentences.spans[i]
+        return self.text[span.start : span.end]
+
+    def may_hold(self, i: int, keys: tuple[str, ...]) -> bool:
+        """False if sentence ``i`` holds none of these lower-case words in any case (see _lower_for_keys), so
+        that a case-insensitive pattern that needs one of them cannot match it; True if it may."""
+        if self.low is None:
+            return True
+        span = self.sentences.spans[i]
+        low = self.low[span.start : span.end]
+        return any(key in low for key in keys)
+
+    def dates(self, i: int, anchor: date | None) -> list[DateMention]:
+        """find_dates() of sentence ``i``, run once however many times the stage asks."""
+        key = (i, anchor)
+        if key not in self._dates:
+            self._dates[key] = find_dates(self.sentence(i), anchor)
+        return self._dates[key]
+
+    @cached_property
+    def country_counts(self) -> Counter:
+        """Countries by how often the whole text names them, their places or their people."""
+        return Counter(g.country for g in self.geo.find(self.text))
 
 
 def _by_sentence(mentions: list[Mention], spans: list[Span]) -> list[list[Mention]]:
@@ -182,10 +252,11 @@ def _by_sentence(mentions: list[Mention], spans: list[Span]) -> list[list[Mentio
     return grouped
 
 
-def _statement(text: str, span: Span, inside: list[Mention], published: date | None, lex: EventLexicon):
+def _statement(article: ArticleView, i: int, published: date | None, lex: EventLexicon):
     """A withdrawal-order statement in one sentence: a withdrawal term close to an order cue."""
-    sentence = text[span.start : span.end]
-    terms = list(lex.term.finditer(sentence))
+    span, inside = article.sentences.spans[i], article.by_sentence[i]
+    sentence = article.sentence(i)
+    terms = article.terms[i]
     if not terms or lex.negation.search(sentence):
         return None
     first_person = _FIRST_PERSON_ORDER.search(sentence)
@@ -197,7 +268,7 @@ def _statement(text: str, span: Span, inside: list[Mention], published: date | N
     _gap_size, term, cue = min(pairs, key=lambda p: p[0]) if pairs else (0, terms[0], first_person)
 
     stated, effective = None, None
-    for mention in find_dates(sentence, published):
+    for mention in article.dates(i, published):
         if not any(_near(mention, t) for t in terms):
             continue
         if _DEADLINE.search(sentence[max(0, mention.start - 25) : mention.start]):
@@ -326,7 +397,7 @@ def _build(
 
     orderer = _vote(group, lambda s: s.orderer)
     forces_of = _vote(group, lambda s: s.forces_of) or (orderer.country if orderer else None)
-    country = _vote(group, lambda s: s.country) or _article_country(article.text, forces_of, lex)
+    country = _vote(group, lambda s: s.country) or _article_country(article, forces_of)
     if orderer is None and group.relation == "reports":
         orderer = _fallback_orderer(mentions, forces_of)
 
@@ -362,9 +433,9 @@ def _build(
     )
 
 
-def _article_country(text: str, forces_of: str | None, lex: EventLexicon) -> str | None:
+def _article_country(article: ArticleView, forces_of: str | None) -> str | None:
     """The country the article is most about (by names, places and demonyms), other than the withdrawing one."""
-    counted = Counter(g.country for g in lex.geo.find(text))
+    counted = article.country_counts.copy()
     counted.pop(forces_of, None)
     counted.pop(None, None)
     return counted.most_common(1)[0][0] if counted else None
@@ -379,9 +450,8 @@ def _effective_date(group: Group, article: ArticleView, event_date: date, publis
     candidates = [s.effective for s in group.statements if s.effective]
     if not candidates:
         for i in sorted(article.term_idx):
-            span = article.sentences.spans[i]
-            sentence = article.text[span.start : span.end]
-            for mention in find_dates(sentence, published):
+            sentence = article.sentence(i)
+            for mention in article.dates(i, published):
                 if mention.precision == "day" and looks_future(sentence, mention.start):
                     candidates.append(mention.date)
     valid = [d for d in candidates if event_date <= d <= event_date + timedelta(days=31)]
@@ -423,12 +493,12 @@ def _context(group: Group, article: ArticleView, orderer, event_date: date, lex:
                 holder = _office_holder(knowledge, lex.office_names[office.group().lower()], orderer, event_date)
                 if holder is not None:
                     add(participants, holder, "ordered_to", span, 0.7)
-        informed = lex.informed.search(sentence)
+        informed = article.may_hold(i, lex.informed_keys) and lex.informed.search(sentence)
         if informed and (has_term or re.search(r"\b(?:decision|move|order)\b", sentence)):
             for m in people:
                 if m.start - span.start > informed.start():
                     add(participants, m.entity, "informed", span, 0.8)
-        if in_event and lex.present.search(sentence):
+        if in_event and article.may_hold(i, lex.present_keys) and lex.present.search(sentence):
             for m in people:
                 if text[m.end : m.end + 2] != "'s":
                     add(participants, m.entity, "present", span, 0.7)

@@ -110,8 +110,13 @@ _STOP = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)
+def _content_stem(word: str) -> str | None:
+    return None if word.lower() in _STOP else _stem(word)
+
+
 def _content_stems(text: str) -> list[str]:
-    return [_stem(w) for w in _WORD.findall(text) if w.lower() not in _STOP]
+    return [stem for stem in map(_content_stem, _WORD.findall(text)) if stem is not None]
 
 
 def _outlet_keys(outlet: str | None, knowledge: Knowledge) -> set[str]:
@@ -130,18 +135,18 @@ def find_title(lines: list[str], masthead: set[str] = frozenset()) -> str:
     ]
     if not candidates:
         return lines[0][:300] if lines else ""
+    if len(candidates) == 1:
+        return candidates[0][1]
 
-    counts = [Counter(_content_stems(line)) for line in lines]
-    everything: Counter = Counter()
-    for count in counts:
-        everything.update(count)
+    # Stems of the whole text at once (a word never spans lines), and of the candidate lines alone.
+    everything = Counter(_content_stems("\n".join(lines)))
 
     def score(item: tuple[int, str]) -> float:
         index, line = item
         stems = _content_stems(line)
         if not stems:
             return -1.0
-        own = counts[index]
+        own = Counter(stems)
         # Short lines (mastheads, section names) score low even when every word recurs in the body.
         overlap = sum(1 for s in stems if everything[s] > own[s]) / (len(stems) + 2)
         standfirst = 0.2 if len(line.split()) > _TITLE_LONG_WORDS else 0.0

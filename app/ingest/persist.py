@@ -1,9 +1,16 @@
-"""The persistence step: the only stage that touches the database. One article per transaction."""
+"""The persistence step: the only stage that touches the database.
+
+A single article is written in one transaction. The bulk ingest writes many articles per transaction: it
+passes a ``LinkBatch`` (link rows and event counts written once per transaction) and an ``EventIndex`` (the
+stored events it has seen, kept in memory for the transaction) and commits or rolls back all three together.
+"""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
+from functools import lru_cache
 
-from sqlalchemy import bindparam, delete, func, insert, or_, update
+from sqlalchemy import Table, bindparam, delete, func, insert, or_, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -67,12 +74,39 @@ _DUPLICATE = (
     .limit(1)
 )
 _INSERT_ARTICLE = insert(Article).returning(Article.id)
-_CANDIDATE_EVENTS = select(Event).where(
-    Event.type == bindparam("type"),
-    Event.date.between(bindparam("low"), bindparam("high")),
-    Event.country.is_not_distinct_from(bindparam("country")),
-    Event.forces_of.is_not_distinct_from(bindparam("forces_of")),
+# Where the dialect has it, "INSERT ... ON CONFLICT DO NOTHING RETURNING id" checks for a duplicate (same url
+# or content hash: the unique columns) and inserts in one statement; no row back means a duplicate.
+_INSERT_NEW_ARTICLE = {
+    name: dialect.insert(Article.__table__).on_conflict_do_nothing().returning(Article.id)
+    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
+}
+_EVENT_COLUMNS = (
+    Event.id,
+    Event.type,
+    Event.country,
+    Event.forces_of,
+    Event.date,
+    Event.date_precision,
+    Event.effective_date,
+    Event.place,
+    Event.figures,
+    Event.ordering_actor_id,
 )
+_SIMILAR_EVENTS = (
+    select(*_EVENT_COLUMNS)
+    .where(
+        Event.type == bindparam("type"),
+        Event.country.is_not_distinct_from(bindparam("country")),
+        Event.forces_of.is_not_distinct_from(bindparam("forces_of")),
+    )
+    .order_by(Event.id)
+)
+_CANDIDATE_EVENTS = _SIMILAR_EVENTS.where(Event.date.between(bindparam("low"), bindparam("high")))
+_EVENT_BY_KEY = select(*_EVENT_COLUMNS).where(Event.key == bindparam("key"))
+_INSERT_EVENT = {
+    name: dialect.insert(Event.__table__).on_conflict_do_nothing(index_elements=["key"]).returning(Event.id)
+    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
+}
 _REFRESH_COUNTS = (
     update(Event.__table__)
     .where(Event.id.in_(bindparam("ids", expanding=True)))
@@ -87,6 +121,83 @@ _REFRESH_COUNTS = (
         updated_at=bindparam("now"),
     )
 )
+_LINK_TABLES: tuple[Table, ...] = tuple(
+    m.__table__ for m in (ArticleActor, ArticleBase, ArticleEvent, EventActor, EventBase)
+)
+
+
+@dataclass
+class StoredEvent:
+    """What event matching needs of a stored event (a plain row, not an ORM object)."""
+
+    id: int
+    type: str
+    country: str | None
+    forces_of: str | None
+    date: date
+    date_precision: str
+    effective_date: date | None
+    place: str | None
+    figures: dict
+    ordering_actor_id: int | None
+
+
+class EventIndex:
+    """Stored events by (type, country, forces_of), each group read once and then kept current in memory.
+
+    Owned by one bulk ingest: events it creates or refines are recorded here as they are written, so the index
+    agrees with the database inside its transaction. ``clear()`` after a rollback (the groups are read again);
+    the unique ``Event.key`` still guards against duplicates written by anyone else.
+    """
+
+    def __init__(self) -> None:
+        self._groups: dict[tuple[str, str | None, str | None], list[StoredEvent]] = {}
+
+    def similar(self, session: Session, type_: str, country: str | None, forces_of: str | None) -> list[StoredEvent]:
+        group = self._groups.get((type_, country, forces_of))
+        if group is None:
+            params = {"type": type_, "country": country, "forces_of": forces_of}
+            rows = session.connection().execute(_SIMILAR_EVENTS, params)
+            group = self._groups[(type_, country, forces_of)] = [StoredEvent(*row) for row in rows]
+        return group
+
+    def add(self, event: StoredEvent) -> None:
+        group = self._groups.get((event.type, event.country, event.forces_of))
+        if group is not None and all(e.id != event.id for e in group):
+            group.append(event)
+            group.sort(key=lambda e: e.id)
+
+    def clear(self) -> None:
+        self._groups.clear()
+
+
+class LinkBatch:
+    """Link rows and touched events of the articles written so far in a transaction, inserted in one go.
+
+    ``flush()`` writes them (one executemany per table) and refreshes the counts of the touched events; it must
+    run before the commit. ``discard()`` forgets them after a rollback.
+    """
+
+    def __init__(self) -> None:
+        self.rows: dict[Table, list[dict]] = {table: [] for table in _LINK_TABLES}
+        self.touched: set[int] = set()
+
+    def flush(self, session: Session) -> None:
+        for table, rows in self.rows.items():
+            if rows:
+                session.connection().execute(table.insert(), rows)
+                rows.clear()
+        refresh_counts(session, self.touched)
+        self.touched.clear()
+
+    def discard(self) -> None:
+        for rows in self.rows.values():
+            rows.clear()
+        self.touched.clear()
+
+
+def _dialect(session: Session) -> str:
+    return session.connection().dialect.name
 
 
 def find_duplicate(session: Session, url: str | None, content_hash: str) -> int | None:
@@ -95,13 +206,19 @@ def find_duplicate(session: Session, url: str | None, content_hash: str) -> int 
 
 
 def persist(
-    session: Session, extraction: Extraction, knowledge: Knowledge, cache: EntityCache | None = None
+    session: Session,
+    extraction: Extraction,
+    knowledge: Knowledge,
+    cache: EntityCache | None = None,
+    *,
+    batch: LinkBatch | None = None,
+    index: EventIndex | None = None,
 ) -> Persisted:
-    """Store an extracted article with all its links, or return the stored duplicate. Caller commits."""
+    """Store an extracted article with all its links, or return the stored duplicate. Caller commits.
+
+    With a ``batch``, the links are left in it for the caller to flush before committing.
+    """
     meta = extraction.metadata
-    existing = find_duplicate(session, meta.url, extraction.content_hash)
-    if existing is not None:
-        return Persisted(existing, created=False)
     raw = extraction.raw
     now = utcnow()
     row = {
@@ -120,8 +237,17 @@ def persist(
         "created_at": now,
         "updated_at": now,
     }
-    article_id = session.connection().execute(_INSERT_ARTICLE, row).scalar_one()
-    write_links(session, article_id, extraction, knowledge, cache)
+    insert_new = _INSERT_NEW_ARTICLE.get(_dialect(session))
+    if insert_new is None:
+        existing = find_duplicate(session, meta.url, extraction.content_hash)
+        if existing is not None:
+            return Persisted(existing, created=False)
+        article_id = session.connection().execute(_INSERT_ARTICLE, row).scalar_one()
+    else:
+        article_id = session.connection().execute(insert_new, row).scalar()
+        if article_id is None:
+            return Persisted(find_duplicate(session, meta.url, extraction.content_hash), created=False)
+    write_links(session, article_id, extraction, knowledge, cache, batch=batch, index=index)
     return Persisted(article_id, created=True)
 
 
@@ -138,10 +264,22 @@ def given_metadata(raw) -> dict:
 
 
 def write_links(
-    session: Session, article_id: int, extraction: Extraction, knowledge: Knowledge, cache: EntityCache | None = None
+    session: Session,
+    article_id: int,
+    extraction: Extraction,
+    knowledge: Knowledge,
+    cache: EntityCache | None = None,
+    *,
+    batch: LinkBatch | None = None,
+    index: EventIndex | None = None,
 ) -> set[int]:
-    """Link an article to its actors, bases and events; returns the ids of the events it touched."""
+    """Link an article to its actors, bases and events; returns the ids of the events it touched.
+
+    Without a ``batch`` the links are written (and event counts refreshed) before returning.
+    """
     cache = cache if cache is not None else EntityCache()
+    own_batch = batch is None
+    batch = LinkBatch() if batch is None else batch
     version = extraction.extractor_version
 
     def ident(ref: EntityRef) -> int:
@@ -168,7 +306,7 @@ def write_links(
     article_events, event_actors, event_bases = [], [], []
     linked: set[int] = set()
     for extracted in sorted(extraction.events, key=lambda e: e.relation != "reports"):
-        event_id = match_or_create_event(session, extracted, knowledge, cache)
+        event_id = match_or_create_event(session, extracted, knowledge, cache, index)
         if event_id in linked:
             continue
         linked.add(event_id)
@@ -198,16 +336,12 @@ def write_links(
                             **_evidence(participant.evidence, version),
                         }
                     )
-    for model, rows in (
-        (ArticleActor, article_actors),
-        (ArticleBase, article_bases),
-        (ArticleEvent, article_events),
-        (EventActor, event_actors),
-        (EventBase, event_bases),
-    ):
-        if rows:
-            session.connection().execute(model.__table__.insert(), rows)
-    refresh_counts(session, linked)
+    links = (article_actors, article_bases, article_events, event_actors, event_bases)
+    for table, rows in zip(_LINK_TABLES, links, strict=True):
+        batch.rows[table] += rows
+    batch.touched |= linked
+    if own_batch:
+        batch.flush(session)
     return linked
 
 
@@ -280,7 +414,7 @@ def event_key(extracted: ExtractedEvent) -> str:
     return ":".join(lookup_key(p).replace(" ", "-") if p != "-" else p for p in parts)
 
 
-def _compatible(event: Event, extracted: ExtractedEvent) -> bool:
+def _compatible(event: StoredEvent, extracted: ExtractedEvent) -> bool:
     a, b = event.date, extracted.date
     coarsest = max(event.date_precision, extracted.date_precision, key=_PRECISION_RANK.get)
     if coarsest == "year":
@@ -291,74 +425,115 @@ def _compatible(event: Event, extracted: ExtractedEvent) -> bool:
 
 
 def match_or_create_event(
-    session: Session, extracted: ExtractedEvent, knowledge: Knowledge, cache: EntityCache | None = None
+    session: Session,
+    extracted: ExtractedEvent,
+    knowledge: Knowledge,
+    cache: EntityCache | None = None,
+    index: EventIndex | None = None,
 ) -> int:
     """The stored event this statement refers to (same type, forces and country, compatible date), or a new one."""
-    params = {
-        "type": extracted.type,
-        "low": extracted.date - timedelta(days=366),
-        "high": extracted.date + timedelta(days=366),
-        "country": extracted.country,
-        "forces_of": extracted.forces_of,
-    }
-    candidates = [e for e in session.scalars(_CANDIDATE_EVENTS, params).all() if _compatible(e, extracted)]
+    low, high = extracted.date - timedelta(days=366), extracted.date + timedelta(days=366)
+    if index is not None:
+        pool = index.similar(session, extracted.type, extracted.country, extracted.forces_of)
+    else:
+        params = {
+            "type": extracted.type,
+            "low": low,
+            "high": high,
+            "country": extracted.country,
+            "forces_of": extracted.forces_of,
+        }
+        pool = [StoredEvent(*row) for row in session.connection().execute(_CANDIDATE_EVENTS, params)]
+    candidates = [e for e in pool if low <= e.date <= high and _compatible(e, extracted)]
     if candidates:
+        # Ties (as close before as after) go to the oldest event: candidates are in id order.
         event = min(candidates, key=lambda e: (_PRECISION_RANK[e.date_precision], abs(e.date - extracted.date)))
         _enrich(session, event, extracted, knowledge, cache)
         return event.id
     orderer_id = entity_id(session, extracted.orderer, knowledge, cache) if extracted.orderer else None
     key = event_key(extracted)
-    try:
-        with session.begin_nested():
-            event = Event(
-                key=key,
-                type=extracted.type,
-                cameo_code=extracted.cameo_code,
-                title=extracted.title,
-                date=extracted.date,
-                date_precision=extracted.date_precision,
-                effective_date=extracted.effective_date,
-                place=extracted.place,
-                country=extracted.country,
-                forces_of=extracted.forces_of,
-                summary=extracted.summary,
-                ordering_actor_id=orderer_id,
-                figures=dict(extracted.figures),
-            )
-            session.add(event)
-            session.flush()
-            return event.id
-    except IntegrityError:
-        return session.exec(select(Event.id).where(Event.key == key)).one()
+    now = utcnow()
+    row = {
+        "key": key,
+        "type": extracted.type,
+        "cameo_code": extracted.cameo_code,
+        "title": extracted.title,
+        "date": extracted.date,
+        "date_precision": extracted.date_precision,
+        "effective_date": extracted.effective_date,
+        "place": extracted.place,
+        "country": extracted.country,
+        "forces_of": extracted.forces_of,
+        "summary": extracted.summary,
+        "ordering_actor_id": orderer_id,
+        "figures": dict(extracted.figures),
+        "article_count": 0,
+        "source_count": 0,
+        "created_at": now,
+        "updated_at": now,
+    }
+    insert_event = _INSERT_EVENT.get(_dialect(session))
+    if insert_event is None:
+        try:
+            with session.begin_nested():
+                event_id = session.connection().execute(insert(Event).returning(Event.id), row).scalar_one()
+        except IntegrityError:
+            event_id = None
+    else:
+        event_id = session.connection().execute(insert_event, row).scalar()
+    if event_id is None:  # another writer stored an event with this key first: use theirs
+        stored = StoredEvent(*session.connection().execute(_EVENT_BY_KEY, {"key": key}).one())
+    else:
+        stored = StoredEvent(
+            event_id,
+            extracted.type,
+            extracted.country,
+            extracted.forces_of,
+            extracted.date,
+            extracted.date_precision,
+            extracted.effective_date,
+            extracted.place,
+            row["figures"],
+            orderer_id,
+        )
+    if index is not None:
+        index.add(stored)
+    return stored.id
 
 
 def _enrich(
-    session: Session, event: Event, extracted: ExtractedEvent, knowledge: Knowledge, cache: EntityCache | None
+    session: Session, event: StoredEvent, extracted: ExtractedEvent, knowledge: Knowledge, cache: EntityCache | None
 ) -> None:
     """A more precise report refines a coarse event (a month recalled in passing, then the day reported)."""
-    changed = False
+    changes: dict = {}
     if (
         extracted.relation == "reports"
         and _PRECISION_RANK[extracted.date_precision] < _PRECISION_RANK[event.date_precision]
     ):
         event.date, event.date_precision = extracted.date, extracted.date_precision
-        event.key = event_key(extracted)
-        event.summary = extracted.summary
-        changed = True
+        changes.update(date=event.date, date_precision=event.date_precision)
+        changes.update(key=event_key(extracted), summary=extracted.summary)
     for field in ("effective_date", "place"):
         if getattr(event, field) is None and getattr(extracted, field) is not None and extracted.relation == "reports":
             setattr(event, field, getattr(extracted, field))
-            changed = True
+            changes[field] = getattr(extracted, field)
     if extracted.figures and not event.figures:
-        event.figures = dict(extracted.figures)
-        changed = True
+        event.figures = changes["figures"] = dict(extracted.figures)
     if event.ordering_actor_id is None and extracted.orderer is not None:
-        event.ordering_actor_id = entity_id(session, extracted.orderer, knowledge, cache)
-        event.title = extracted.title
-        changed = True
-    if changed:
-        event.updated_at = utcnow()
-        session.add(event)
+        event.ordering_actor_id = changes["ordering_actor_id"] = entity_id(session, extracted.orderer, knowledge, cache)
+        changes["title"] = extracted.title
+    if changes:
+        changes["updated_at"] = utcnow()
+        params = {f"new_{column}": value for column, value in changes.items()}
+        session.connection().execute(_update_event(tuple(changes)), {"event_id": event.id, **params})
+
+
+@lru_cache(maxsize=64)
+def _update_event(columns: tuple[str, ...]):
+    """UPDATE of just these columns of one event (built once per combination of columns)."""
+    table = Event.__table__
+    values = {column: bindparam(f"new_{column}", type_=table.c[column].type) for column in columns}
+    return update(table).where(table.c.id == bindparam("event_id")).values(values)
 
 
 def refresh_counts(session: Session, event_ids) -> None:

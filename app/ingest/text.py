@@ -82,6 +82,7 @@ _ABBREVIATIONS = {
 }
 _BOUNDARY = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
 
 
 def sentence_spans(text: str) -> list[Span]:
@@ -89,8 +90,7 @@ def sentence_spans(text: str) -> list[Span]:
     spans: list[Span] = []
     start = 0
     for boundary in _BOUNDARY.finditer(text):
-        head = text[start : boundary.start() + 1]
-        if boundary.group().strip() and _ends_in_abbreviation(head):
+        if boundary.group().strip() and _ends_in_abbreviation(text, start, boundary.start() + 1):
             continue
         _add(spans, text, start, boundary.end())
         start = boundary.end()
@@ -98,8 +98,18 @@ def sentence_spans(text: str) -> list[Span]:
     return spans
 
 
-def _ends_in_abbreviation(head: str) -> bool:
-    match = _LAST_WORD.search(head.rstrip())
+_LAST_WORD_REACH = 40
+
+
+def _ends_in_abbreviation(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] (which ends in a full stop or the like) ends in an abbreviation."""
+    # The last word is looked for near the end only (searching the whole head costs time in its length);
+    # when the word may reach further back than that, the whole head is searched after all.
+    head_end = len(text[start:end].rstrip()) + start
+    window = max(start, head_end - _LAST_WORD_REACH)
+    if window > start and text[window - 1] in _WORD_CHARS and _WORD_CHARS.issuperset(text[window:head_end]):
+        window = start  # the closing run of letters and dots reaches back past the window
+    match = _LAST_WORD.search(text, window, head_end)
     if not match:
         return False
     word = match.group(1).lower()

@@ -64,13 +64,34 @@ class Geography:
     def _prefixes(self) -> frozenset[str]:
         return frozenset(" ".join(k.split()[:n]) for k in self._surfaces for n in range(1, len(k.split()) + 1))
 
+    @cached_property
+    def _first_tokens(self) -> re.Pattern:
+        """The tokens where a surface may begin, skipping the others at C speed: letter runs that start with a
+        capital that begins some surface, or that are exactly one of the few lower-case first words ('the').
+        The pattern opens with a character set (so the regex engine jumps between candidates); the
+        look-behinds then check that the character is the start of a letter run and pick the branch."""
+        firsts = {key.split()[0] for key in self._surfaces}
+        if not all(first.isalpha() for first in firsts):
+            return _GEO_TOKEN
+        capitals = "".join(sorted({f[0] for f in firsts if f[0].isupper()}))
+        words = sorted(f for f in firsts if not f[0].isupper())
+        heads = "".join(sorted(set(capitals) | {w[0] for w in words}))
+        letter = r"[^\W\d_]"
+        branches = [rf"(?<=[{re.escape(capitals)}]){letter}*"] + [
+            rf"(?<={re.escape(w[0])}){re.escape(w[1:])}(?!{letter})" for w in words
+        ]
+        return re.compile(rf"[{re.escape(heads)}](?<!{letter}.)(?:" + "|".join(branches) + ")")
+
     def find(self, text: str, start: int = 0, end: int | None = None) -> list["GeoMention"]:
         """Countries, places and demonyms in text[start:end], leftmost-longest, case-sensitive."""
         surfaces, prefixes = self._surfaces, self._prefixes
         found: list[GeoMention] = []
         resume = start
         end = len(text) if end is None else end
-        for token in _GEO_TOKEN.finditer(text, start, end):
+        # Tokens that cannot begin a surface are skipped by the loop below anyway; _first_tokens does not
+        # produce them. (It looks behind ``start``, so it is used from the start of the text only.)
+        tokens = self._first_tokens if start == 0 else _GEO_TOKEN
+        for token in tokens.finditer(text, start, end):
             if token.start() < resume or token.group() not in prefixes:
                 continue
             key, stop, best = token.group(), token.end(), None
@@ -284,17 +305,32 @@ class Knowledge:
             "drop": ("drop_line", "drop_paragraph", "caption_credit_line", "byline"),
         }
         long = {"cut": ("cut_from",), "drop": ("drop_paragraph",)}
+        unanchored = [p for keys in short.values() for k in keys for p in f[k] if not p.startswith("^")]
         return {
             "short_start": combined(short, True),
             "short_anywhere": combined(short, False),
             "long_start": combined(long, True),
             "long_anywhere": combined(long, False),
+            # The unanchored patterns of either size, as one test of the whole text: a line (the text's line,
+            # stripped) can match them only if the text does - unless a pattern looks at its surroundings in
+            # a way the stripping changes, and then every line is tried.
+            "anywhere": combined({"any": tuple(k for keys in short.values() for k in keys)}, False)
+            if all(_context_free(p) for p in unanchored)
+            else re.compile(""),
         }
 
     @cached_property
     def credit_pattern(self) -> re.Pattern:
         """Photo credits to cut out of a line (the other categories are in furniture_classifier)."""
         return re.compile("|".join(f"(?:{p})" for p in self.furniture["credit"]), re.IGNORECASE)
+
+
+_CONTEXT_SYNTAX = ("^", "$", "\\A", "\\Z", "(?=", "(?!", "(?<", "(?>", "*+", "++", "?+", "}+")
+
+
+def _context_free(pattern: str) -> bool:
+    """No anchors, look-arounds or possessive parts: a match in a stripped line is a match in its text too."""
+    return not any(syntax in pattern for syntax in _CONTEXT_SYNTAX)
 
 
 def _is_case_sensitive(surface: str) -> bool:

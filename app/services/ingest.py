@@ -1,6 +1,7 @@
 """Writing articles: the bulk ingest, single articles and reprocessing all go through here."""
 
 import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,6 +12,8 @@ from sqlmodel import Session
 
 from app.ingest.persist import (
     EntityCache,
+    EventIndex,
+    LinkBatch,
     drop_orphan_events,
     persist,
     refresh_counts,
@@ -19,11 +22,15 @@ from app.ingest.persist import (
 )
 from app.ingest.pipeline import extract, extractor_version
 from app.ingest.sources import SourceRecord
-from app.ingest.types import RawArticle
+from app.ingest.types import Extraction, RawArticle
 from app.knowledge import Knowledge, load_knowledge
 from app.models import Article, utcnow
 
 log = logging.getLogger("drawdown.ingest")
+
+# The bulk ingest commits whole articles in batches: every BATCH_ARTICLES articles or BATCH_SECONDS seconds.
+BATCH_ARTICLES = 200
+BATCH_SECONDS = 2.0
 
 
 class EmptyArticle(ValueError):
@@ -52,10 +59,18 @@ def ingest_article(
 ) -> IngestResult:
     """Extract and store one article in one transaction; an existing duplicate is returned unchanged."""
     knowledge = knowledge or load_knowledge()
-    cache = cache if cache is not None else EntityCache()
+    return _store_one(session, _extract(raw, knowledge), knowledge, cache if cache is not None else EntityCache())
+
+
+def _extract(raw: RawArticle, knowledge: Knowledge) -> Extraction:
     extraction = extract(raw, knowledge)
     if not extraction.clean.text.strip():
         raise EmptyArticle("no article text left after removing page furniture")
+    return extraction
+
+
+def _store_one(session: Session, extraction: Extraction, knowledge: Knowledge, cache: EntityCache) -> IngestResult:
+    """Store one extracted article in its own transaction."""
     try:
         persisted = persist(session, extraction, knowledge, cache)
         session.commit()
@@ -77,29 +92,110 @@ def ingest_records(
     records: Iterable[SourceRecord],
     *,
     on_progress: Callable[[SourceRecord, str], None] | None = None,
+    batch_articles: int = BATCH_ARTICLES,
+    batch_seconds: float = BATCH_SECONDS,
 ) -> IngestSummary:
-    """Bulk ingest: each record in its own transaction; a bad record is reported and skipped."""
+    """Bulk ingest: a bad record is reported and skipped, and never costs any other record.
+
+    Articles are committed in batches, always whole: after an interruption the database holds complete
+    articles only, and running the ingest again stores the rest (the others are duplicates). When storing an
+    article fails, the batch is rolled back and its articles are stored again one transaction each, so that
+    only the bad one is lost. ``on_progress`` hears of each record once its outcome is committed.
+    """
     knowledge = load_knowledge()
-    cache = EntityCache()
-    summary = IngestSummary()
     with Session(engine) as session:
+        bulk = _BulkIngest(session, knowledge, on_progress)
+        started = time.monotonic()
         for record in records:
-            outcome = "failed"
-            if record.error is not None:
-                summary.failures.append((record.label, record.error))
-            else:
+            bulk.add(record)
+            if len(bulk.pending) >= batch_articles or time.monotonic() - started >= batch_seconds:
+                bulk.commit()
+                started = time.monotonic()
+        bulk.commit()
+    return bulk.summary
+
+
+class _BulkIngest:
+    """The open batch of a bulk ingest: records read, their extractions, and the links not yet written."""
+
+    def __init__(
+        self, session: Session, knowledge: Knowledge, on_progress: Callable[[SourceRecord, str], None] | None
+    ) -> None:
+        self.session, self.knowledge, self.on_progress = session, knowledge, on_progress
+        self.summary = IngestSummary()
+        self.cache = EntityCache()
+        self.links = LinkBatch()
+        self.events = EventIndex()
+        # (record, extraction or None, outcome, failure reason or None), in the order the records came
+        self.pending: list[tuple[SourceRecord, Extraction | None, str, str | None]] = []
+
+    def add(self, record: SourceRecord) -> None:
+        if record.error is not None:
+            self.pending.append((record, None, "failed", record.error))
+            return
+        try:
+            extraction = _extract(record.article, self.knowledge)
+        except Exception as exc:  # nothing was written: the batch goes on
+            self.pending.append((record, None, "failed", _failure(record, exc)))
+            return
+        try:
+            persisted = persist(
+                self.session, extraction, self.knowledge, self.cache, batch=self.links, index=self.events
+            )
+        except Exception:
+            self.pending.append((record, extraction, "failed", None))
+            self._rollback()
+            self._store_one_by_one()
+            return
+        self.pending.append((record, extraction, "created" if persisted.created else "duplicate", None))
+
+    def commit(self) -> None:
+        try:
+            self.links.flush(self.session)
+            self.session.commit()
+            self.cache.commit()
+        except Exception:
+            log.warning("committing a batch of %d records failed; storing them one by one", len(self.pending))
+            self._rollback()
+            self._store_one_by_one()
+            return
+        self._report()
+
+    def _rollback(self) -> None:
+        self.session.rollback()
+        self.cache.discard()
+        self.links.discard()
+        self.events.clear()
+
+    def _store_one_by_one(self) -> None:
+        """After a rollback: each article of the batch again, in its own transaction."""
+        stored = []
+        for record, extraction, outcome, reason in self.pending:
+            if extraction is not None:
                 try:
-                    result = ingest_article(session=session, raw=record.article, knowledge=knowledge, cache=cache)
-                    outcome = "created" if result.created else "duplicate"
-                except Exception as exc:  # one bad record must never abort a bulk run
-                    session.rollback()
-                    if not isinstance(exc, EmptyArticle | ValueError):
-                        log.exception("failed to ingest %s", record.label)
-                    summary.failures.append((record.label, f"{type(exc).__name__}: {str(exc).splitlines()[0]}"))
-            setattr(summary, outcome, getattr(summary, outcome) + 1)
-            if on_progress:
-                on_progress(record, outcome)
-    return summary
+                    result = _store_one(self.session, extraction, self.knowledge, self.cache)
+                    outcome, reason = ("created" if result.created else "duplicate"), None
+                except Exception as exc:
+                    self.session.rollback()
+                    outcome, reason = "failed", _failure(record, exc)
+            stored.append((record, extraction, outcome, reason))
+        self.pending = stored
+        self._report()
+
+    def _report(self) -> None:
+        for record, _extraction, outcome, reason in self.pending:
+            if outcome == "failed":
+                self.summary.failures.append((record.label, reason))
+            setattr(self.summary, outcome, getattr(self.summary, outcome) + 1)
+            if self.on_progress:
+                self.on_progress(record, outcome)
+        self.pending = []
+
+
+def _failure(record: SourceRecord, exc: Exception) -> str:
+    if not isinstance(exc, EmptyArticle | ValueError):
+        log.error("failed to ingest %s", record.label, exc_info=exc)
+    return f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"
 
 
 def article_count(engine: Engine) -> int:

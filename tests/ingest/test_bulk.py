@@ -1,0 +1,215 @@
+"""The bulk ingest commits articles in batches: a bad record costs only itself, counts stay right, an interrupted
+run leaves complete articles only and running it again finishes the job."""
+
+import shutil
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlmodel import Session
+
+from app.db import make_engine
+from app.ingest.sources import SourceRecord, records
+from app.models import Actor, Article, ArticleActor, ArticleEvent, Event, EventActor
+from app.services.ingest import ingest_article, ingest_records
+from tests.conftest import CORPUS, SEEDS
+
+POISON_ARTICLE = "Poisoned article"  # the database refuses to store an article with this title
+POISON_LINKS = "Poisoned links"  # the database refuses the actor links of an article with this title
+
+
+def _poison(db) -> None:
+    """Triggers that make the database itself reject two kinds of article, as a real constraint would."""
+    with db.engine.begin() as conn:
+        if db.backend == "sqlite":
+            conn.execute(
+                text(
+                    f"CREATE TRIGGER poison_article BEFORE INSERT ON article WHEN NEW.title = '{POISON_ARTICLE}' "
+                    "BEGIN SELECT RAISE(ABORT, 'poisoned article'); END"
+                )
+            )
+            conn.execute(
+                text(
+                    "CREATE TRIGGER poison_links BEFORE INSERT ON article_actor "
+                    f"WHEN (SELECT title FROM article WHERE id = NEW.article_id) = '{POISON_LINKS}' "
+                    "BEGIN SELECT RAISE(ABORT, 'poisoned links'); END"
+                )
+            )
+            return
+        conn.execute(
+            text(
+                "CREATE FUNCTION poison_article() RETURNS trigger AS $$ BEGIN "
+                f"IF NEW.title = '{POISON_ARTICLE}' THEN RAISE EXCEPTION 'poisoned article'; END IF; "
+                "RETURN NEW; END $$ LANGUAGE plpgsql"
+            )
+        )
+        conn.execute(
+            text(
+                "CREATE FUNCTION poison_article_actor() RETURNS trigger AS $$ BEGIN "
+                f"IF (SELECT title FROM article WHERE id = NEW.article_id) = '{POISON_LINKS}' "
+                "THEN RAISE EXCEPTION 'poisoned links'; END IF; "
+                "RETURN NEW; END $$ LANGUAGE plpgsql"
+            )
+        )
+        for table in ("article", "article_actor"):
+            conn.execute(
+                text(
+                    f"CREATE TRIGGER poison_{table} BEFORE INSERT ON {table} "
+                    f"FOR EACH ROW EXECUTE FUNCTION poison_{table}()"
+                )
+            )
+
+
+def _stream() -> list[SourceRecord]:
+    return list(records([SEEDS, CORPUS / "articles"]))
+
+
+def _poisoned(record: SourceRecord, title: str) -> SourceRecord:
+    """A copy of a record (with a new paragraph, so not a duplicate) that the database will refuse."""
+    head, _, rest = record.article.text.partition("\n")
+    body = f"{head}\n\nThis copy of the report was filed again, a day later, by another desk.\n{rest}"
+    return SourceRecord(title, replace(record.article, text=body, title=title, source=title))
+
+
+def snapshot(engine) -> dict:
+    """What the database holds, independent of row ids: articles, events with counts, and their links."""
+    with Session(engine) as session:
+        sources = dict(session.execute(select(Article.id, Article.source)).all())
+        keys = dict(session.execute(select(Event.id, Event.key)).all())
+        names = dict(session.execute(select(Actor.id, Actor.name)).all())
+        events = session.execute(
+            select(
+                Event.key,
+                Event.title,
+                Event.date,
+                Event.date_precision,
+                Event.effective_date,
+                Event.place,
+                Event.country,
+                Event.forces_of,
+                Event.summary,
+                Event.article_count,
+                Event.source_count,
+            )
+        ).all()
+        return {
+            "articles": sorted(sources.values()),
+            "events": sorted(map(tuple, events)),
+            "article_events": sorted(
+                (sources[a], keys[e], relation)
+                for a, e, relation in session.execute(
+                    select(ArticleEvent.article_id, ArticleEvent.event_id, ArticleEvent.relation)
+                )
+            ),
+            "article_actors": sorted(
+                (sources[a], names[actor], mentions, sentence)
+                for a, actor, mentions, sentence in session.execute(
+                    select(
+                        ArticleActor.article_id,
+                        ArticleActor.actor_id,
+                        ArticleActor.mentions,
+                        ArticleActor.evidence_sentence,
+                    )
+                )
+            ),
+            "event_actors": sorted(
+                (keys[e], names[actor], role, sources[a])
+                for e, actor, role, a in session.execute(
+                    select(EventActor.event_id, EventActor.actor_id, EventActor.role, EventActor.article_id)
+                )
+            ),
+        }
+
+
+@pytest.fixture(scope="module")
+def one_by_one(tmp_path_factory, sqlite_template):
+    """The reference: the same records stored by the single-article path, one transaction each."""
+    path = tmp_path_factory.mktemp("one_by_one") / "db.sqlite"
+    shutil.copy(sqlite_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    with Session(engine) as session:
+        for record in _stream():
+            assert ingest_article(session=session, raw=record.article).created
+    yield snapshot(engine)
+    engine.dispose()
+
+
+@pytest.mark.parametrize("batch_articles", [2, 7, 1000])
+def test_batched_ingest_stores_what_one_by_one_ingest_stores(db, one_by_one, batch_articles):
+    summary = ingest_records(db.engine, _stream(), batch_articles=batch_articles)
+    assert (summary.created, summary.failed) == (len(_stream()), 0), summary.failures
+    assert snapshot(db.engine) == one_by_one
+
+
+def test_event_counts_match_the_links_after_a_batched_run(db):
+    ingest_records(db.engine, _stream(), batch_articles=4)
+    with Session(db.engine) as session:
+        for event in session.execute(select(Event)).scalars():
+            linked = session.execute(select(ArticleEvent.article_id).where(ArticleEvent.event_id == event.id)).all()
+            outlets = session.execute(
+                select(func.count(func.distinct(Article.outlet)))
+                .join(ArticleEvent, ArticleEvent.article_id == Article.id)
+                .where(ArticleEvent.event_id == event.id)
+            ).scalar_one()
+            assert (event.article_count, event.source_count) == (len(linked), outlets), event.key
+
+
+@pytest.mark.parametrize("poison", [POISON_ARTICLE, POISON_LINKS])
+def test_a_failing_record_in_a_batch_is_reported_and_the_others_are_stored(db, one_by_one, poison):
+    _poison(db)
+    stream = _stream()
+    stream.insert(3, _poisoned(stream[1], poison))
+    heard: list[tuple[str, str]] = []
+    summary = ingest_records(
+        db.engine, stream, batch_articles=5, on_progress=lambda record, outcome: heard.append((record.label, outcome))
+    )
+    assert (summary.created, summary.failed) == (len(stream) - 1, 1)
+    assert [label for label, _reason in summary.failures] == [poison]
+    assert "poisoned" in summary.failures[0][1]
+    # Every record is reported once, in order, with its outcome.
+    assert heard == [(r.label, "failed" if r.label == poison else "created") for r in stream]
+    assert snapshot(db.engine) == one_by_one
+
+
+def test_records_that_fail_before_the_database_do_not_disturb_the_batch(db, one_by_one):
+    stream = _stream()
+    stream.insert(2, SourceRecord("unreadable.txt", error="cannot read file"))
+    stream.insert(4, SourceRecord("empty.txt", replace(stream[0].article, text="Menu\n\nShare", source="empty")))
+    summary = ingest_records(db.engine, stream, batch_articles=3)
+    assert summary.failed == 2
+    assert [label for label, _reason in summary.failures] == ["unreadable.txt", "empty.txt"]
+    assert snapshot(db.engine) == one_by_one
+
+
+class Interrupted(Exception):
+    pass
+
+
+def test_an_interrupted_run_leaves_whole_articles_and_a_rerun_finishes_the_job(db, one_by_one):
+    stream = _stream()
+
+    def until_killed():
+        for number, record in enumerate(stream):
+            if number == 5:
+                raise Interrupted  # the process dies while the third batch is open
+            yield record
+
+    with pytest.raises(Interrupted):
+        ingest_records(db.engine, until_killed(), batch_articles=2)
+    stored = snapshot(db.engine)
+    assert len(stored["articles"]) == 4  # two committed batches of two; the open batch is gone
+    # The stored articles are complete: each has all the links a full run gives it.
+    for part in ("article_events", "article_actors"):
+        assert stored[part] == [row for row in one_by_one[part] if row[0] in stored["articles"]]
+
+    summary = ingest_records(db.engine, stream, batch_articles=2)
+    assert (summary.created, summary.duplicate, summary.failed) == (len(stream) - 4, 4, 0)
+    assert snapshot(db.engine) == one_by_one
+
+
+def test_a_second_batched_run_stores_nothing_new(db):
+    first = ingest_records(db.engine, _stream(), batch_articles=4)
+    before = snapshot(db.engine)
+    second = ingest_records(db.engine, _stream(), batch_articles=4)
+    assert (second.created, second.duplicate, second.failed) == (0, first.created, 0)
+    assert snapshot(db.engine) == before

@@ -1,0 +1,210 @@
+"""Each speed-up in the stages gives exactly what the plain computation it replaces gives.
+
+The plain versions are written out here as the reference, and both are run on the labelled articles and on
+random strings built from the characters that make the shortcuts tricky.
+"""
+
+import random
+import re
+import sys
+import unicodedata
+from datetime import date
+
+import pytest
+
+from app.ingest import clean as clean_stage
+from app.ingest import dates as dates_stage
+from app.ingest import events as events_stage
+from app.ingest import text as text_stage
+from app.ingest.clean import normalise_unicode
+from app.ingest.pipeline import content_hash
+from app.ingest.sources import records
+from app.knowledge import _GEO_TOKEN, load_knowledge
+from tests.conftest import CORPUS, ROOT, SEEDS
+
+K = load_knowledge()
+TRICKY = list(
+    "aZ .,'-_/()[]\n\t\r\x01\x7f\x85\u00a0\u2028\u3000 İıſKÅé\u0301α\u0391АаЅ\u00ad\u200b\u2044\u201c\u2019"
+) + [
+    "\r\n",
+    "  ",
+    "1\u20442",
+    "photo",
+    "PHOTO",
+    "Foto",
+    "image",
+    "Picture",
+    "U.S.",
+    "Mr.",
+    "e.g.",
+    " Syria",
+    "the Gulf",
+    "al-Tanf",
+    "March 14",
+    "Monday",
+    "2016",
+    "told",
+    "met with",
+]
+
+
+def _random_strings(count: int, length: int = 60, seed: int = 11) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(TRICKY) for _ in range(rng.randint(0, length))) for _ in range(count)]
+
+
+def _articles() -> list[str]:
+    texts = []
+    for folder in (SEEDS, CORPUS / "articles", ROOT / "tests" / "heldout" / "articles"):
+        texts += [r.article.raw for r in records([folder]) if r.article is not None]
+    return texts
+
+
+ARTICLES = _articles()
+CLEAN = [normalise_unicode(t) for t in ARTICLES]
+
+
+# --- clean ------------------------------------------------------------------------------------------------
+
+_QUOTES = str.maketrans(clean_stage._QUOTES)
+_HOMOGLYPH_WORD = re.compile(r"\w*[" + "".join(sorted(clean_stage._HOMOGLYPH_SET)) + r"]\w*")
+
+
+def _plain_fix(match: re.Match) -> str:
+    word = match.group()
+    if any("a" <= c.lower() <= "z" for c in word):
+        return word.translate(clean_stage._HOMOGLYPHS)
+    return word
+
+
+def plain_normalise(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFKC", text)
+    text = clean_stage._FRACTION_SLASH.sub(r"\1 \2/\3", text).replace("\u2044", "/")
+    text = text.translate(_QUOTES)
+    text = clean_stage._INVISIBLE.sub("", text)
+    text = clean_stage._CONTROL.sub(" ", text.replace("\t", " "))
+    text = _HOMOGLYPH_WORD.sub(_plain_fix, text)
+    return re.sub(r"[^\S\n]+", " ", text)
+
+
+def test_normalise_unicode_is_the_plain_normalisation():
+    for text in ARTICLES + _random_strings(5000):
+        assert normalise_unicode(text) == plain_normalise(text), repr(text)
+
+
+def test_odd_space_lists_every_white_space_but_space_and_line_break():
+    odd = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()} - {" ", "\n"}
+    assert {c for c in odd if clean_stage._ODD_SPACE.fullmatch(c)} == odd
+    assert not clean_stage._ODD_SPACE.search(" \nabc")
+
+
+def test_credit_check_is_the_credit_regex():
+    lines = [line.strip() for text in CLEAN for line in text.split("\n")] + _random_strings(3000, 30)
+    for line in lines:
+        assert clean_stage._may_have_credit(line) == bool(clean_stage._MAY_HAVE_CREDIT.search(line)), repr(line)
+
+
+def test_whole_text_furniture_test_misses_no_line():
+    classifier = K.furniture_classifier
+    for text in CLEAN:
+        if classifier["anywhere"].search(text):
+            continue
+        for line in (line.strip() for line in text.split("\n")):
+            assert not classifier["short_anywhere"].search(line), line
+            assert not classifier["long_anywhere"].search(line), line
+
+
+# --- sentences, dates, hashes ---------------------------------------------------------------------------------
+
+
+def test_last_word_search_near_the_end_is_the_whole_head_search():
+    heads = [t[: m.start() + 1] for t in CLEAN for m in re.finditer(r"[.!?]", t)]
+    heads += [s + "." for s in _random_strings(3000, 80)] + ["x" + "a." * 40, "x " + "." * 50 + "a.", "Mr" + "." * 45]
+    for head in heads:
+        match = text_stage._LAST_WORD.search(head.rstrip())
+        expected = bool(match) and (
+            match.group(1).lower() in text_stage._ABBREVIATIONS
+            or len(match.group(1)) == 1
+            or bool(re.fullmatch(r"([a-z]\.)+[a-z]", match.group(1).lower()))
+        )
+        assert text_stage._ends_in_abbreviation(head, 0, len(head)) == expected, repr(head)
+
+
+def test_find_dates_skips_only_patterns_that_cannot_match():
+    anchor = date(2016, 3, 14)
+    sentences = [s for t in CLEAN for s in re.split(r"(?<=[.!?])\s+", t)] + _random_strings(2000)
+    for sentence in sentences:
+        plain = [(kind, m.span()) for kind, p in dates_stage._PATTERNS for m in p.finditer(sentence)]
+        has = {
+            "digit": bool(re.search(r"\d", sentence)),
+            "month": any(m in sentence for m in dates_stage._MONTH_STARTS),
+            "day": "day" in sentence,
+        }
+        skipped = {kind for kind, needs in dates_stage._NEEDS.items() if not all(has[n] for n in needs)}
+        assert not [found for found in plain if found[0] in skipped], sentence
+    assert dates_stage.find_dates("on March 14, 2016 and on Monday", anchor)
+
+
+def test_content_hash_normalises_white_space_as_the_regex_does():
+    for text in CLEAN + _random_strings(2000):
+        plain = re.sub(r"\s+", " ", text).strip().casefold()
+        assert content_hash(text) == __import__("hashlib").sha256(plain.encode()).hexdigest()
+
+
+# --- entities and events --------------------------------------------------------------------------------------
+
+
+def _plain_geo_find(text: str):
+    """Geography.find with every token tried (the loop is the same; only the token pattern differs)."""
+    fast = K.geo.__dict__.pop("_first_tokens", None)
+    K.geo.__dict__["_first_tokens"] = _GEO_TOKEN
+    try:
+        return K.geo.find(text)
+    finally:
+        K.geo.__dict__.pop("_first_tokens")
+        if fast is not None:
+            K.geo.__dict__["_first_tokens"] = fast
+
+
+def test_geography_tries_only_tokens_that_can_begin_a_place():
+    for text in CLEAN + _random_strings(2000):
+        assert K.geo.find(text) == _plain_geo_find(text), repr(text)
+
+
+def test_case_traps_are_every_non_ascii_character_a_case_insensitive_ascii_letter_matches():
+    # ... and that str.lower() does not turn into that letter: only these can hide a word from the lowered text.
+    letters = re.compile("[a-z]", re.IGNORECASE)
+    traps = set()
+    for code in range(128, sys.maxunicode + 1):
+        char = chr(code)
+        if letters.fullmatch(char) and not (len(char.lower()) == 1 and char.lower().isascii()):
+            traps.add(char)
+    assert traps == {"\u0130", "\u0131", "\u017f"}
+    assert traps <= events_stage._CASE_TRAPS
+
+
+@pytest.mark.parametrize("cues", ["informed_cues", "present_cues"])
+def test_cue_keys_are_in_every_cue_match(cues):
+    pattern = re.compile(rf"\b(?:{events_stage._alternation(K.lexicon[cues])})\b", re.IGNORECASE)
+    keys = events_stage._first_words(K.lexicon[cues])
+    for text in CLEAN + _random_strings(2000):
+        low = events_stage._lower_for_keys(text)
+        if low is None:
+            continue
+        for match in pattern.finditer(text):
+            assert any(key in low[match.start() : match.end()] for key in keys), match.group()
+
+
+def test_term_sentences_from_the_whole_text_are_those_found_sentence_by_sentence():
+    lex = events_stage._lexicon(K, "withdrawal_order")
+    for text in CLEAN + _random_strings(500, 200):
+        spans = text_stage.sentence_spans(text)
+        plain = {
+            i
+            for i, span in enumerate(spans)
+            if any(k in text[span.start : span.end].lower() for k in lex.term_keys)
+            and lex.term.search(text[span.start : span.end])
+        }
+        assert set(lex.term_sentences(text, spans, text.lower())) == plain
+        assert set(lex.term_sentences(text, spans)) == plain
