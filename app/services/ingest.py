@@ -10,6 +10,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from app.db import writer
 from app.ingest.persist import (
     EntityCache,
     EventIndex,
@@ -103,7 +104,7 @@ def ingest_records(
     only the bad one is lost. ``on_progress`` hears of each record once its outcome is committed.
     """
     knowledge = load_knowledge()
-    with Session(engine) as session:
+    with Session(writer(engine)) as session:
         bulk = _BulkIngest(session, knowledge, on_progress)
         started = time.monotonic()
         for record in records:
@@ -240,7 +241,7 @@ def reprocess(engine: Engine, *, only_stale: bool = False, on_progress: Callable
     knowledge = load_knowledge()
     version = extractor_version(knowledge)
     done = 0
-    with Session(engine) as session:
+    with Session(writer(engine)) as session:
         query = select(Article.id).order_by(Article.id)
         if only_stale:
             query = query.where(Article.extractor_version != version)
