@@ -54,6 +54,31 @@ class InvalidParameter(DomainError):
     code = "invalid_parameter"
 
 
+class Unauthorized(DomainError):
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+class NotAcceptable(DomainError):
+    status = 406
+    code = "not_acceptable"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class UnsupportedMediaType(DomainError):
+    status = 415
+    code = "unsupported_media_type"
+
+
 def error_response(status: int, code: str, message: str, details: list[ErrorDetail] | None = None) -> JSONResponse:
     body = ErrorBody(error=ErrorInfo(status=status, code=code, message=message, details=details or []))
     return JSONResponse(status_code=status, content=jsonable_encoder(body))

@@ -250,7 +250,21 @@ def _no_nul(value):
     return value
 
 
-class ArticleCreate(BaseModel):
+class _Checked(BaseModel):
+    """Checks shared by the write bodies: urls are absolute http(s), and no text holds a NUL character."""
+
+    @field_validator("url", check_fields=False)
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return _check_url(value)
+
+    @field_validator("*")
+    @classmethod
+    def _nul(cls, value):
+        return _no_nul(value)
+
+
+class ArticleCreate(_Checked):
     """An article to ingest: exactly one of `text` and `html`, plus any metadata the source knows.
 
     Metadata given here wins over what the pipeline reads in the text."""
@@ -282,16 +296,6 @@ class ArticleCreate(BaseModel):
         default=None, max_length=16, pattern=_LANGUAGE, description="ISO 639 language code, if known."
     )
 
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value: str | None) -> str | None:
-        return _check_url(value)
-
-    @field_validator("*")
-    @classmethod
-    def _nul(cls, value):
-        return _no_nul(value)
-
     @model_validator(mode="after")
     def _one_body(self) -> "ArticleCreate":
         if (self.text is None) == (self.html is None):
@@ -302,7 +306,7 @@ class ArticleCreate(BaseModel):
         return self
 
 
-class ArticlePatch(BaseModel):
+class ArticlePatch(_Checked):
     """Corrections to an article's metadata; the article is then re-read and re-linked with them."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"published_at": "2016-03-14"}]})
@@ -311,16 +315,6 @@ class ArticlePatch(BaseModel):
     url: str | None = Field(default=None, max_length=2048, description="Absolute http(s) URL; null to clear.")
     outlet: str | None = Field(default=None, min_length=1, max_length=200, description="Publishing outlet.")
     published_at: dt.date | None = Field(default=None, description="Publication date; null to clear.")
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value: str | None) -> str | None:
-        return _check_url(value)
-
-    @field_validator("*")
-    @classmethod
-    def _nul(cls, value):
-        return _no_nul(value)
 
     @model_validator(mode="after")
     def _something(self) -> "ArticlePatch":

@@ -15,20 +15,10 @@ from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from app.config import Settings
-from app.errors import DomainError
+from app.errors import Forbidden, Unauthorized
 
 _api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="An API key for writes.")
 _bearer = HTTPBearer(auto_error=False, description="An API key for writes, as a bearer token.")
-
-
-class Unauthorized(DomainError):
-    status = 401
-    code = "unauthorized"
-
-
-class Forbidden(DomainError):
-    status = 403
-    code = "forbidden"
 
 
 def configured_keys(settings: Settings) -> list[str]:

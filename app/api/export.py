@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from app.api.caching import data_stamp, etag_for, not_modified
-from app.errors import DomainError
+from app.errors import NotAcceptable
 from app.services.listing import Listing, page, stream
 from app.services.pagination import Window, page_query
 
@@ -50,11 +50,6 @@ _ACCEPTED = {
     "application/jsonl": "ndjson",
 }
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class NotAcceptable(DomainError):
-    status = 406
-    code = "not_acceptable"
 
 
 def negotiate(fmt: str | None, accept: str | None) -> str:

@@ -3,12 +3,7 @@
 from fastapi import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import DomainError, error_response
-
-
-class UnsupportedMediaType(DomainError):
-    status = 415
-    code = "unsupported_media_type"
+from app.errors import UnsupportedMediaType, error_response
 
 
 def require_json(request: Request) -> None:

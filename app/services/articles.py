@@ -78,12 +78,8 @@ def articles_listing(session: Session, filters: ArticleFilters, sort: str | None
         query = query.where(Article.updated_at > filters.updated_after)
     keys = SORTS.get(sort)
     if filters.q:
-        found = search.match(session, "article", Article.id, filters.q)
-        if found.join is not None:
-            query = query.join(*found.join)
-        query = query.where(found.condition)
-        if sort == "relevance":
-            keys = [SortKey(found.rank, descending=found.rank_descending), SortKey(Article.id, descending=True)]
+        query, ranked = search.restrict(session, query, "article", Article.id, filters.q, sort == "relevance")
+        keys = ranked or keys
     q = filters.q
 
     def build(session: Session, rows: list[Article]) -> list[ArticlePublic]:

@@ -76,12 +76,8 @@ def events_listing(session: Session, filters: EventFilters, sort: str | None = N
         query = query.where(Event.updated_at > filters.updated_after)
     keys = SORTS.get(sort)
     if filters.q:
-        found = search.match(session, "event", Event.id, filters.q)
-        if found.join is not None:
-            query = query.join(*found.join)
-        query = query.where(found.condition)
-        if sort == "relevance":
-            keys = [SortKey(found.rank, descending=found.rank_descending), SortKey(Event.id, descending=True)]
+        query, ranked = search.restrict(session, query, "event", Event.id, filters.q, sort == "relevance")
+        keys = ranked or keys
     return Listing(query=query, sort_name=sort, keys=keys, build=_build_events)
 
 

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from app.errors import InvalidParameter
 from app.search_schema import TS_CONFIG
+from app.services.pagination import SortKey
 
 MAX_TERMS = 20
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
@@ -145,3 +146,13 @@ def _highlight(snippet: str) -> str:
 
 def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
+
+
+def restrict(session: Session, query, table_name: str, id_column, q: str, relevance: bool):
+    """``query`` narrowed to the rows matching ``q``; with ``relevance``, also the sort keys that rank them."""
+    found = match(session, table_name, id_column, q)
+    if found.join is not None:
+        query = query.join(*found.join)
+    query = query.where(found.condition)
+    keys = [SortKey(found.rank, descending=found.rank_descending), SortKey(id_column, descending=True)]
+    return query, (keys if relevance else None)

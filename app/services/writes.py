@@ -8,23 +8,13 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from app.errors import DomainError, NotFound
+from app.errors import Conflict, InvalidParameter, NotFound
 from app.ingest.persist import drop_orphan_events, refresh_counts, unlink_article
 from app.ingest.sources import to_raw
 from app.knowledge import load_knowledge
 from app.models import Article, IdempotencyKey
 from app.schemas import ArticleCreate, ArticlePatch
 from app.services.ingest import EmptyArticle, ingest_article, relink
-
-
-class Conflict(DomainError):
-    status = 409
-    code = "conflict"
-
-
-class Unprocessable(DomainError):
-    status = 422
-    code = "invalid_parameter"
 
 
 @dataclass(frozen=True)
@@ -47,7 +37,7 @@ def create_article(session: Session, payload: ArticleCreate, idempotency_key: st
     try:
         result = ingest_article(session=session, raw=to_raw(payload, source="api"), knowledge=load_knowledge())
     except EmptyArticle as exc:
-        raise Unprocessable(f"The article is empty: {exc}.") from None
+        raise InvalidParameter(f"The article is empty: {exc}.") from None
     status = 201 if result.created else 200
     if idempotency_key:
         try:
@@ -68,7 +58,7 @@ def _replay(session: Session, key: str, digest: str) -> Written | None:
     if stored is None:
         return None
     if stored.request_hash != digest:
-        raise Unprocessable("This Idempotency-Key was already used with a different request body; use a new key.")
+        raise InvalidParameter("This Idempotency-Key was already used with a different request body; use a new key.")
     return Written(stored.article_id, created=False, status=200)  # a replay creates nothing: 200, like a duplicate
 
 
