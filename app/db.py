@@ -1,14 +1,19 @@
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
 
 from app.config import get_settings
+
+T = TypeVar("T")
 
 
 def is_sqlite(url: str) -> bool:
@@ -62,3 +67,28 @@ def get_session() -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+TRANSIENT_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected (PostgreSQL)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """An error that a retry of the whole transaction can cure: a deadlock, or SQLite still busy."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if getattr(exc.orig, "sqlstate", None) in TRANSIENT_SQLSTATES:
+        return True
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)
+
+
+def retrying(session: Session, work: Callable[[], T], attempts: int = 6) -> T:
+    """Run ``work`` (one whole transaction) again after a transient failure, with a growing random pause."""
+    for attempt in range(attempts):
+        try:
+            return work()
+        except DBAPIError as exc:
+            session.rollback()
+            if not is_transient(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(random.uniform(0, 0.02 * 2**attempt))
+    raise AssertionError("unreachable")

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from app.db import retrying
 from app.errors import Conflict, InvalidParameter, NotFound
 from app.ingest.persist import drop_orphan_events, refresh_counts, unlink_article
 from app.ingest.sources import to_raw
@@ -34,8 +35,9 @@ def create_article(session: Session, payload: ArticleCreate, idempotency_key: st
     digest = request_hash(payload)
     if idempotency_key and (replay := _replay(session, idempotency_key, digest)):
         return replay
+    raw, knowledge = to_raw(payload, source="api"), load_knowledge()
     try:
-        result = ingest_article(session=session, raw=to_raw(payload, source="api"), knowledge=load_knowledge())
+        result = retrying(session, lambda: ingest_article(session=session, raw=raw, knowledge=knowledge))
     except EmptyArticle as exc:
         raise InvalidParameter(f"The article is empty: {exc}.") from None
     status = 201 if result.created else 200
@@ -77,10 +79,15 @@ def update_article(session: Session, article_id: int, patch: ArticlePatch) -> No
         and session.execute(select(Article.id).where(Article.url == given["url"], Article.id != article_id)).first()
     ):
         raise Conflict(f"Another article already has the url {given['url']}.")
-    article.given = given
-    try:
-        relink(session, article, load_knowledge())
+
+    def work() -> None:
+        stored = _get(session, article_id)
+        stored.given = given
+        relink(session, stored, load_knowledge())
         session.commit()
+
+    try:
+        retrying(session, work)
     except IntegrityError:
         session.rollback()
         raise Conflict("Another article already has this url.") from None
@@ -88,13 +95,17 @@ def update_article(session: Session, article_id: int, patch: ArticlePatch) -> No
 
 def delete_article(session: Session, article_id: int) -> None:
     """Remove an article and its links, recount the events it touched, and drop events left without articles."""
-    _get(session, article_id)
-    touched = unlink_article(session, article_id)
-    session.execute(delete(IdempotencyKey).where(IdempotencyKey.article_id == article_id))
-    session.execute(delete(Article).where(Article.id == article_id))
-    refresh_counts(session, touched)
-    drop_orphan_events(session, touched)
-    session.commit()
+
+    def work() -> None:
+        _get(session, article_id)
+        touched = unlink_article(session, article_id)
+        session.execute(delete(IdempotencyKey).where(IdempotencyKey.article_id == article_id))
+        session.execute(delete(Article).where(Article.id == article_id))
+        refresh_counts(session, touched)
+        drop_orphan_events(session, touched)
+        session.commit()
+
+    retrying(session, work)
 
 
 def _get(session: Session, article_id: int) -> Article:
