@@ -72,7 +72,9 @@ def test_readers_and_writers_at_once_lose_nothing_and_see_no_errors(db):
         for thread in threads:
             thread.join(timeout=120)
 
-    print(f"\n{db.backend}: {reads[0]} reads and {len(acknowledged)} created (+ as many duplicate) posts in {SECONDS} s")
+    print(
+        f"\n{db.backend}: {reads[0]} reads and {len(acknowledged)} created (+ as many duplicate) posts in {SECONDS} s"
+    )
     assert not failures, failures[:5]
     assert reads[0] > 50 and len(acknowledged) > 10, (reads[0], len(acknowledged))
     with db.engine.connect() as conn:
