@@ -15,10 +15,10 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from app.api.caching import data_stamp, etag_for, not_modified
+from app.api.caching import DEFAULT_CACHE_CONTROL, data_stamp, etag_for, not_modified
 from app.errors import NotAcceptable
 from app.services.listing import Listing, page, stream
-from app.services.pagination import Window, page_query
+from app.services.pagination import Window, decode_cursor
 
 Format = Literal["json", "csv", "ndjson"]
 FormatParam = Annotated[
@@ -83,17 +83,18 @@ def respond(request: Request, session: Session, listing: Listing, window: Window
         return page(session, listing, window)
     etag = etag_for(request, data_stamp(session), chosen)
     if not_modified(request, etag):
-        return Response(status_code=304, headers={"ETag": etag, "Cache-Control": "no-cache"})
+        return Response(status_code=304, headers={"ETag": etag, "Cache-Control": DEFAULT_CACHE_CONTROL})
     limit = window.limit if "limit" in request.query_params else None
     # Refuse a bad cursor now, with a clean 422: once the stream has started, the status is sent.
-    page_query(listing.query, listing.keys, 1, window.cursor, listing.sort_name)
+    if window.cursor:
+        decode_cursor(window.cursor, listing.keys, listing.sort_name)
     engine = request.app.state.engine
     body = (
         _csv(engine, listing, window.cursor, limit)
         if chosen == "csv"
         else _ndjson(engine, listing, window.cursor, limit)
     )
-    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    headers = {"ETag": etag, "Cache-Control": DEFAULT_CACHE_CONTROL}
     if chosen == "csv":
         headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return StreamingResponse(body, media_type=MEDIA_TYPES[chosen], headers=headers)

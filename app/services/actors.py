@@ -19,7 +19,7 @@ from app.models import (
     MilitaryBase,
 )
 from app.schemas import ActorDetail, ActorPublic, BaseDetail, BasePublic, LinkedEvent
-from app.services.listing import Listing
+from app.services.listing import Listing, any_of_ignoring_case, model_builder
 from app.services.pagination import SortKey
 
 
@@ -69,7 +69,7 @@ def actors_listing(_session: Session, filters: ActorFilters, sort: str | None = 
     for article_id in filters.article:
         query = query.where(Actor.id.in_(select(ArticleActor.actor_id).where(ArticleActor.article_id == article_id)))
     sort = sort or DEFAULT_SORT
-    return Listing(query=query, sort_name=sort, keys=ACTOR_SORTS[sort], build=_builder(ActorPublic))
+    return Listing(query=query, sort_name=sort, keys=ACTOR_SORTS[sort], build=model_builder(ActorPublic))
 
 
 def bases_listing(_session: Session, filters: BaseFilters, sort: str | None = None) -> Listing[BasePublic]:
@@ -79,18 +79,11 @@ def bases_listing(_session: Session, filters: BaseFilters, sort: str | None = No
     if filters.kind:
         query = query.where(MilitaryBase.kind.in_(filters.kind))
     if filters.country:
-        query = query.where(func.lower(MilitaryBase.country).in_([c.strip().lower() for c in filters.country]))
+        query = query.where(any_of_ignoring_case(MilitaryBase.country, filters.country))
     for event_id in filters.event:
         query = query.where(MilitaryBase.id.in_(select(EventBase.base_id).where(EventBase.event_id == event_id)))
     sort = sort or DEFAULT_SORT
-    return Listing(query=query, sort_name=sort, keys=BASE_SORTS[sort], build=_builder(BasePublic))
-
-
-def _builder(model):
-    def build(_session: Session, rows: list) -> list:
-        return [model.model_validate(r) for r in rows]
-
-    return build
+    return Listing(query=query, sort_name=sort, keys=BASE_SORTS[sort], build=model_builder(BasePublic))
 
 
 def _linked_events(session: Session, link_model, column, entity_id: int) -> list[LinkedEvent]:

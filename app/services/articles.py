@@ -4,7 +4,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from app.errors import NotFound
@@ -20,7 +20,7 @@ from app.schemas import (
 )
 from app.services import search
 from app.services.evidence import evidence_of, linked_rows
-from app.services.listing import Listing, choose_sort
+from app.services.listing import Listing, any_of_ignoring_case, choose_sort
 from app.services.lookup import actor_ids, base_ids
 from app.services.pagination import SortKey
 
@@ -67,7 +67,7 @@ def articles_listing(session: Session, filters: ArticleFilters, sort: str | None
             Article.id.in_(select(ArticleBase.article_id).where(ArticleBase.base_id.in_(base_ids(value))))
         )
     if filters.outlet:
-        query = query.where(func.lower(Article.outlet).in_([o.strip().lower() for o in filters.outlet]))
+        query = query.where(any_of_ignoring_case(Article.outlet, filters.outlet))
     if filters.language:
         query = query.where(Article.language.in_([v.strip().lower() for v in filters.language]))
     if filters.published_from:

@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from app.errors import NotFound
@@ -19,7 +19,7 @@ from app.schemas import (
 )
 from app.services import search
 from app.services.evidence import evidence_of, linked_rows
-from app.services.listing import Listing, choose_sort
+from app.services.listing import Listing, any_of_ignoring_case, choose_sort, model_builder
 from app.services.lookup import actor_ids, base_ids
 from app.services.pagination import SortKey
 
@@ -65,9 +65,9 @@ def events_listing(session: Session, filters: EventFilters, sort: str | None = N
     for value in filters.base:
         query = query.where(Event.id.in_(select(EventBase.event_id).where(EventBase.base_id.in_(base_ids(value)))))
     if filters.country:
-        query = query.where(func.lower(Event.country).in_(_lowered(filters.country)))
+        query = query.where(any_of_ignoring_case(Event.country, filters.country))
     if filters.forces_of:
-        query = query.where(func.lower(Event.forces_of).in_(_lowered(filters.forces_of)))
+        query = query.where(any_of_ignoring_case(Event.forces_of, filters.forces_of))
     for article_id in filters.article:
         query = query.where(Event.id.in_(select(ArticleEvent.event_id).where(ArticleEvent.article_id == article_id)))
     if filters.min_articles is not None:
@@ -78,7 +78,7 @@ def events_listing(session: Session, filters: EventFilters, sort: str | None = N
     if filters.q:
         query, ranked = search.restrict(session, query, "event", Event.id, filters.q, sort == "relevance")
         keys = ranked or keys
-    return Listing(query=query, sort_name=sort, keys=keys, build=_build_events)
+    return Listing(query=query, sort_name=sort, keys=keys, build=model_builder(EventPublic))
 
 
 def with_article(filters: EventFilters, article_id: int) -> EventFilters:
@@ -91,14 +91,6 @@ def with_actor(filters: EventFilters, actor_id: int) -> EventFilters:
 
 def with_base(filters: EventFilters, base_id: int) -> EventFilters:
     return replace(filters, base=[*filters.base, str(base_id)])
-
-
-def _build_events(_session: Session, rows: list[Event]) -> list[EventPublic]:
-    return [EventPublic.model_validate(r) for r in rows]
-
-
-def _lowered(values: list[str]) -> list[str]:
-    return [v.strip().lower() for v in values]
 
 
 def get_event(*, session: Session, event_id: int) -> EventDetail:

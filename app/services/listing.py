@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy.sql import Select
+from sqlalchemy import func
+from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session
 
 from app.errors import InvalidParameter
@@ -36,6 +37,20 @@ def stream(session: Session, listing: Listing[T], *, start: str | None, limit: i
     """Every matching row, in order, built in batches (constant memory, whatever the number of rows)."""
     for rows in walk(session, listing.query, listing.keys, tag=listing.sort_name, start=start, limit=limit):
         yield from listing.build(session, rows)
+
+
+def model_builder(model: type[T]) -> Callable[[Session, list[Any]], list[T]]:
+    """A builder for lists whose items are the rows themselves, validated as ``model``."""
+
+    def build(_session: Session, rows: list[Any]) -> list[T]:
+        return [model.model_validate(row) for row in rows]
+
+    return build
+
+
+def any_of_ignoring_case(column, values: list[str]) -> ColumnElement[bool]:
+    """``column`` equals one of ``values``, compared without case or surrounding spaces."""
+    return func.lower(column).in_([value.strip().lower() for value in values])
 
 
 def choose_sort(sort: str | None, q: str | None, default: str) -> str:
