@@ -16,7 +16,6 @@ import os
 import sys
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -24,19 +23,9 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.ingest.sources import SourceRecord, records  # noqa: E402
+from app.services.ingest import IngestSummary  # noqa: E402  (the summary `drawdown ingest` prints)
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
-
-
-@dataclass
-class Report:
-    created: int = 0
-    duplicate: int = 0
-    failed: int = 0
-    failures: list[tuple[str, str]] = field(default_factory=list)
-
-    def line(self) -> str:
-        return f"created {self.created}, duplicate {self.duplicate}, failed {self.failed}"
 
 
 def payload(record: SourceRecord) -> dict:
@@ -70,8 +59,10 @@ def post_one(client: httpx.Client, body: dict, key: str, retries: int = 4, backo
     raise AssertionError("unreachable")
 
 
-def post_all(client: httpx.Client, sources: Iterable[SourceRecord], key: str, *, verbose: bool = False) -> Report:
-    report = Report()
+def post_all(
+    client: httpx.Client, sources: Iterable[SourceRecord], key: str, *, verbose: bool = False
+) -> IngestSummary:
+    report = IngestSummary()
     for record in sources:
         if record.error is not None:
             report.failed += 1

@@ -15,8 +15,8 @@ from sqlalchemy import text
 from app.ingest.sources import records
 from app.services.ingest import ingest_records
 from bench.corpus import variants
-from tests.api.test_writes import dump
 from tests.conftest import ROOT, _fresh
+from tests.dump import dump
 
 N = 300
 

@@ -75,8 +75,8 @@ def test_downgrade_and_upgrade_round_trip_keeps_the_data_and_rebuilds_search(db)
     from app.ingest.sources import records
     from app.main import create_app
     from app.services.ingest import ingest_records
-    from tests.api.test_writes import dump
     from tests.conftest import SEEDS
+    from tests.dump import dump
 
     ingest_records(db.engine, records([SEEDS]))
     before = dump(db.engine)

@@ -23,6 +23,14 @@ EventSort = Literal["-date", "date", "-articles", "articles", "relevance"]
 ArticleSort = Literal["-published", "published", "relevance"]
 NameSort = Literal["name", "-name"]
 
+MAX_Q = 500  # characters of a search or prefix query
+
+
+def _text_param(description: str, example: str):
+    """An optional text parameter (a search or a prefix), 1 to MAX_Q characters."""
+    return Annotated[str | None, Query(min_length=1, max_length=MAX_Q, description=description, examples=[example])]
+
+
 ActorRef = Annotated[
     list[str],
     Query(
@@ -98,15 +106,7 @@ def event_filters(
             ge=0, le=2**31 - 1, description="Events reported or mentioned by at least this many articles.", examples=[2]
         ),
     ] = None,
-    q: Annotated[
-        str | None,
-        Query(
-            min_length=1,
-            max_length=500,
-            description=f"Full-text search over the title and summary. {_Q_SYNTAX}",
-            examples=["syria"],
-        ),
-    ] = None,
+    q: _text_param(f"Full-text search over the title and summary. {_Q_SYNTAX}", "syria") = None,
     updated_after: UpdatedAfter = None,
 ) -> EventFilters:
     return EventFilters(
@@ -153,16 +153,11 @@ def article_filters(
     published_to: Annotated[
         dt.date | None, Query(description="Published on or before this date.", examples=["2016-03-31"])
     ] = None,
-    q: Annotated[
-        str | None,
-        Query(
-            min_length=1,
-            max_length=500,
-            description=f"Full-text search over the title and body, ranked (title matches weigh more). {_Q_SYNTAX} "
-            "Each article then carries a highlighted `snippet`.",
-            examples=["hmeimim"],
-        ),
-    ] = None,
+    q: _text_param(
+        f"Full-text search over the title and body, ranked (title matches weigh more). {_Q_SYNTAX} "
+        "Each article then carries a highlighted `snippet`.",
+        "hmeimim",
+    ) = None,
     updated_after: UpdatedAfter = None,
 ) -> ArticleFilters:
     return ArticleFilters(
@@ -180,15 +175,7 @@ def article_filters(
 
 
 def actor_filters(
-    q: Annotated[
-        str | None,
-        Query(
-            min_length=1,
-            max_length=500,
-            description="Name or alias prefix (any case, accents or punctuation).",
-            examples=["shoi"],
-        ),
-    ] = None,
+    q: _text_param("Name or alias prefix (any case, accents or punctuation).", "shoi") = None,
     kind: Annotated[
         list[Literal["person", "organisation", "state", "armed_group"]],
         Query(max_length=MAX_VALUES, description=f"Actor kind. {ANY_OF}", examples=["person"]),
@@ -206,12 +193,7 @@ def actor_filters(
 
 
 def base_filters(
-    q: Annotated[
-        str | None,
-        Query(
-            min_length=1, max_length=500, description="Name or spelling prefix (any case or accents).", examples=["hme"]
-        ),
-    ] = None,
+    q: _text_param("Name or spelling prefix (any case or accents).", "hme") = None,
     kind: Annotated[
         list[str], Query(max_length=MAX_VALUES, description=f"Base kind. {ANY_OF}", examples=["air_base"])
     ] = [],  # noqa: B006

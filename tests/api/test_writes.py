@@ -21,6 +21,7 @@ from app.services.ingest import ingest_records
 from scripts.post_articles import payload, post_all
 from tests.api.helpers import assert_error
 from tests.conftest import CORPUS, SEEDS
+from tests.dump import dump
 from tests.live import live_server
 
 KEY = "test-key-0123456789"
@@ -294,25 +295,6 @@ def test_twenty_parallel_posts_with_one_idempotency_key_store_one_row(db):
         responses = list(pool.map(lambda _: client.post("/articles", json=ARTICLE, headers=headers), range(20)))
     assert all(r.status_code in (200, 201) for r in responses), [r.text for r in responses]
     assert count_articles(db) == 1
-
-
-def dump(engine) -> dict:
-    """Everything the ingest stores, by names rather than ids."""
-    queries = {
-        "articles": "SELECT url, title, outlet, published_at, language, content_hash, clean_text FROM article",
-        "events": "SELECT key, type, cameo_code, title, date, date_precision, effective_date, place, country, forces_of, summary, article_count, source_count FROM event",
-        "actors": "SELECT name, kind, title, country, origin FROM actor",
-        "bases": "SELECT name, kind, province, country FROM base",
-        "article_event": "SELECT a.content_hash, e.key, l.relation, l.evidence_start, l.evidence_end FROM article_event l JOIN article a ON a.id = l.article_id JOIN event e ON e.id = l.event_id",
-        "article_actor": "SELECT a.content_hash, x.name, l.mentions, l.evidence_start FROM article_actor l JOIN article a ON a.id = l.article_id JOIN actor x ON x.id = l.actor_id",
-        "article_base": "SELECT a.content_hash, x.name, l.mentions, l.evidence_start FROM article_base l JOIN article a ON a.id = l.article_id JOIN base x ON x.id = l.base_id",
-        "event_actor": "SELECT e.key, x.name, l.role, a.content_hash FROM event_actor l JOIN event e ON e.id = l.event_id JOIN actor x ON x.id = l.actor_id JOIN article a ON a.id = l.article_id",
-        "event_base": "SELECT e.key, x.name, l.role, a.content_hash FROM event_base l JOIN event e ON e.id = l.event_id JOIN base x ON x.id = l.base_id JOIN article a ON a.id = l.article_id",
-    }
-    with engine.connect() as conn:
-        return {
-            name: sorted(tuple(str(v) for v in row) for row in conn.execute(text(q))) for name, q in queries.items()
-        }
 
 
 def test_posting_the_corpus_through_the_api_builds_what_the_bulk_ingest_builds(
