@@ -16,6 +16,7 @@ from tests.live import live_server
 KEY = "load-key"
 SECONDS = 4
 READERS, WRITERS = 8, 4
+MIN_POSTS = 4  # per writer, even past SECONDS on a slow machine, so there is always enough to check
 READ_PATHS = [
     "/events",
     "/articles?limit=20",
@@ -33,13 +34,14 @@ def test_readers_and_writers_at_once_lose_nothing_and_see_no_errors(db):
     reads = [0]
     lock = threading.Lock()
     stop = time.monotonic() + SECONDS
+    writers_done = threading.Event()
 
     with live_server(create_app(db.engine, api_keys=[KEY])) as base_url:
 
         def reader(n: int) -> None:
             with httpx.Client(base_url=base_url, timeout=30) as client:
                 i = n
-                while time.monotonic() < stop:
+                while not writers_done.is_set():
                     response = client.get(READ_PATHS[i % len(READ_PATHS)])
                     i += 1
                     with lock:
@@ -49,8 +51,8 @@ def test_readers_and_writers_at_once_lose_nothing_and_see_no_errors(db):
 
         def writer(n: int) -> None:
             with httpx.Client(base_url=base_url, timeout=30) as client:
-                for i in range(n, len(articles), WRITERS):
-                    if time.monotonic() >= stop:
+                for posted, i in enumerate(range(n, len(articles), WRITERS)):
+                    if time.monotonic() >= stop and posted >= MIN_POSTS:
                         return
                     body = {**articles[i], "url": f"https://example.org/load/{i}"}
                     response = client.post("/articles", json=body, headers={"X-API-Key": KEY})
@@ -65,11 +67,14 @@ def test_readers_and_writers_at_once_lose_nothing_and_see_no_errors(db):
                         if again.status_code != 200:
                             failures.append(f"re-POST {again.status_code} {again.text[:200]}")
 
-        threads = [threading.Thread(target=reader, args=(n,)) for n in range(READERS)]
-        threads += [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
-        for thread in threads:
+        readers = [threading.Thread(target=reader, args=(n,)) for n in range(READERS)]
+        writers = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
+        for thread in readers + writers:
             thread.start()
-        for thread in threads:
+        for thread in writers:
+            thread.join(timeout=120)
+        writers_done.set()
+        for thread in readers:
             thread.join(timeout=120)
 
     print(
