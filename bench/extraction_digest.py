@@ -1,0 +1,76 @@
+"""A fingerprint of everything extraction produces, to prove that a speed-up changed no output.
+
+    python bench/extraction_digest.py --save /tmp/before.json      # before the change
+    python bench/extraction_digest.py --compare /tmp/before.json   # after it: lists every article that differs
+
+It runs app.ingest.pipeline.extract over the seeds, the test corpus, the held-out set and N generated variants
+(each twice: with the given metadata, and with the text alone so the metadata cues are exercised too), and
+hashes the full Extraction of each article. The hash seed is fixed, so two runs of the same code agree.
+"""
+
+import argparse
+import dataclasses
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+if os.environ.get("PYTHONHASHSEED") != "0":  # set order must not make two runs of the same code disagree
+    os.environ["PYTHONHASHSEED"] = "0"
+    os.execv(sys.executable, [sys.executable, *sys.argv])
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.ingest.pipeline import extract  # noqa: E402
+from app.ingest.sources import records, to_raw  # noqa: E402
+from app.knowledge import load_knowledge  # noqa: E402
+from app.schemas import ArticleCreate  # noqa: E402
+from bench.corpus import variants  # noqa: E402
+
+FOLDERS = [ROOT / "seeds", ROOT / "tests" / "corpus" / "articles", ROOT / "tests" / "heldout" / "articles"]
+
+
+def raw_articles(n: int):
+    for record in records([str(f) for f in FOLDERS]):
+        if record.article is not None:
+            yield record.label, record.article
+            yield (
+                f"{record.label} (text only)",
+                dataclasses.replace(record.article, title=None, outlet=None, published_at=None, url=None),
+            )
+    for i, payload in enumerate(variants(n)):
+        yield f"variant {i}", to_raw(ArticleCreate(**payload), source=f"variant:{i}")
+        yield f"variant {i} (text only)", to_raw(ArticleCreate(text=payload["text"]), source=f"variant:{i}")
+
+
+def fingerprint(extraction) -> str:
+    fields = dataclasses.asdict(extraction)
+    fields.pop("raw")
+    return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-n", type=int, default=1500, help="generated variants (default 1500)")
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--save", type=Path, help="write the fingerprints to this JSON file")
+    group.add_argument("--compare", type=Path, help="compare with fingerprints saved earlier")
+    args = parser.parse_args()
+    knowledge = load_knowledge()
+    prints = {name: fingerprint(extract(raw, knowledge)) for name, raw in raw_articles(args.n)}
+    if args.save:
+        args.save.write_text(json.dumps(prints, indent=0))
+        print(f"{len(prints)} fingerprints saved to {args.save}")
+        return 0
+    saved = json.loads(args.compare.read_text())
+    differing = sorted(name for name in saved.keys() | prints.keys() if saved.get(name) != prints.get(name))
+    for name in differing:
+        print(f"differs: {name}")
+    print(f"{len(prints)} articles, {len(differing)} differ")
+    return 1 if differing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
