@@ -196,15 +196,73 @@ def test_cue_keys_are_in_every_cue_match(cues):
             assert any(key in low[match.start() : match.end()] for key in keys), match.group()
 
 
-def test_term_sentences_from_the_whole_text_are_those_found_sentence_by_sentence():
+def _term_phrases(count: int, seed: int = 5) -> list[str]:
+    """Sentences dense with withdrawal words and near misses, in mixed case, glued with tricky characters."""
+    rng = random.Random(seed)
+    words = [
+        "withdraw",
+        "Withdrawal",
+        "WITHDREW",
+        "pull",
+        "pulled out",
+        "out",
+        "of",
+        "troops",
+        "forces",
+        "cut",
+        "cutting back",
+        "home",
+        "bring",
+        "Bringing",
+        "go home",
+        "ago",
+        "government",
+        "exit",
+        "sentence",
+        "order",
+        "ordered",
+        "the",
+        "its",
+        "re-turn",
+        "return home",
+        "scale down",
+        "wind down",
+        "unwithdraw",
+        "_pull",
+        "x-pull",
+        "drawdown",
+        "draw-down",
+        ".",
+        ". ",
+        "\n",
+        "ſ",
+        "İ",
+    ]
+    return [" ".join(rng.choice(words) for _ in range(rng.randint(1, 30))) for _ in range(count)]
+
+
+def test_term_sentences_are_the_matches_of_the_term_pattern_sentence_by_sentence():
     lex = events_stage._lexicon(K, "withdrawal_order")
-    for text in CLEAN + _random_strings(500, 200):
+    for text in CLEAN + _random_strings(500, 200) + _term_phrases(3000):
         spans = text_stage.sentence_spans(text)
-        plain = {
-            i
-            for i, span in enumerate(spans)
-            if any(k in text[span.start : span.end].lower() for k in lex.term_keys)
-            and lex.term.search(text[span.start : span.end])
-        }
-        assert set(lex.term_sentences(text, spans, text.lower())) == plain
-        assert set(lex.term_sentences(text, spans)) == plain
+        plain = {}
+        for i, span in enumerate(spans):
+            if found := [m.span() for m in lex.term.finditer(text[span.start : span.end])]:
+                plain[i] = found
+        low = events_stage._lower_for_keys(text)
+        for shortcut in (lex.term_sentences(text, spans, low), lex.term_sentences(text, spans)):
+            assert {i: [m.span() for m in ms] for i, ms in shortcut.items()} == plain, repr(text)
+
+
+def test_term_heads_are_what_every_term_match_begins_with():
+    lex = events_stage._lexicon(K, "withdrawal_order")
+    assert lex.term_heads is not None
+    for text in CLEAN + _term_phrases(3000):
+        for match in lex.term.finditer(text):
+            assert any(match.group().lower().startswith(head) for head, _ in lex.term_heads), match.group()
+    assert events_stage.literal_heads(re.compile(r"\b(?:ab|cd)\w|x", re.I)) == (
+        ("x", False),
+        ("ab", True),
+        ("cd", True),
+    )
+    assert events_stage.literal_heads(re.compile(r"\b(?:ab|\w+)", re.I)) is None
