@@ -11,10 +11,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property, lru_cache
-from re import _constants, _parser  # the regex parser, to find the words a pattern's matches begin with
 
 from app.ingest.dates import DateMention, find_dates, looks_future
 from app.ingest.entities import Sentences
+from app.ingest.scan import HeadScan
 from app.ingest.types import EntityRef, EventParticipant, Evidence, ExtractedEvent, Mention, Metadata, Span
 from app.knowledge import Geography, Knowledge
 
@@ -22,8 +22,8 @@ REPORT_WINDOW_BEFORE = timedelta(days=10)
 REPORT_WINDOW_AFTER = timedelta(days=1)
 MAX_CUE_GAP = 120
 MAX_DATE_GAP = 80
-_FIRST_PERSON_ORDER = re.compile(
-    r"\bI\s+(?:order|am ordering|'m ordering|have ordered|instruct|have made a decision|have decided)\b"
+_FIRST_PERSON_ORDER = HeadScan(
+    re.compile(r"\bI\s+(?:order|am ordering|'m ordering|have ordered|instruct|have made a decision|have decided)\b")
 )
 _DEADLINE = re.compile(r"\b(?:by|until|before|no later than)\s+(?:(?:the\s+)?end(?:\s+of)?\s+)?$", re.IGNORECASE)
 _MEETING_MINISTERS = re.compile(
@@ -54,11 +54,6 @@ def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"[\s-]+") for w in sorted(words, key=len, reverse=True))
 
 
-def _first_words(words: list[str]) -> tuple[str, ...]:
-    """What a match of _alternation(words) always holds: the first word of one of them, in some case."""
-    return tuple(sorted({w.split(" ")[0].lower() for w in words}))
-
-
 class EventLexicon:
     """Compiled patterns for one event type and the shared cue lists."""
 
@@ -69,29 +64,29 @@ class EventLexicon:
         self.cameo_code = spec["cameo_code"]
         self.label = spec["label"]
         terms = [rf"\b(?:{_alternation(spec['withdrawal_terms'])})\b", *spec["withdrawal_patterns"]]
-        self.term = re.compile("|".join(f"(?:{t})" for t in terms), re.IGNORECASE)
-        # Cheap test run before the regex: the words every term match begins with (None: no such words known).
-        self.term_heads = literal_heads(self.term)
+        self.term = HeadScan(re.compile("|".join(f"(?:{t})" for t in terms), re.IGNORECASE))
         cues = [rf"\b(?:{_alternation(spec['order_cues'])})\b", *spec["announcement_patterns"]]
-        self.cue = re.compile("|".join(f"(?:{c})" for c in cues), re.IGNORECASE)
-        self.negation = re.compile(rf"\b(?:{_alternation(spec['negations'])})\b", re.IGNORECASE)
-        self.retain = re.compile(rf"\b(?:{_alternation(lexicon['retain_cues'])})\b", re.IGNORECASE)
-        self.informed = re.compile(rf"\b(?:{_alternation(lexicon['informed_cues'])})\b", re.IGNORECASE)
-        self.informed_keys = _first_words(lexicon["informed_cues"])
-        self.present = re.compile(rf"\b(?:{_alternation(lexicon['present_cues'])})\b", re.IGNORECASE)
-        self.present_keys = _first_words(lexicon["present_cues"])
-        self.venue = re.compile(
-            r"\b(?:visit(?:s|ed|ing)?|met at|meeting at|address at|speech at|(?:came|arrived|landed|flew) (?:to|at))\b",
-            re.IGNORECASE,
+        self.cue = HeadScan(re.compile("|".join(f"(?:{c})" for c in cues), re.IGNORECASE))
+        self.negation = HeadScan(re.compile(rf"\b(?:{_alternation(spec['negations'])})\b", re.IGNORECASE))
+        self.retain = HeadScan(re.compile(rf"\b(?:{_alternation(lexicon['retain_cues'])})\b", re.IGNORECASE))
+        self.informed = HeadScan(re.compile(rf"\b(?:{_alternation(lexicon['informed_cues'])})\b", re.IGNORECASE))
+        self.present = HeadScan(re.compile(rf"\b(?:{_alternation(lexicon['present_cues'])})\b", re.IGNORECASE))
+        self.venue = HeadScan(
+            re.compile(
+                r"\b(?:visit(?:s|ed|ing)?|met at|meeting at|address at|speech at|(?:came|arrived|landed|flew) (?:to|at))\b",
+                re.IGNORECASE,
+            )
         )
-        self.offices = re.compile(rf"\b(?:{_alternation(list(lexicon['office_phrases']))})\b", re.IGNORECASE)
+        self.offices = HeadScan(re.compile(rf"\b(?:{_alternation(list(lexicon['office_phrases']))})\b", re.IGNORECASE))
         self.office_names = {k.lower(): v for k, v in lexicon["office_phrases"].items()}
         geo = knowledge.geo
         self.geo = geo
         forces = _alternation(lexicon["forces_words"])
-        self.military = re.compile(
-            rf"\b(?:{forces}|force|army|armed|soldiers|military|troop|pullout|pull-out|pullback|drawdown)\b",
-            re.IGNORECASE,
+        self.military = HeadScan(
+            re.compile(
+                rf"\b(?:{forces}|force|army|armed|soldiers|military|troop|pullout|pull-out|pullback|drawdown)\b",
+                re.IGNORECASE,
+            )
         )
         self.forces_after = re.compile(rf"(?:'s)?\s+(?:[\w-]+\s+){{0,3}}?(?:{forces})\b")
         self.from_verb = re.compile(
@@ -112,87 +107,10 @@ class EventLexicon:
     def term_sentences(self, text: str, spans: list[Span], low: str | None = None) -> dict[int, list[re.Match]]:
         """The sentences that hold a withdrawal term: index -> the term matches in the sentence.
 
-        ``low`` is ``text.lower()`` when it can stand in for case-insensitive matching (see _lower_for_keys).
-        Every match begins with one of ``term_heads``, so plain substring searches over the whole article find
-        where matches may begin, and the regex is tried at those places only: the same matches as running
-        ``finditer`` over each sentence, at a fraction of the cost.
+        ``low`` is ``text.lower()`` where it can stand in for case-insensitive matching (see _lower_for_keys);
+        the term pattern then runs only where one of its heads begins (see app.ingest.scan).
         """
-        found: dict[int, list[re.Match]] = {}
-        if low is None or self.term_heads is None:
-            for i, span in enumerate(spans):
-                terms = list(self.term.finditer(text[span.start : span.end]))
-                if terms:
-                    found[i] = terms
-            return found
-        by_sentence = _head_positions(text, low, spans, self.term_heads)
-        for i in sorted(by_sentence):
-            sentence, offset, resume = text[spans[i].start : spans[i].end], spans[i].start, 0
-            for at in sorted(by_sentence[i]):
-                term = self.term.match(sentence, at - offset) if at - offset >= resume else None
-                if term:
-                    found.setdefault(i, []).append(term)
-                    resume = term.end()
-        return found
-
-
-def _head_positions(text: str, low: str, spans: list[Span], heads: tuple[tuple[str, bool], ...]) -> dict[int, set[int]]:
-    """Sentence index -> the offsets in it where one of ``heads`` occurs (at the start of a word, where the head
-    says so), found in the lower-case text ``low``."""
-    starts = [span.start for span in spans]
-    positions: dict[int, set[int]] = {}
-    for head, word_start in heads:
-        at = low.find(head)
-        while at >= 0:
-            i = bisect.bisect_right(starts, at) - 1
-            inside = i >= 0 and at + len(head) <= spans[i].end
-            if inside and (not word_start or at == starts[i] or not _is_word_char(text[at - 1])):
-                positions.setdefault(i, set()).add(at)
-            at = low.find(head, at + 1)
-    return positions
-
-
-def _is_word_char(char: str) -> bool:
-    """What the regex \\w matches in a str pattern."""
-    return char.isalnum() or char == "_"
-
-
-def literal_heads(pattern: re.Pattern) -> tuple[tuple[str, bool], ...] | None:
-    """The lower-case literals every match of a case-insensitive ``pattern`` begins with, each with whether a
-    word boundary (``\\b``) precedes it; None if some branch of the pattern begins with anything else."""
-    heads = _heads(list(_parser.parse(pattern.pattern, pattern.flags)))
-    if not heads:
-        return None
-    kept: list[tuple[str, bool]] = []
-    for head, bounded in sorted(heads, key=lambda h: (len(h[0]), not h[1])):  # 'withdraw' covers 'withdrawal'
-        if not any(head.startswith(k) and (b <= bounded) for k, b in kept):
-            kept.append((head, bounded))
-    return tuple(kept)
-
-
-def _heads(items: list, bounded: bool = False) -> set[tuple[str, bool]] | None:
-    for index, (op, arg) in enumerate(items):
-        if op is _constants.AT and arg is _constants.AT_BOUNDARY:
-            bounded = True
-        elif op is _constants.LITERAL:
-            literal = []
-            for next_op, next_arg in items[index:]:
-                if next_op is not _constants.LITERAL:
-                    break
-                literal.append(chr(next_arg))
-            return {("".join(literal).lower(), bounded)}
-        elif op is _constants.BRANCH:
-            found: set[tuple[str, bool]] = set()
-            for branch in arg[1]:
-                heads = _heads(list(branch), bounded)
-                if not heads:
-                    return None
-                found |= heads
-            return found
-        elif op is _constants.SUBPATTERN:
-            return _heads(list(arg[3]), bounded)
-        else:
-            return None
-    return None
+        return self.term.windows(text, low, spans)
 
 
 @dataclass
@@ -276,14 +194,12 @@ class ArticleView:
         span = self.sentences.spans[i]
         return self.text[span.start : span.end]
 
-    def may_hold(self, i: int, keys: tuple[str, ...]) -> bool:
-        """False if sentence ``i`` holds none of these lower-case words in any case (see _lower_for_keys), so
-        that a case-insensitive pattern that needs one of them cannot match it; True if it may."""
+    def lower(self, i: int) -> str | None:
+        """Sentence ``i`` of ``low`` (None where there is no ``low``)."""
         if self.low is None:
-            return True
+            return None
         span = self.sentences.spans[i]
-        low = self.low[span.start : span.end]
-        return any(key in low for key in keys)
+        return self.low[span.start : span.end]
 
     def dates(self, i: int, anchor: date | None) -> list[DateMention]:
         """find_dates() of sentence ``i``, run once however many times the stage asks."""
@@ -314,10 +230,11 @@ def _statement(article: ArticleView, i: int, published: date | None, lex: EventL
     span, inside = article.sentences.spans[i], article.by_sentence[i]
     sentence = article.sentence(i)
     terms = article.terms[i]
-    if not terms or lex.negation.search(sentence):
+    low = article.lower(i)
+    if not terms or lex.negation.search(sentence, low):
         return None
-    first_person = _FIRST_PERSON_ORDER.search(sentence)
-    cues = list(lex.cue.finditer(sentence))
+    first_person = _FIRST_PERSON_ORDER.search(sentence, low)
+    cues = lex.cue.finditer(sentence, low)
     pairs = [(_gap(t, c), t, c) for t in terms for c in cues if c.span() != t.span()]
     pairs = [p for p in pairs if p[0] <= MAX_CUE_GAP]
     if not pairs and not first_person:
@@ -362,7 +279,7 @@ def _statement(article: ArticleView, i: int, published: date | None, lex: EventL
         country = None
     # A withdrawal from a deal or a race is not a withdrawal of forces: such a sentence may only add to an
     # event that military statements establish.
-    military = bool(first_person or country or lex.military.search(sentence))
+    military = bool(first_person or country or lex.military.search(sentence, low))
     strength = 1.0 + (0.5 if orderer else 0) + (0.3 if stated else 0) + (0.2 if country else 0) + (0.3 if pairs else 0)
     return Statement(
         span, sentence, stated, effective, orderer.entity if orderer else None, forces_of, country, strength, military
@@ -540,22 +457,22 @@ def _context(group: Group, article: ArticleView, orderer, event_date: date, lex:
         has_term = i in article.term_idx
         if not (inside or has_term or i in statement_idx):
             continue
-        sentence = text[span.start : span.end]
+        sentence, low = text[span.start : span.end], article.lower(i)
         people = [
             m for m in inside if m.entity.type == "person" and m.entity != orderer and not _SPEAKER.match(text, m.end)
         ]
         in_event = i in nearby or has_term or any(m.entity.kind == "base" for m in inside)
         if i in statement_idx:
-            for office in lex.offices.finditer(sentence):
+            for office in lex.offices.finditer(sentence, low):
                 holder = _office_holder(knowledge, lex.office_names[office.group().lower()], orderer, event_date)
                 if holder is not None:
                     add(participants, holder, "ordered_to", span, 0.7)
-        informed = article.may_hold(i, lex.informed_keys) and lex.informed.search(sentence)
+        informed = lex.informed.search(sentence, low)
         if informed and (has_term or re.search(r"\b(?:decision|move|order)\b", sentence)):
             for m in people:
                 if m.start - span.start > informed.start():
                     add(participants, m.entity, "informed", span, 0.8)
-        if in_event and article.may_hold(i, lex.present_keys) and lex.present.search(sentence):
+        if in_event and lex.present.search(sentence, low):
             for m in people:
                 if text[m.end : m.end + 2] != "'s":
                     add(participants, m.entity, "present", span, 0.7)
@@ -568,9 +485,9 @@ def _context(group: Group, article: ArticleView, orderer, event_date: date, lex:
         for m in inside:
             if m.entity.kind != "base":
                 continue
-            if lex.retain.search(sentence):
+            if lex.retain.search(sentence, low):
                 add(bases, m.entity, "retained", span, 0.8)
-            if lex.venue.search(sentence) and (in_event or i < 3):
+            if lex.venue.search(sentence, low) and (in_event or i < 3):
                 add(bases, m.entity, "venue", span, 0.7)
                 place = place or m.entity.name
         if i in nearby or has_term:

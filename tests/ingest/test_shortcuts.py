@@ -18,6 +18,7 @@ from app.ingest import events as events_stage
 from app.ingest import text as text_stage
 from app.ingest.clean import normalise_unicode
 from app.ingest.pipeline import content_hash
+from app.ingest.scan import literal_heads
 from app.ingest.sources import records
 from app.knowledge import _GEO_TOKEN, load_knowledge
 from tests.conftest import CORPUS, ROOT, SEEDS
@@ -184,18 +185,6 @@ def test_case_traps_are_every_non_ascii_character_a_case_insensitive_ascii_lette
     assert traps <= events_stage._CASE_TRAPS
 
 
-@pytest.mark.parametrize("cues", ["informed_cues", "present_cues"])
-def test_cue_keys_are_in_every_cue_match(cues):
-    pattern = re.compile(rf"\b(?:{events_stage._alternation(K.lexicon[cues])})\b", re.IGNORECASE)
-    keys = events_stage._first_words(K.lexicon[cues])
-    for text in CLEAN + _random_strings(2000):
-        low = events_stage._lower_for_keys(text)
-        if low is None:
-            continue
-        for match in pattern.finditer(text):
-            assert any(key in low[match.start() : match.end()] for key in keys), match.group()
-
-
 def _term_phrases(count: int, seed: int = 5) -> list[str]:
     """Sentences dense with withdrawal words and near misses, in mixed case, glued with tricky characters."""
     rng = random.Random(seed)
@@ -241,28 +230,35 @@ def _term_phrases(count: int, seed: int = 5) -> list[str]:
     return [" ".join(rng.choice(words) for _ in range(rng.randint(1, 30))) for _ in range(count)]
 
 
-def test_term_sentences_are_the_matches_of_the_term_pattern_sentence_by_sentence():
+_SCANS = ["term", "cue", "negation", "retain", "informed", "present", "venue", "offices", "military"]
+
+
+@pytest.mark.parametrize("name", [*_SCANS, "first person"])
+def test_head_scans_find_what_the_pattern_finds_sentence_by_sentence(name):
     lex = events_stage._lexicon(K, "withdrawal_order")
+    scan = events_stage._FIRST_PERSON_ORDER if name == "first person" else getattr(lex, name)
+    assert scan.heads is not None  # else the shortcut would never be taken
     for text in CLEAN + _random_strings(500, 200) + _term_phrases(3000):
         spans = text_stage.sentence_spans(text)
         plain = {}
         for i, span in enumerate(spans):
-            if found := [m.span() for m in lex.term.finditer(text[span.start : span.end])]:
+            if found := [m.span() for m in scan.pattern.finditer(text[span.start : span.end])]:
                 plain[i] = found
         low = events_stage._lower_for_keys(text)
-        for shortcut in (lex.term_sentences(text, spans, low), lex.term_sentences(text, spans)):
+        for shortcut in (scan.windows(text, low, spans), scan.windows(text, None, spans)):
             assert {i: [m.span() for m in ms] for i, ms in shortcut.items()} == plain, repr(text)
+        whole = [m.span() for m in scan.pattern.finditer(text)]
+        assert [m.span() for m in scan.finditer(text, low)] == whole
 
 
-def test_term_heads_are_what_every_term_match_begins_with():
+def test_literal_heads_are_what_every_match_begins_with():
     lex = events_stage._lexicon(K, "withdrawal_order")
-    assert lex.term_heads is not None
-    for text in CLEAN + _term_phrases(3000):
-        for match in lex.term.finditer(text):
-            assert any(match.group().lower().startswith(head) for head, _ in lex.term_heads), match.group()
-    assert events_stage.literal_heads(re.compile(r"\b(?:ab|cd)\w|x", re.I)) == (
-        ("x", False),
-        ("ab", True),
-        ("cd", True),
-    )
-    assert events_stage.literal_heads(re.compile(r"\b(?:ab|\w+)", re.I)) is None
+    for name in _SCANS:
+        scan = getattr(lex, name)
+        for text in CLEAN + _term_phrases(1000):
+            for match in scan.pattern.finditer(text):
+                assert any(match.group().lower().startswith(head) for head, _ in scan.heads), match.group()
+    assert literal_heads(re.compile(r"\b(?:ab|cd)\w|x", re.I)) == (("x", False), ("ab", True), ("cd", True))
+    assert literal_heads(re.compile(r"\b(?:Ab|cde)|\b's", re.I)) == (("ab", True), ("'s", False), ("cde", True))
+    assert literal_heads(re.compile(r"\b(?:ab|\w+)", re.I)) is None
+    assert literal_heads(re.compile(r"(?=a)ab")) is None

@@ -1,0 +1,114 @@
+"""Case-insensitive word patterns tried only where a match can begin.
+
+Python's regex engine tries a pattern such as ``\\b(?:withdraw|pull out|...)`` at every position of the text,
+which makes a long alternation cost far more than the few places it can match. Every match of such a pattern
+begins with one of a few literals (its *heads*: 'withdraw', 'pull', ...), which ``literal_heads`` reads off the
+parsed pattern. ``HeadScan`` finds the heads with plain substring searches in the lower-case text and runs the
+pattern at those offsets only, giving exactly the matches ``finditer`` gives.
+"""
+
+import bisect
+import re
+from re import _constants, _parser  # the regex parser: what a pattern's matches begin with
+
+from app.ingest.types import Span
+
+Head = tuple[str, bool]  # a lower-case literal, and whether a word boundary (\b) comes before it
+
+
+def literal_heads(pattern: re.Pattern) -> tuple[Head, ...] | None:
+    """The literals every match of a case-insensitive ``pattern`` begins with; None if some branch of the
+    pattern begins with anything else (a class, a repeat, a look-around)."""
+    heads = _heads(list(_parser.parse(pattern.pattern, pattern.flags)))
+    if not heads:
+        return None
+    kept: list[Head] = []
+    for head, bounded in sorted(heads, key=lambda h: (len(h[0]), not h[1], h[0])):  # 'withdraw' covers 'withdrawal'
+        if not any(head.startswith(k) and (b <= bounded) for k, b in kept):
+            kept.append((head, bounded))
+    return tuple(kept)
+
+
+def _heads(items: list, bounded: bool = False) -> set[Head] | None:
+    for index, (op, arg) in enumerate(items):
+        if op is _constants.AT and arg is _constants.AT_BOUNDARY:
+            bounded = True
+        elif op is _constants.LITERAL:
+            literal = []
+            for next_op, next_arg in items[index:]:
+                if next_op is not _constants.LITERAL:
+                    break
+                literal.append(chr(next_arg))
+            head = "".join(literal).lower()
+            return {(head, bounded and is_word_char(head[0]))}  # a boundary before a non-word char: not used
+        elif op is _constants.BRANCH:
+            found: set[Head] = set()
+            for branch in arg[1]:
+                heads = _heads(list(branch), bounded)
+                if not heads:
+                    return None
+                found |= heads
+            return found
+        elif op is _constants.SUBPATTERN:
+            return _heads(list(arg[3]), bounded)
+        else:
+            return None
+    return None
+
+
+def is_word_char(char: str) -> bool:
+    """What the regex ``\\w`` matches in a str pattern."""
+    return char.isalnum() or char == "_"
+
+
+class HeadScan:
+    """A compiled case-insensitive pattern with its heads.
+
+    ``low`` is always ``text.lower()`` of the same length as ``text``, and only where lowering cannot hide a
+    case-insensitive match (see events._lower_for_keys); without it the pattern runs in full.
+    """
+
+    def __init__(self, pattern: re.Pattern) -> None:
+        self.pattern = pattern
+        self.heads = literal_heads(pattern)
+
+    def windows(self, text: str, low: str | None, spans: list[Span]) -> dict[int, list[re.Match]]:
+        """Window index -> the matches of ``finditer(text[span.start:span.end])``, for the windows that have any.
+        Offsets are relative to the window, as if each were a string of its own."""
+        found: dict[int, list[re.Match]] = {}
+        if low is None or self.heads is None:
+            for i, span in enumerate(spans):
+                matches = list(self.pattern.finditer(text[span.start : span.end]))
+                if matches:
+                    found[i] = matches
+            return found
+        for i, offsets in sorted(self._head_offsets(text, low, spans).items()):
+            window, origin, resume = text[spans[i].start : spans[i].end], spans[i].start, 0
+            for at in sorted(offsets):
+                match = self.pattern.match(window, at - origin) if at - origin >= resume else None
+                if match:
+                    found.setdefault(i, []).append(match)
+                    resume = match.end()
+        return found
+
+    def finditer(self, text: str, low: str | None) -> list[re.Match]:
+        return self.windows(text, low, [Span(0, len(text))]).get(0, [])
+
+    def search(self, text: str, low: str | None) -> re.Match | None:
+        matches = self.finditer(text, low)
+        return matches[0] if matches else None
+
+    def _head_offsets(self, text: str, low: str, spans: list[Span]) -> dict[int, set[int]]:
+        """Window index -> offsets in ``text`` where a head occurs inside the window (after a word boundary of
+        the window, where the head needs one)."""
+        starts = [span.start for span in spans]
+        offsets: dict[int, set[int]] = {}
+        for head, bounded in self.heads or ():
+            at = low.find(head)
+            while at >= 0:
+                i = bisect.bisect_right(starts, at) - 1
+                inside = i >= 0 and at + len(head) <= spans[i].end
+                if inside and (not bounded or at == starts[i] or not is_word_char(text[at - 1])):
+                    offsets.setdefault(i, set()).add(at)
+                at = low.find(head, at + 1)
+        return offsets
