@@ -31,6 +31,7 @@ from app.models import (
     MilitaryBase,
     utcnow,
 )
+from app.search_schema import DEFER_INDEXING, INDEX_ARTICLES, RESUME_INDEXING
 
 MATCH_WINDOW = timedelta(days=2)
 _PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
@@ -181,6 +182,13 @@ class LinkBatch:
     def __init__(self) -> None:
         self.rows: dict[Table, list[dict]] = {table: [] for table in _LINK_TABLES}
         self.touched: set[int] = set()
+        self.unindexed: list[int] | None = None  # SQLite: new articles whose full-text indexing waits for flush()
+
+    def defer_indexing(self, session: Session) -> None:
+        """SQLite: index the transaction's new articles in one statement at ``flush()`` (see search_schema)."""
+        if self.unindexed is None and _dialect(session) == "sqlite":
+            session.connection().exec_driver_sql(DEFER_INDEXING)
+            self.unindexed = []
 
     def flush(self, session: Session) -> None:
         for table, rows in self.rows.items():
@@ -189,11 +197,18 @@ class LinkBatch:
                 rows.clear()
         refresh_counts(session, self.touched)
         self.touched.clear()
+        if self.unindexed is not None:
+            if self.unindexed:
+                ids = ", ".join(str(int(i)) for i in self.unindexed)
+                session.connection().exec_driver_sql(INDEX_ARTICLES.format(ids=ids))
+            session.connection().exec_driver_sql(RESUME_INDEXING)
+            self.unindexed = None
 
     def discard(self) -> None:
         for rows in self.rows.values():
             rows.clear()
         self.touched.clear()
+        self.unindexed = None
 
 
 def _dialect(session: Session) -> str:
@@ -237,6 +252,8 @@ def persist(
         "created_at": now,
         "updated_at": now,
     }
+    if batch is not None:
+        batch.defer_indexing(session)
     insert_new = _INSERT_NEW_ARTICLE.get(_dialect(session))
     if insert_new is None:
         existing = find_duplicate(session, meta.url, extraction.content_hash)
@@ -247,6 +264,8 @@ def persist(
         article_id = session.connection().execute(insert_new, row).scalar()
         if article_id is None:
             return Persisted(find_duplicate(session, meta.url, extraction.content_hash), created=False)
+    if batch is not None and batch.unindexed is not None:
+        batch.unindexed.append(article_id)
     write_links(session, article_id, extraction, knowledge, cache, batch=batch, index=index)
     return Persisted(article_id, created=True)
 

@@ -213,3 +213,31 @@ def test_a_second_batched_run_stores_nothing_new(db):
     second = ingest_records(db.engine, _stream(), batch_articles=4)
     assert (second.created, second.duplicate, second.failed) == (0, first.created, 0)
     assert snapshot(db.engine) == before
+
+
+@pytest.mark.parametrize("poison", [None, POISON_LINKS])
+def test_the_full_text_index_holds_exactly_the_stored_articles_after_a_batched_run(db, poison):
+    """SQLite indexes a batch's new articles at once (app.search_schema.DEFERRED_TABLE), also around a rollback."""
+    stream = _stream()
+    if poison:
+        _poison(db)
+        stream.insert(3, _poisoned(stream[1], poison))
+    summary = ingest_records(db.engine, stream, batch_articles=5)
+    assert summary.created == len(stream) - (1 if poison else 0)
+    with db.engine.connect() as connection:
+        if db.backend == "sqlite":
+            # Checks the index against the article table, both ways (rank 1: external content included).
+            connection.exec_driver_sql("INSERT INTO article_fts(article_fts, rank) VALUES ('integrity-check', 1)")
+            assert connection.exec_driver_sql("SELECT count(*) FROM article_fts_deferred").scalar() == 0
+            indexed = connection.exec_driver_sql("SELECT count(*) FROM article_fts_docsize").scalar()
+            assert indexed == summary.created
+    # A later single write is indexed by the trigger, as before.
+    with Session(db.engine) as session:
+        extra = _poisoned(stream[0], "a later single write")
+        assert ingest_article(session=session, raw=extra.article).created
+    if db.backend == "sqlite":
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("INSERT INTO article_fts(article_fts, rank) VALUES ('integrity-check', 1)")
+            assert (
+                connection.exec_driver_sql("SELECT count(*) FROM article_fts_docsize").scalar() == summary.created + 1
+            )
