@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from app.ingest.scan import HeadScan, lowered
 from app.ingest.text import fold, lookup_key, sentence_spans
 from app.ingest.types import EntityLink, EntityRef, Evidence, Mention, Span
 from app.knowledge import Knowledge
@@ -16,7 +17,9 @@ _COMPOUND_ADJECTIVE = re.compile(
 _NEXT_TOKEN = re.compile(r"[ \-.'’]{1,3}([A-Za-z0-9]+)")
 _NAME_TOKEN = r"(?:(?:al|el|ad|Al|El)-)?(?:Mc|Mac|O'|D')?[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*"
 _PARTICLE = r"(?:de|al|el|van|von|bin|ibn|der|da|di|la|le|du|dos)"
-_NAME = re.compile(rf"\b{_NAME_TOKEN}(?:\s+(?:{_PARTICLE}\s+)?(?:[A-Z]\.\s+)?{_NAME_TOKEN}){{1,6}}\b")
+# The look-ahead names the letters a name can begin with ('al-', 'el-', 'ad-' or a capital), so that the engine
+# gives up at once everywhere else.
+_NAME = re.compile(rf"(?=[A-Zae])\b{_NAME_TOKEN}(?:\s+(?:{_PARTICLE}\s+)?(?:[A-Z]\.\s+)?{_NAME_TOKEN}){{1,6}}\b")
 _MAX_NAME_WORDS = 4
 _APPOSITION = re.compile(r",\s+(?:a|an)\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*\s*(?:[,.]|who\b|with\b|at\b|in\b|from\b)")
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|of|at|for|from|to|on|by|the|via|with)\s+$")
@@ -204,9 +207,9 @@ _BASE_PATTERNS = [
 _BASE_WORDS = ("base", "airfield", "air station", "camp ", "fort ", "fob ", "cob ")
 # What each base pattern cannot match without (its kind words), checked before the pattern is run.
 _BASE_PATTERN_NEEDS = {
-    "air_base": re.compile(r"\s(?i:air\s+force\s+base|air\s+base|airbase|airfield|air\s+station)\b"),
-    "naval_facility": re.compile(r"\sNaval\s"),
-    "garrison": re.compile(r"\b(?:Camp|Fort|Forward|Contingency|Joint|FOB|COB)\s"),
+    "air_base": HeadScan(re.compile(r"(?<=\s)(?i:air\s+force\s+base|air\s+base|airbase|airfield|air\s+station)\b")),
+    "naval_facility": HeadScan(re.compile(r"(?<=\s)Naval\s")),
+    "garrison": HeadScan(re.compile(r"\b(?:Camp|Fort|Forward|Contingency|Joint|FOB|COB)\s")),
 }
 _BASE_STOP = frozenset(
     {"The", "A", "An", "Its", "Their", "Russian", "American", "French", "British", "Syrian", "US", "U.S."}
@@ -215,13 +218,13 @@ _BASE_STOP = frozenset(
 
 def _discover_bases(text: str, folded: str, known: list[Mention]) -> list[Mention]:
     """Bases the gazetteer does not know, named with their kind ('Balad Air Base', 'Camp Lemonnier')."""
-    low = folded.lower()
-    if not any(word in low for word in _BASE_WORDS):
+    low = lowered(folded)
+    if not any(word in (folded.lower() if low is None else low) for word in _BASE_WORDS):
         return []
     taken = [(m.start, m.end) for m in known]
     found: list[Mention] = []
     for pattern, kind in _BASE_PATTERNS:
-        if not _BASE_PATTERN_NEEDS[kind].search(folded):
+        if not _BASE_PATTERN_NEEDS[kind].search(folded, low):
             continue
         for match in pattern.finditer(folded):
             start, end = match.span()

@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 
 from app.ingest.dates import DateMention, find_dates, looks_future
 from app.ingest.entities import Sentences
-from app.ingest.scan import HeadScan
+from app.ingest.scan import HeadScan, lowered
 from app.ingest.types import EntityRef, EventParticipant, Evidence, ExtractedEvent, Mention, Metadata, Span
 from app.knowledge import Geography, Knowledge
 
@@ -107,7 +107,7 @@ class EventLexicon:
     def term_sentences(self, text: str, spans: list[Span], low: str | None = None) -> dict[int, list[re.Match]]:
         """The sentences that hold a withdrawal term: index -> the term matches in the sentence.
 
-        ``low`` is ``text.lower()`` where it can stand in for case-insensitive matching (see _lower_for_keys);
+        ``low`` is ``text.lower()`` where it can stand in for case-insensitive matching (see app.ingest.scan.lowered);
         the term pattern then runs only where one of its heads begins (see app.ingest.scan).
         """
         return self.term.windows(text, low, spans)
@@ -142,7 +142,7 @@ def extract_events(
     events: list[ExtractedEvent] = []
     spans = sentences.spans
     by_sentence = _by_sentence(mentions, spans)
-    low = _lower_for_keys(text)
+    low = lowered(text)
     for event_type in knowledge.lexicon["event_types"]:
         lex = _lexicon(knowledge, event_type)
         terms = lex.term_sentences(text, spans, low)
@@ -162,20 +162,6 @@ def _lexicon(knowledge: Knowledge, event_type: str) -> EventLexicon:
     return EventLexicon(knowledge, event_type)
 
 
-# Characters that a case-insensitive pattern takes for an ASCII letter although str.lower() does not give one
-# (dotted and dotless i, long s, Kelvin sign). Where none occurs, a lower-case ASCII word missing from the
-# lowered text cannot be matched by a case-insensitive pattern either.
-_CASE_TRAPS = frozenset("\u0130\u0131\u017f\u212a")
-
-
-def _lower_for_keys(text: str) -> str | None:
-    """``text.lower()`` if it keeps every offset and can stand in for case-insensitive matching of ASCII words."""
-    low = text.lower()
-    if len(low) != len(text) or not _CASE_TRAPS.isdisjoint(text):
-        return None
-    return low
-
-
 @dataclass(frozen=True)
 class ArticleView:
     """One article's text, sentences and mentions, indexed once for the event stage."""
@@ -187,7 +173,7 @@ class ArticleView:
     term_idx: set[int]
     terms: dict[int, list[re.Match]]  # sentence index -> its withdrawal-term matches
     geo: Geography
-    low: str | None = None  # see _lower_for_keys
+    low: str | None = None  # see app.ingest.scan.lowered
     _dates: dict = field(default_factory=dict, compare=False)
 
     def sentence(self, i: int) -> str:

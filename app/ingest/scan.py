@@ -13,12 +13,26 @@ from re import _constants, _parser  # the regex parser: what a pattern's matches
 
 from app.ingest.types import Span
 
+# Characters that a case-insensitive pattern takes for an ASCII letter although str.lower() does not give one
+# (dotted and dotless i, long s, Kelvin sign). Where none occurs, a lower-case ASCII word missing from the
+# lowered text cannot be matched by a case-insensitive pattern either.
+CASE_TRAPS = frozenset("\u0130\u0131\u017f\u212a")
+
+
+def lowered(text: str) -> str | None:
+    """``text.lower()`` if it keeps every offset and can stand in for case-insensitive matching of ASCII words."""
+    low = text.lower()
+    if len(low) != len(text) or not CASE_TRAPS.isdisjoint(text):
+        return None
+    return low
+
+
 Head = tuple[str, bool]  # a lower-case literal, and whether a word boundary (\b) comes before it
 
 
 def literal_heads(pattern: re.Pattern) -> tuple[Head, ...] | None:
     """The literals every match of a case-insensitive ``pattern`` begins with; None if some branch of the
-    pattern begins with anything else (a class, a repeat, a look-around)."""
+    pattern begins with anything else (a class, a repeat)."""
     heads = _heads(list(_parser.parse(pattern.pattern, pattern.flags)))
     if not heads:
         return None
@@ -33,6 +47,8 @@ def _heads(items: list, bounded: bool = False) -> set[Head] | None:
     for index, (op, arg) in enumerate(items):
         if op is _constants.AT and arg is _constants.AT_BOUNDARY:
             bounded = True
+        elif op in (_constants.ASSERT, _constants.ASSERT_NOT):
+            continue  # a look-ahead or look-behind takes no characters: the match still begins with what follows
         elif op is _constants.LITERAL:
             literal = []
             for next_op, next_arg in items[index:]:
@@ -65,7 +81,7 @@ class HeadScan:
     """A compiled case-insensitive pattern with its heads.
 
     ``low`` is always ``text.lower()`` of the same length as ``text``, and only where lowering cannot hide a
-    case-insensitive match (see events._lower_for_keys); without it the pattern runs in full.
+    case-insensitive match (see ``lowered``); without it the pattern runs in full.
     """
 
     def __init__(self, pattern: re.Pattern) -> None:

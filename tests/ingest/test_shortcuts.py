@@ -14,11 +14,12 @@ import pytest
 
 from app.ingest import clean as clean_stage
 from app.ingest import dates as dates_stage
+from app.ingest import entities as entities_stage
 from app.ingest import events as events_stage
 from app.ingest import text as text_stage
 from app.ingest.clean import normalise_unicode
 from app.ingest.pipeline import content_hash
-from app.ingest.scan import literal_heads
+from app.ingest.scan import CASE_TRAPS, literal_heads, lowered
 from app.ingest.sources import records
 from app.knowledge import _GEO_TOKEN, load_knowledge
 from tests.conftest import CORPUS, ROOT, SEEDS
@@ -182,7 +183,7 @@ def test_case_traps_are_every_non_ascii_character_a_case_insensitive_ascii_lette
         if letters.fullmatch(char) and not (len(char.lower()) == 1 and char.lower().isascii()):
             traps.add(char)
     assert traps == {"\u0130", "\u0131", "\u017f"}
-    assert traps <= events_stage._CASE_TRAPS
+    assert traps <= CASE_TRAPS
 
 
 def _term_phrases(count: int, seed: int = 5) -> list[str]:
@@ -221,6 +222,11 @@ def _term_phrases(count: int, seed: int = 5) -> list[str]:
         "x-pull",
         "drawdown",
         "draw-down",
+        "Air Base",
+        "airfield",
+        "Naval Station",
+        "Camp",
+        "FOB",
         ".",
         ". ",
         "\n",
@@ -233,10 +239,17 @@ def _term_phrases(count: int, seed: int = 5) -> list[str]:
 _SCANS = ["term", "cue", "negation", "retain", "informed", "present", "venue", "offices", "military"]
 
 
-@pytest.mark.parametrize("name", [*_SCANS, "first person"])
+def _scan(name: str):
+    if name == "first person":
+        return events_stage._FIRST_PERSON_ORDER
+    if name in entities_stage._BASE_PATTERN_NEEDS:
+        return entities_stage._BASE_PATTERN_NEEDS[name]
+    return getattr(events_stage._lexicon(K, "withdrawal_order"), name)
+
+
+@pytest.mark.parametrize("name", [*_SCANS, "first person", *entities_stage._BASE_PATTERN_NEEDS])
 def test_head_scans_find_what_the_pattern_finds_sentence_by_sentence(name):
-    lex = events_stage._lexicon(K, "withdrawal_order")
-    scan = events_stage._FIRST_PERSON_ORDER if name == "first person" else getattr(lex, name)
+    scan = _scan(name)
     assert scan.heads is not None  # else the shortcut would never be taken
     for text in CLEAN + _random_strings(500, 200) + _term_phrases(3000):
         spans = text_stage.sentence_spans(text)
@@ -244,7 +257,7 @@ def test_head_scans_find_what_the_pattern_finds_sentence_by_sentence(name):
         for i, span in enumerate(spans):
             if found := [m.span() for m in scan.pattern.finditer(text[span.start : span.end])]:
                 plain[i] = found
-        low = events_stage._lower_for_keys(text)
+        low = lowered(text)
         for shortcut in (scan.windows(text, low, spans), scan.windows(text, None, spans)):
             assert {i: [m.span() for m in ms] for i, ms in shortcut.items()} == plain, repr(text)
         whole = [m.span() for m in scan.pattern.finditer(text)]
@@ -261,4 +274,5 @@ def test_literal_heads_are_what_every_match_begins_with():
     assert literal_heads(re.compile(r"\b(?:ab|cd)\w|x", re.I)) == (("x", False), ("ab", True), ("cd", True))
     assert literal_heads(re.compile(r"\b(?:Ab|cde)|\b's", re.I)) == (("ab", True), ("'s", False), ("cde", True))
     assert literal_heads(re.compile(r"\b(?:ab|\w+)", re.I)) is None
-    assert literal_heads(re.compile(r"(?=a)ab")) is None
+    assert literal_heads(re.compile(r"(?<=\s)(?i:Air\s+base|airfield)\b")) == (("air", False),)
+    assert literal_heads(re.compile(r"[ab]c")) is None
