@@ -22,7 +22,7 @@ CASE_TRAPS = frozenset("\u0130\u0131\u017f\u212a")
 def lowered(text: str) -> str | None:
     """``text.lower()`` if it keeps every offset and can stand in for case-insensitive matching of ASCII words."""
     low = text.lower()
-    if len(low) != len(text) or not CASE_TRAPS.isdisjoint(text):
+    if len(low) != len(text) or any(trap in text for trap in CASE_TRAPS):
         return None
     return low
 
