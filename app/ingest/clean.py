@@ -4,6 +4,7 @@ import re
 import unicodedata
 from datetime import date
 
+from app.ingest.text import may_match
 from app.ingest.types import CleanDocument, RawArticle, Span
 from app.knowledge import Knowledge
 
@@ -120,8 +121,9 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
     header = tuple(line for line in lines[:20] if line)
     classifier = knowledge.furniture_classifier
     # The 'anywhere' patterns (boilerplate phrases) are the same for short and long lines and rarely match at
-    # all: one search of the whole text tells whether they need trying line by line.
-    anywhere = bool(classifier["anywhere"].search(text))
+    # all: one search of the whole text tells whether they need trying line by line, and a look for the words
+    # they start with tells whether that search is needed.
+    anywhere = may_match(classifier["anywhere"], text) and bool(classifier["anywhere"].search(text))
     kept: list[str] = []
     dropped: list[str] = []
     body_started = in_related = False
