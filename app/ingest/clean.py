@@ -30,12 +30,15 @@ _QUOTES = {
 }
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# Any run of whitespace other than a line break becomes one space; single spaces are left as they are.
-_SPACES = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
+# Any run of white space other than a line break becomes one space; single spaces are left as they are. (The
+# same as r"[^\S\n]{2,}|[^\S\n ]", written to open with a character set, which the regex engine scans fast.)
+_SPACES = re.compile(r"[^\S\n](?:(?<! )[^\S\n]*|[^\S\n]+)")
 # Every white-space character (str.isspace, as \s) other than space and line break: with none of them and no
 # double space in a text, _SPACES has nothing to do. (A plain character set is scanned much faster.)
 _ODD_SPACE = re.compile("[\t\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
 _HOMOGLYPH_CHAR = re.compile("[" + "".join(sorted(_HOMOGLYPH_SET)) + "]")
+# The four character sets above in one: a single scan of the text finds the characters the steps act on.
+_SPECIAL = re.compile("[" + "".join(p.pattern[1:-1] for p in (_INVISIBLE, _CONTROL, _ODD_SPACE, _HOMOGLYPH_CHAR)) + "]")
 _WORD_CHAR = re.compile(r"\w")
 _WORD_REST = re.compile(r"\w*")
 _SHORT_LINE = 200
@@ -46,8 +49,7 @@ _FRACTION_SLASH = re.compile(r"(\d)(\d)\u2044(\d)")
 def normalise_unicode(text: str) -> str:
     """NFKC, straight quotes, plain spaces, no control or invisible characters, no homoglyphs in Latin words."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    ascii_only = text.isascii()  # then it is NFKC already, with no quotes, invisibles or homoglyphs to fix
-    if not ascii_only:
+    if not text.isascii():  # else it is NFKC already, with no quotes to straighten
         text = unicodedata.normalize("NFKC", text)
         if "\u2044" in text:
             text = _FRACTION_SLASH.sub(r"\1 \2/\3", text).replace("\u2044", "/")
@@ -55,11 +57,16 @@ def normalise_unicode(text: str) -> str:
         for quote, straight in _QUOTES.items():
             if quote in text:
                 text = text.replace(quote, straight)
-        text = _INVISIBLE.sub("", text)
-    text = _CONTROL.sub(" ", text.replace("\t", " "))
-    if not ascii_only and _HOMOGLYPH_CHAR.search(text):
-        text = _fix_homoglyphs(text)
-    if "  " in text or _ODD_SPACE.search(text):
+    # Each special character once: the steps below run only when the text holds a character they act on.
+    special = "".join(set(_SPECIAL.findall(text)))
+    if special:
+        if _INVISIBLE.search(special):
+            text = _INVISIBLE.sub("", text)
+        if "\t" in special or _CONTROL.search(special):
+            text = _CONTROL.sub(" ", text.replace("\t", " "))
+        if _HOMOGLYPH_CHAR.search(special):
+            text = _fix_homoglyphs(text)
+    if "  " in text or _ODD_SPACE.search(special):
         text = _SPACES.sub(" ", text)
     return text
 
