@@ -126,8 +126,11 @@ _ABBREVIATIONS = {
     "fig",
     "ft",
 }
-_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
+# Sentence ends and line breaks: r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n+", written to open with a
+# character set (which the regex engine scans fast) and to tell the two apart by the character it has read.
+_BOUNDARY = re.compile(r"[.!?\n](?:(?<=\n)\n*|(?<!\n)[.!?]*[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9]))")
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+_INITIALS = re.compile(r"([a-z]\.)+[a-z]")
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
 
 
@@ -151,7 +154,9 @@ def _ends_in_abbreviation(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] (which ends in a full stop or the like) ends in an abbreviation."""
     # The last word is looked for near the end only (searching the whole head costs time in its length);
     # when the word may reach further back than that, the whole head is searched after all.
-    head_end = len(text[start:end].rstrip()) + start
+    head_end = end
+    while head_end > start and text[head_end - 1].isspace():
+        head_end -= 1
     window = max(start, head_end - _LAST_WORD_REACH)
     if window > start and text[window - 1] in _WORD_CHARS and _WORD_CHARS.issuperset(text[window:head_end]):
         window = start  # the closing run of letters and dots reaches back past the window
@@ -159,7 +164,7 @@ def _ends_in_abbreviation(text: str, start: int, end: int) -> bool:
     if not match:
         return False
     word = match.group(1).lower()
-    return word in _ABBREVIATIONS or len(word) == 1 or bool(re.fullmatch(r"([a-z]\.)+[a-z]", word))
+    return word in _ABBREVIATIONS or len(word) == 1 or bool(_INITIALS.fullmatch(word))
 
 
 def _add(spans: list[Span], text: str, start: int, end: int) -> None:
