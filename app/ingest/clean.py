@@ -131,13 +131,16 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
     # all: one search of the whole text tells whether they need trying line by line, and a look for the words
     # they start with tells whether that search is needed.
     anywhere = may_match(classifier["anywhere"], text) and bool(classifier["anywhere"].search(text))
+    short = (classifier["short_start"], classifier["short_anywhere"] if anywhere else None)
+    long = (classifier["long_start"], classifier["long_anywhere"] if anywhere else None)
     kept: list[str] = []
     dropped: list[str] = []
     body_started = in_related = False
+    last_folded = None  # kept[-1].casefold()
     for line in lines:
         if not line:
             continue
-        kind = _furniture_kind(line, classifier, anywhere)
+        kind = _furniture_kind(line, *(long if len(line) > _SHORT_LINE else short))
         if kind == "cut":
             dropped.append(line)
             if body_started:
@@ -159,9 +162,11 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
             line = knowledge.credit_pattern.sub("", line).strip()
         if not line or not any(c.isalnum() for c in line):
             continue
-        if kept and _same_line(kept[-1], line):
+        folded = line.casefold()
+        if folded == last_folded:  # the same line again
             continue
         kept.append(line)
+        last_folded = folded
         body_started = body_started or body_like
 
     # Headlines left at the very end are related links or a footer, not the article.
@@ -182,11 +187,10 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
     )
 
 
-def _furniture_kind(line: str, classifier: dict[str, re.Pattern], anywhere: bool = True) -> str | None:
-    """'cut', 'related', 'drop' or None. With ``anywhere`` false, the patterns that may match anywhere in a
-    line are skipped (the caller found that they match nowhere in the text)."""
-    size = "long" if len(line) > _SHORT_LINE else "short"
-    found = classifier[f"{size}_start"].match(line) or (anywhere and classifier[f"{size}_anywhere"].search(line))
+def _furniture_kind(line: str, start: re.Pattern, anywhere: re.Pattern | None) -> str | None:
+    """'cut', 'related', 'drop' or None, from the classifier's patterns for the line's size. ``anywhere`` is
+    None when the caller found that the patterns that may match anywhere in a line match nowhere in the text."""
+    found = start.match(line) or (anywhere and anywhere.search(line))
     return found.lastgroup if found else None
 
 
@@ -203,13 +207,12 @@ def _may_have_credit(line: str) -> bool:
     return any(word in low for word in _CREDIT_WORDS)
 
 
+_BODY_ENDS = frozenset(".!?\"')")
+
+
 def _body_like(line: str) -> bool:
     """A paragraph of running text, as opposed to a headline, a menu entry or a link."""
-    return len(line.split()) >= 12 and line.rstrip()[-1:] in {".", "!", "?", '"', "'", ")"}
-
-
-def _same_line(a: str, b: str) -> bool:
-    return a.casefold() == b.casefold()
+    return line.rstrip()[-1:] in _BODY_ENDS and len(line.split()) >= 12
 
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
