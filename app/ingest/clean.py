@@ -4,6 +4,7 @@ import re
 import unicodedata
 from datetime import date
 
+from app.ingest.text import may_match
 from app.ingest.types import CleanDocument, RawArticle, Span
 from app.knowledge import Knowledge
 
@@ -29,12 +30,15 @@ _QUOTES = {
 }
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# Any run of whitespace other than a line break becomes one space; single spaces are left as they are.
-_SPACES = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
+# Any run of white space other than a line break becomes one space; single spaces are left as they are. (The
+# same as r"[^\S\n]{2,}|[^\S\n ]", written to open with a character set, which the regex engine scans fast.)
+_SPACES = re.compile(r"[^\S\n](?:(?<! )[^\S\n]*|[^\S\n]+)")
 # Every white-space character (str.isspace, as \s) other than space and line break: with none of them and no
 # double space in a text, _SPACES has nothing to do. (A plain character set is scanned much faster.)
 _ODD_SPACE = re.compile("[\t\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
 _HOMOGLYPH_CHAR = re.compile("[" + "".join(sorted(_HOMOGLYPH_SET)) + "]")
+# The four character sets above in one: a single scan of the text finds the characters the steps act on.
+_SPECIAL = re.compile("[" + "".join(p.pattern[1:-1] for p in (_INVISIBLE, _CONTROL, _ODD_SPACE, _HOMOGLYPH_CHAR)) + "]")
 _WORD_CHAR = re.compile(r"\w")
 _WORD_REST = re.compile(r"\w*")
 _SHORT_LINE = 200
@@ -45,8 +49,7 @@ _FRACTION_SLASH = re.compile(r"(\d)(\d)\u2044(\d)")
 def normalise_unicode(text: str) -> str:
     """NFKC, straight quotes, plain spaces, no control or invisible characters, no homoglyphs in Latin words."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    ascii_only = text.isascii()  # then it is NFKC already, with no quotes, invisibles or homoglyphs to fix
-    if not ascii_only:
+    if not text.isascii():  # else it is NFKC already, with no quotes to straighten
         text = unicodedata.normalize("NFKC", text)
         if "\u2044" in text:
             text = _FRACTION_SLASH.sub(r"\1 \2/\3", text).replace("\u2044", "/")
@@ -54,11 +57,16 @@ def normalise_unicode(text: str) -> str:
         for quote, straight in _QUOTES.items():
             if quote in text:
                 text = text.replace(quote, straight)
-        text = _INVISIBLE.sub("", text)
-    text = _CONTROL.sub(" ", text.replace("\t", " "))
-    if not ascii_only and _HOMOGLYPH_CHAR.search(text):
-        text = _fix_homoglyphs(text)
-    if "  " in text or _ODD_SPACE.search(text):
+    # Each special character once: the steps below run only when the text holds a character they act on.
+    special = "".join(set(_SPECIAL.findall(text)))
+    if special:
+        if _INVISIBLE.search(special):
+            text = _INVISIBLE.sub("", text)
+        if "\t" in special or _CONTROL.search(special):
+            text = _CONTROL.sub(" ", text.replace("\t", " "))
+        if _HOMOGLYPH_CHAR.search(special):
+            text = _fix_homoglyphs(text)
+    if "  " in text or _ODD_SPACE.search(special):
         text = _SPACES.sub(" ", text)
     return text
 
@@ -120,15 +128,19 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
     header = tuple(line for line in lines[:20] if line)
     classifier = knowledge.furniture_classifier
     # The 'anywhere' patterns (boilerplate phrases) are the same for short and long lines and rarely match at
-    # all: one search of the whole text tells whether they need trying line by line.
-    anywhere = bool(classifier["anywhere"].search(text))
+    # all: one search of the whole text tells whether they need trying line by line, and a look for the words
+    # they start with tells whether that search is needed.
+    anywhere = may_match(classifier["anywhere"], text) and bool(classifier["anywhere"].search(text))
+    short = (classifier["short_start"], classifier["short_anywhere"] if anywhere else None)
+    long = (classifier["long_start"], classifier["long_anywhere"] if anywhere else None)
     kept: list[str] = []
     dropped: list[str] = []
     body_started = in_related = False
+    last_folded = None  # kept[-1].casefold()
     for line in lines:
         if not line:
             continue
-        kind = _furniture_kind(line, classifier, anywhere)
+        kind = _furniture_kind(line, *(long if len(line) > _SHORT_LINE else short))
         if kind == "cut":
             dropped.append(line)
             if body_started:
@@ -150,9 +162,11 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
             line = knowledge.credit_pattern.sub("", line).strip()
         if not line or not any(c.isalnum() for c in line):
             continue
-        if kept and _same_line(kept[-1], line):
+        folded = line.casefold()
+        if folded == last_folded:  # the same line again
             continue
         kept.append(line)
+        last_folded = folded
         body_started = body_started or body_like
 
     # Headlines left at the very end are related links or a footer, not the article.
@@ -173,11 +187,10 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
     )
 
 
-def _furniture_kind(line: str, classifier: dict[str, re.Pattern], anywhere: bool = True) -> str | None:
-    """'cut', 'related', 'drop' or None. With ``anywhere`` false, the patterns that may match anywhere in a
-    line are skipped (the caller found that they match nowhere in the text)."""
-    size = "long" if len(line) > _SHORT_LINE else "short"
-    found = classifier[f"{size}_start"].match(line) or (anywhere and classifier[f"{size}_anywhere"].search(line))
+def _furniture_kind(line: str, start: re.Pattern, anywhere: re.Pattern | None) -> str | None:
+    """'cut', 'related', 'drop' or None, from the classifier's patterns for the line's size. ``anywhere`` is
+    None when the caller found that the patterns that may match anywhere in a line match nowhere in the text."""
+    found = start.match(line) or (anywhere and anywhere.search(line))
     return found.lastgroup if found else None
 
 
@@ -194,13 +207,12 @@ def _may_have_credit(line: str) -> bool:
     return any(word in low for word in _CREDIT_WORDS)
 
 
+_BODY_ENDS = frozenset(".!?\"')")
+
+
 def _body_like(line: str) -> bool:
     """A paragraph of running text, as opposed to a headline, a menu entry or a link."""
-    return len(line.split()) >= 12 and line.rstrip()[-1:] in {".", "!", "?", '"', "'", ")"}
-
-
-def _same_line(a: str, b: str) -> bool:
-    return a.casefold() == b.casefold()
+    return line.rstrip()[-1:] in _BODY_ENDS and len(line.split()) >= 12
 
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"

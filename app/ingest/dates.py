@@ -96,7 +96,11 @@ def looks_future(text: str, start: int) -> bool:
     return bool(_FUTURE.search(text[max(0, start - 40) : start]))
 
 
-_MAY_HOLD_DATE = re.compile(r"\d|(?i:day\b|tomorrow|tonight|last\s|this\s|next\s)")
+# A digit or a word a date may be written with: r"\d|(?i:day\b|tomorrow|tonight|last\s|this\s|next\s)", written to
+# open with a character set (which the regex engine scans fast); the look-behinds then check the character read.
+_MAY_HOLD_DATE = re.compile(
+    r"[\dDdTtLlNn](?:(?<=\d)|(?i:(?<=d)ay\b|(?<=t)o(?:morrow|night)|(?<=l)ast\s|(?<=t)his\s|(?<=n)ext\s))"
+)
 _DIGIT = re.compile(r"\d")
 _MONTH_STARTS = tuple(m[:1].upper() + m[1:3] for m in MONTHS) + tuple(m[:3].upper() for m in MONTHS)
 # What each pattern cannot match without: a digit, a month name (its first three letters, as _MONTH writes

@@ -4,6 +4,7 @@ import re
 from collections import Counter
 from datetime import date
 from functools import lru_cache
+from itertools import repeat
 from urllib.parse import urlsplit
 
 from app.ingest.dates import find_dates
@@ -119,11 +120,12 @@ def _content_stems(text: str) -> list[str]:
     return [stem for stem in map(_content_stem, _WORD.findall(text)) if stem is not None]
 
 
-def _outlet_keys(outlet: str | None, knowledge: Knowledge) -> set[str]:
+@lru_cache(maxsize=1024)
+def _outlet_keys(outlet: str | None, knowledge: Knowledge) -> frozenset[str]:
     if not outlet:
-        return set()
+        return frozenset()
     names = [o for o in knowledge.outlets if o["name"] == outlet]
-    return {lookup_key(n) for o in names for n in (o["name"], *o["names"])} | {lookup_key(outlet)}
+    return frozenset({lookup_key(n) for o in names for n in (o["name"], *o["names"])} | {lookup_key(outlet)})
 
 
 def find_title(lines: list[str], masthead: set[str] = frozenset()) -> str:
@@ -270,6 +272,6 @@ def detect_language(text: str, knowledge: Knowledge) -> str:
     if not words:
         return "en"
     counts = Counter(words)
-    scores = {lang: sum(counts[w] for w in stop) for lang, stop in knowledge.lexicon["stopwords"].items()}
+    scores = {lang: sum(map(counts.get, stop, repeat(0))) for lang, stop in knowledge.lexicon["stopwords"].items()}
     best = max(scores, key=scores.get)
     return best if scores[best] > 0 else "en"

@@ -3,6 +3,8 @@
 import re
 import unicodedata
 from functools import lru_cache
+from re import _constants as sre  # re's own parser: literal_cues reads the parse tree of a pattern
+from re import _parser as sre_parse
 
 from app.ingest.types import Span
 
@@ -17,17 +19,70 @@ def _fold_char(char: str) -> str:
     return base if base.isascii() and base.isprintable() else char
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def fold(text: str) -> str:
     """Strip accents character by character, so the result has the same length and offsets as ``text``."""
     if text.isascii():
         return text
-    return text.translate({ord(c): _fold_char(c) for c in set(text) if not c.isascii()})
+    # Each character becomes one ASCII character or stays: replacing the few that change, one by one, is much
+    # faster than str.translate, which looks up every character of the text.
+    for char in set(_NON_ASCII.findall(text)):
+        base = _fold_char(char)
+        if base != char:
+            text = text.replace(char, base)
+    return text
 
 
 def lookup_key(text: str) -> str:
     """Case-, accent- and punctuation-insensitive key: 'Bashar al-Assad' and 'bashar al assad' agree."""
     folded = fold(unicodedata.normalize("NFKC", text)).lower()
     return _NON_ALNUM.sub(" ", folded).strip()
+
+
+# The only characters that a case-insensitive pattern matches to an ASCII letter but that str.lower() does not
+# turn into that letter (tests/ingest/test_shortcuts.py checks the list against every code point).
+_CASE_TRAPS = ("\u0130", "\u0131", "\u017f")
+
+
+@lru_cache(maxsize=64)
+def literal_cues(pattern: re.Pattern) -> frozenset[str] | None:
+    """Lower-case ASCII strings of which every match of ``pattern`` holds one, in some case; None if unknown.
+
+    They are the literal words each alternative of the pattern starts with (after zero-width tests such as
+    \\b), read from the parse tree; a pattern with an alternative that starts otherwise has no cues.
+    """
+    cues = _leading_cues(sre_parse.parse(pattern.pattern, pattern.flags))
+    return frozenset(cues) if cues else None
+
+
+def _leading_cues(items) -> set[str] | None:
+    prefix = ""
+    for op, av in items:
+        if op is sre.LITERAL and av < 128:
+            prefix += chr(av).lower()
+        elif prefix:
+            break
+        elif op is sre.AT:
+            continue
+        elif op is sre.SUBPATTERN:
+            return _leading_cues(av[-1])
+        elif op is sre.BRANCH:
+            found = [_leading_cues(alternative) for alternative in av[1]]
+            return None if None in found else set().union(*found)
+        else:
+            return None
+    return {prefix} if prefix else None
+
+
+def may_match(pattern: re.Pattern, text: str) -> bool:
+    """Whether ``pattern.search(text)`` can succeed: False only when the text holds none of its literal cues."""
+    cues = literal_cues(pattern)
+    if cues is None or any(trap in text for trap in _CASE_TRAPS):
+        return True
+    low = text.lower()
+    return any(cue in low for cue in cues)
 
 
 _ABBREVIATIONS = {
@@ -80,8 +135,11 @@ _ABBREVIATIONS = {
     "fig",
     "ft",
 }
-_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
+# Sentence ends and line breaks: r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n+", written to open with a
+# character set (which the regex engine scans fast) and to tell the two apart by the character it has read.
+_BOUNDARY = re.compile(r"[.!?\n](?:(?<=\n)\n*|(?<!\n)[.!?]*[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9]))")
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+_INITIALS = re.compile(r"([a-z]\.)+[a-z]")
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
 
 
@@ -105,7 +163,9 @@ def _ends_in_abbreviation(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] (which ends in a full stop or the like) ends in an abbreviation."""
     # The last word is looked for near the end only (searching the whole head costs time in its length);
     # when the word may reach further back than that, the whole head is searched after all.
-    head_end = len(text[start:end].rstrip()) + start
+    head_end = end
+    while head_end > start and text[head_end - 1].isspace():
+        head_end -= 1
     window = max(start, head_end - _LAST_WORD_REACH)
     if window > start and text[window - 1] in _WORD_CHARS and _WORD_CHARS.issuperset(text[window:head_end]):
         window = start  # the closing run of letters and dots reaches back past the window
@@ -113,7 +173,7 @@ def _ends_in_abbreviation(text: str, start: int, end: int) -> bool:
     if not match:
         return False
     word = match.group(1).lower()
-    return word in _ABBREVIATIONS or len(word) == 1 or bool(re.fullmatch(r"([a-z]\.)+[a-z]", word))
+    return word in _ABBREVIATIONS or len(word) == 1 or bool(_INITIALS.fullmatch(word))
 
 
 def _add(spans: list[Span], text: str, start: int, end: int) -> None:
