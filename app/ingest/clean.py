@@ -4,7 +4,7 @@ import re
 import unicodedata
 from datetime import date
 
-from app.ingest.text import may_match
+from app.ingest.scan import may_match
 from app.ingest.types import CleanDocument, RawArticle, Span
 from app.knowledge import Knowledge
 

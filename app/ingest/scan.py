@@ -9,6 +9,7 @@ pattern at those offsets only, giving exactly the matches ``finditer`` gives.
 
 import bisect
 import re
+from functools import lru_cache
 from re import _constants, _parser  # the regex parser: what a pattern's matches begin with
 
 from app.ingest.types import Span
@@ -70,6 +71,21 @@ def _heads(items: list, bounded: bool = False) -> set[Head] | None:
         else:
             return None
     return None
+
+
+@lru_cache(maxsize=64)
+def _heads_of(pattern: re.Pattern) -> tuple[Head, ...] | None:
+    return literal_heads(pattern)
+
+
+def may_match(pattern: re.Pattern, text: str) -> bool:
+    """Whether ``pattern.search(text)`` can succeed: False only when none of the pattern's heads occurs in the
+    text, so that the search over a long text can be skipped."""
+    heads = _heads_of(pattern)
+    if heads is None:
+        return True
+    low = lowered(text)
+    return low is None or any(head in low for head, _ in heads)
 
 
 def is_word_char(char: str) -> bool:

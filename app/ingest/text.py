@@ -3,8 +3,6 @@
 import re
 import unicodedata
 from functools import lru_cache
-from re import _constants as sre  # re's own parser: literal_cues reads the parse tree of a pattern
-from re import _parser as sre_parse
 
 from app.ingest.types import Span
 
@@ -39,50 +37,6 @@ def lookup_key(text: str) -> str:
     """Case-, accent- and punctuation-insensitive key: 'Bashar al-Assad' and 'bashar al assad' agree."""
     folded = fold(unicodedata.normalize("NFKC", text)).lower()
     return _NON_ALNUM.sub(" ", folded).strip()
-
-
-# The only characters that a case-insensitive pattern matches to an ASCII letter but that str.lower() does not
-# turn into that letter (tests/ingest/test_shortcuts.py checks the list against every code point).
-_CASE_TRAPS = ("\u0130", "\u0131", "\u017f")
-
-
-@lru_cache(maxsize=64)
-def literal_cues(pattern: re.Pattern) -> frozenset[str] | None:
-    """Lower-case ASCII strings of which every match of ``pattern`` holds one, in some case; None if unknown.
-
-    They are the literal words each alternative of the pattern starts with (after zero-width tests such as
-    \\b), read from the parse tree; a pattern with an alternative that starts otherwise has no cues.
-    """
-    cues = _leading_cues(sre_parse.parse(pattern.pattern, pattern.flags))
-    return frozenset(cues) if cues else None
-
-
-def _leading_cues(items) -> set[str] | None:
-    prefix = ""
-    for op, av in items:
-        if op is sre.LITERAL and av < 128:
-            prefix += chr(av).lower()
-        elif prefix:
-            break
-        elif op is sre.AT:
-            continue
-        elif op is sre.SUBPATTERN:
-            return _leading_cues(av[-1])
-        elif op is sre.BRANCH:
-            found = [_leading_cues(alternative) for alternative in av[1]]
-            return None if None in found else set().union(*found)
-        else:
-            return None
-    return {prefix} if prefix else None
-
-
-def may_match(pattern: re.Pattern, text: str) -> bool:
-    """Whether ``pattern.search(text)`` can succeed: False only when the text holds none of its literal cues."""
-    cues = literal_cues(pattern)
-    if cues is None or any(trap in text for trap in _CASE_TRAPS):
-        return True
-    low = text.lower()
-    return any(cue in low for cue in cues)
 
 
 _ABBREVIATIONS = {

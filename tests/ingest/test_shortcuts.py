@@ -19,7 +19,7 @@ from app.ingest import events as events_stage
 from app.ingest import text as text_stage
 from app.ingest.clean import normalise_unicode
 from app.ingest.pipeline import content_hash
-from app.ingest.scan import CASE_TRAPS, literal_heads, lowered
+from app.ingest.scan import CASE_TRAPS, literal_heads, lowered, may_match
 from app.ingest.sources import records
 from app.knowledge import _GEO_TOKEN, load_knowledge
 from tests.conftest import CORPUS, ROOT, SEEDS
@@ -276,3 +276,15 @@ def test_literal_heads_are_what_every_match_begins_with():
     assert literal_heads(re.compile(r"\b(?:ab|\w+)", re.I)) is None
     assert literal_heads(re.compile(r"(?<=\s)(?i:Air\s+base|airfield)\b")) == (("air", False),)
     assert literal_heads(re.compile(r"[ab]c")) is None
+
+
+def test_may_match_is_false_only_where_the_boilerplate_pattern_cannot_match():
+    anywhere = K.furniture_classifier["anywhere"]
+    assert literal_heads(anywhere) is not None  # else clean would always run the full search
+    texts = CLEAN + _random_strings(2000) + [p.upper() for p in K.furniture.get("anywhere", [])]
+    skipped = 0
+    for text in texts:
+        if anywhere.search(text):
+            assert may_match(anywhere, text), repr(text)
+        skipped += not may_match(anywhere, text)
+    assert skipped  # the shortcut is taken somewhere
