@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, func, select
 from sqlmodel import Session
 
@@ -90,6 +89,8 @@ def read_queries(engine: Engine) -> list[ReadQuery]:
 
 def captured_sql(engine: Engine, path: str) -> list[tuple[str, tuple]]:
     """Every (SQL, parameters) our API sends to the database to answer ``path``, in order."""
+    from fastapi.testclient import TestClient  # imported here: only the read benchmark needs it
+
     statements: list[tuple[str, tuple]] = []
 
     def record(_conn, _cursor, statement, parameters, _context, _executemany) -> None:
