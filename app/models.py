@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 # Stable constraint names, so migrations read the same on SQLite and PostgreSQL.
@@ -44,6 +44,7 @@ class Article(Timestamped, table=True):
         Index("ix_article_published_id", "published_at", "id"),
         Index("ix_article_updated_at", "updated_at"),
         Index("ix_article_language", "language"),
+        Index("ix_article_outlet_published", text("lower(outlet)"), "published_at", "id"),  # the outlet filter
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,19 +1,25 @@
 """Shared route dependencies: the database session and the pagination window."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.config import get_settings
 from app.db import writer
 from app.services.pagination import Window
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.engine) as session:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A read session. Opening one does no I/O, so it happens on the event loop (a plain generator would cost
+    a thread hop on entry and one on exit); closing it may talk to the database, so it runs in the threadpool."""
+    session = Session(request.app.state.engine)
+    try:
         yield session
+    finally:
+        await run_in_threadpool(session.close)
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -27,7 +33,7 @@ def get_write_session(request: Request) -> Iterator[Session]:
 WriteSessionDep = Annotated[Session, Depends(get_write_session)]
 
 
-def page_window(
+async def page_window(
     limit: Annotated[
         int,
         Query(

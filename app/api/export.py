@@ -88,6 +88,9 @@ def respond(request: Request, session: Session, listing: Listing, window: Window
     # Refuse a bad cursor now, with a clean 422: once the stream has started, the status is sent.
     if window.cursor:
         decode_cursor(window.cursor, listing.keys, listing.sort_name)
+    # The stream reads through its own session: hand this one's connection back to the pool now, or every
+    # export in flight would hold two, and 8 parallel exports would exhaust the pool (5 + 10 overflow).
+    session.close()
     engine = request.app.state.engine
     body = (
         _csv(engine, listing, window.cursor, limit)

@@ -1,4 +1,8 @@
-"""Query parameters shared by several routes, each declared once with its description and example."""
+"""Query parameters shared by several routes, each declared once with its description and example.
+
+The dependencies are ``async``: they only build values, and FastAPI would run a plain function in its thread
+pool, a thread hop per dependency and request.
+"""
 
 import datetime as dt
 from typing import Annotated, Literal
@@ -61,7 +65,7 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
     return value
 
 
-def event_filters(
+async def event_filters(
     date_from: Annotated[
         dt.date | None, Query(description="Events on or after this date.", examples=["2016-01-01"])
     ] = None,
@@ -125,7 +129,7 @@ def event_filters(
     )
 
 
-def article_filters(
+async def article_filters(
     event: Annotated[
         list[Id],
         Query(
@@ -174,7 +178,7 @@ def article_filters(
     )
 
 
-def actor_filters(
+async def actor_filters(
     q: _text_param("Name or alias prefix (any case, accents or punctuation).", "shoi") = None,
     kind: Annotated[
         list[Literal["person", "organisation", "state", "armed_group"]],
@@ -192,7 +196,7 @@ def actor_filters(
     return ActorFilters(q=q, kind=list(kind), event=event, article=article)
 
 
-def base_filters(
+async def base_filters(
     q: _text_param("Name or spelling prefix (any case or accents).", "hme") = None,
     kind: Annotated[
         list[str], Query(max_length=MAX_VALUES, description=f"Base kind. {ANY_OF}", examples=["air_base"])

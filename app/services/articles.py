@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
+from sqlalchemy.orm import Bundle
 from sqlmodel import Session
 
 from app.errors import NotFound
@@ -44,11 +45,16 @@ SORTS = {
     "published": [SortKey(Article.published_at, nullable=True), SortKey(Article.id)],
 }
 DEFAULT_SORT = "-published"
+# The columns a list shows of an article, read as plain rows (no ORM instances to build), and never the raw
+# and clean texts (several kilobytes each).
+LISTED = Bundle(
+    "article", *(getattr(Article, name) for name in ArticlePublic.model_fields if name not in ("events", "snippet"))
+)
 
 
 def articles_listing(session: Session, filters: ArticleFilters, sort: str | None = None) -> Listing[ArticlePublic]:
     sort = choose_sort(sort, filters.q, DEFAULT_SORT)
-    query = select(Article)
+    query = select(LISTED)
     for event_id in filters.event:
         linked = select(ArticleEvent.article_id).where(ArticleEvent.event_id == event_id)
         if filters.relation:
@@ -82,7 +88,7 @@ def articles_listing(session: Session, filters: ArticleFilters, sort: str | None
         keys = ranked or keys
     q = filters.q
 
-    def build(session: Session, rows: list[Article]) -> list[ArticlePublic]:
+    def build(session: Session, rows: list) -> list[ArticlePublic]:
         ids = [a.id for a in rows]
         events = _events_of(session, ids)
         snippets = search.article_snippets(session, ids, q) if q else {}
@@ -95,7 +101,8 @@ def with_event(filters: ArticleFilters, event_id: int) -> ArticleFilters:
     return replace(filters, event=[*filters.event, event_id])
 
 
-def _public(article: Article, events: list[ArticleEventLink], snippet: str | None = None) -> ArticlePublic:
+def _public(article, events: list[ArticleEventLink], snippet: str | None = None) -> ArticlePublic:
+    """An article (a model or a listed row) as the API shows it."""
     return ArticlePublic(
         id=article.id,
         title=article.title,
@@ -111,26 +118,30 @@ def _public(article: Article, events: list[ArticleEventLink], snippet: str | Non
 
 
 def _events_of(session: Session, article_ids: list[int], with_evidence: bool = False) -> dict[int, list]:
-    """The events of many articles in one query (no N+1)."""
+    """The events of many articles in one query (no N+1), reading only the columns the links show."""
     grouped: dict[int, list[ArticleEventLink]] = defaultdict(list)
     if not article_ids:
         return grouped
+    link = [ArticleEvent.article_id, ArticleEvent.relation]
+    if with_evidence:
+        link += [ArticleEvent.evidence_sentence, ArticleEvent.evidence_start, ArticleEvent.evidence_end]
+        link += [ArticleEvent.confidence]
     rows = session.execute(
-        select(ArticleEvent, Event)
+        select(*link, Event.id, Event.type, Event.title, Event.date, Event.date_precision)
         .join(Event, Event.id == ArticleEvent.event_id)
         .where(ArticleEvent.article_id.in_(article_ids))
         .order_by(ArticleEvent.relation.desc(), Event.date, Event.id)
     ).all()
-    for link, event in rows:
-        grouped[link.article_id].append(
+    for row in rows:
+        grouped[row.article_id].append(
             ArticleEventLink(
-                id=event.id,
-                type=event.type,
-                title=event.title,
-                date=event.date,
-                date_precision=event.date_precision,
-                relation=link.relation,
-                evidence=evidence_of(link) if with_evidence else None,
+                id=row.id,
+                type=row.type,
+                title=row.title,
+                date=row.date,
+                date_precision=row.date_precision,
+                relation=row.relation,
+                evidence=evidence_of(row) if with_evidence else None,
             )
         )
     return grouped

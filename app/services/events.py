@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
+from sqlalchemy.orm import Bundle, load_only
 from sqlmodel import Session
 
 from app.errors import NotFound
@@ -47,11 +48,13 @@ SORTS = {
     "articles": [SortKey(Event.article_count), SortKey(Event.id)],
 }
 DEFAULT_SORT = "-date"
+# The columns a list shows of an event, read as plain rows (no ORM instances to build).
+LISTED = Bundle("event", *(getattr(Event, name) for name in EventPublic.model_fields))
 
 
 def events_listing(session: Session, filters: EventFilters, sort: str | None = None) -> Listing[EventPublic]:
     sort = choose_sort(sort, filters.q, DEFAULT_SORT)
-    query = select(Event)
+    query = select(LISTED)
     if filters.date_from:
         query = query.where(Event.date >= filters.date_from)
     if filters.date_to:
@@ -99,6 +102,9 @@ def get_event(*, session: Session, event_id: int) -> EventDetail:
         raise NotFound(f"Event {event_id} not found.")
     articles = session.execute(
         select(Article, ArticleEvent)
+        .options(
+            load_only(Article.id, Article.title, Article.outlet, Article.url, Article.published_at, raiseload=True)
+        )
         .join(ArticleEvent, ArticleEvent.article_id == Article.id)
         .where(ArticleEvent.event_id == event_id)
         .order_by(Article.published_at, Article.id)

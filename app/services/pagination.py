@@ -94,6 +94,26 @@ def _after(keys: list[SortKey], values: list[Any]) -> ColumnElement[bool]:
     return or_(*clauses)
 
 
+def _segments(keys: list[SortKey], values: list[Any]) -> list[ColumnElement[bool]]:
+    """The rows after ``values``, as conditions whose rows follow one another in the sort order.
+
+    Together they mean the same as one ``_after`` condition, but each bounds the first key with a single
+    range (``published_at <= :v AND (published_at < :v OR id < :id)``), so the database walks an index in
+    order and stops at the page's end; an OR with ``published_at IS NULL`` would make it collect and sort
+    every remaining row instead. NULLs, the smallest values, form a segment of their own.
+    """
+    first, value = keys[0], values[0]
+    rest = _after(keys[1:], values[1:]) if len(keys) > 1 else false()
+    column = first.column
+    if value is None:
+        same = and_(column.is_(None), rest)
+        return [same] if first.descending else [same, column.is_not(None)]
+    if first.descending:
+        segments = [and_(column <= value, or_(column < value, rest))]
+        return [*segments, column.is_(None)] if first.nullable else segments
+    return [and_(column >= value, or_(column > value, rest))]
+
+
 def _python_type(column) -> type | None:
     try:
         return column.type.python_type
@@ -101,11 +121,14 @@ def _python_type(column) -> type | None:
         return None
 
 
-def page_query(query: Select, keys: list[SortKey], limit: int, cursor: str | None, tag: str = "") -> Select:
+def page_queries(query: Select, keys: list[SortKey], limit: int, cursor: str | None, tag: str = "") -> list[Select]:
+    """The statements that read the page after ``cursor`` (at most ``limit`` + 1 rows in all), to run in turn
+    until ``limit`` + 1 rows are read: one without a cursor, one per segment (see ``_segments``) after it."""
     ordered = query.order_by(*[k.order() for k in keys])
-    if cursor:
-        ordered = ordered.where(_after(keys, decode_cursor(cursor, keys, tag)))
-    return ordered.add_columns(*[k.column.label(f"_k{i}") for i, k in enumerate(keys)]).limit(limit + 1)
+    ordered = ordered.add_columns(*[k.column.label(f"_k{i}") for i, k in enumerate(keys)]).limit(limit + 1)
+    if not cursor:
+        return [ordered]
+    return [ordered.where(segment) for segment in _segments(keys, decode_cursor(cursor, keys, tag))]
 
 
 def count(session: Session, query: Select) -> int:
@@ -120,7 +143,11 @@ def paginate(
     ``tag`` names the sort order inside the cursor, so that a cursor is refused under another sort.
     """
     total = count(session, query) if with_total else None
-    rows = session.execute(page_query(query, keys, window.limit, window.cursor, tag)).all()
+    rows: list[Any] = []
+    for statement in page_queries(query, keys, window.limit, window.cursor, tag):
+        rows += session.execute(statement.limit(window.limit + 1 - len(rows))).all()
+        if len(rows) > window.limit:
+            break
     next_cursor = None
     if len(rows) > window.limit:
         rows = rows[: window.limit]

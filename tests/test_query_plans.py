@@ -1,0 +1,184 @@
+"""The read benchmark's list queries are answered through indexes, on SQLite and PostgreSQL.
+
+Each query of ``bench/queries.py`` runs through its service (``page``, first and second page) while every SQL
+statement it sends is recorded; each statement is then explained as sent. The database holds a few thousand
+generated rows (inserted directly, not through the pipeline, to stay quick) with realistic proportions:
+15 years of dates, 60 outlets, a common actor on a few percent of the events, a rare search term.
+
+* SQLite (not analysed, like a database built by ``drawdown ingest``): no statement scans a table (``SCAN
+  <table>``, with or without an index); only SEARCH through an index or the primary key, or the FTS5 table.
+* PostgreSQL, after ANALYZE (real plans, not ``enable_seqscan = off``): no sequential scan of the filtered
+  table, which is read through an Index Scan or a Bitmap Index Scan.
+
+In both, the filtered table is read through the index that serves the query's filter (``EXPECTED``), so
+dropping that index makes the test fail.
+"""
+
+import datetime as dt
+import json
+import random
+import re
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import event, insert, text
+from sqlmodel import Session
+
+from app.ingest.text import lookup_key
+from app.models import Actor, ActorAlias, Article, ArticleEvent, Event, EventActor
+from app.services.listing import page
+from app.services.pagination import Window
+from bench.queries import LIST_QUERIES, PAGE
+from tests.conftest import BACKENDS, Database, _fresh
+
+ARTICLES, EVENTS, ACTORS, OUTLETS = 6000, 4000, 300, 60
+# query -> (filtered table, the index that must read it: SQLite, PostgreSQL)
+EXPECTED = {
+    "events": ("event_actor", "ix_event_actor_actor", "ix_event_actor_actor"),
+    "articles": ("article", "ix_article_outlet_published", "ix_article_outlet_published"),
+    "search": ("article", "article_fts", "ix_article_search"),
+}
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def populated(request, tmp_path_factory, sqlite_template, pg_migrated_template) -> Iterator[Database]:
+    for database in _fresh(request.param, tmp_path_factory.mktemp("plans"), sqlite_template, pg_migrated_template):
+        generate(database)
+        yield database
+
+
+def generate(database: Database) -> None:
+    """Insert generated articles, events, actors and their links, then let PostgreSQL gather statistics."""
+    rng = random.Random(3)
+    now = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    stamps = {"created_at": now, "updated_at": now}
+    first_day = dt.date(2010, 1, 1)
+    outlets = ["BBC News", *(f"Outlet {i}" for i in range(1, OUTLETS))]
+    actors = [
+        {"id": i, "name": "Vladimir Putin" if i == 1 else f"Actor {i}", "kind": "person", "aliases": [], **stamps}
+        for i in range(1, ACTORS + 1)
+    ]
+    aliases = [{"actor_id": a["id"], "key": lookup_key(a["name"])} for a in actors] + [
+        {"actor_id": 1, "key": lookup_key("putin")}
+    ]
+    events = [
+        {
+            "id": i,
+            "key": f"event-{i}",
+            "type": "withdrawal_order",
+            "title": f"Order {i}",
+            "date": first_day + dt.timedelta(days=rng.randrange(15 * 365)),
+            "date_precision": "day",
+            "figures": {},
+            "article_count": 0,
+            "source_count": 0,
+            **stamps,
+        }
+        for i in range(1, EVENTS + 1)
+    ]
+    articles, article_events, event_actors = [], [], []
+    for i in range(1, ARTICLES + 1):
+        words = ["troops", "withdrawal" if rng.random() < 0.4 else "deployment", "Hmeimim" if i % 40 == 0 else "base"]
+        body = " ".join(rng.choice(words) for _ in range(30))
+        articles.append(
+            {
+                "id": i,
+                "title": f"Report {i}",
+                "outlet": outlets[min(int(rng.paretovariate(1.0)) - 1, OUTLETS - 1)],
+                "published_at": None if i % 50 == 0 else first_day + dt.timedelta(days=rng.randrange(15 * 365)),
+                "language": "en",
+                "raw_format": "text",
+                "raw_text": body,
+                "clean_text": body,
+                "content_hash": f"{i:064x}",
+                "extractor_version": "test",
+                "given": {},
+                **stamps,
+            }
+        )
+        event_id = rng.randint(1, EVENTS)
+        article_events.append({"article_id": i, "event_id": event_id, "relation": "reports"})
+        orderer = 1 if rng.random() < 0.04 else rng.randint(2, ACTORS)
+        event_actors.append({"event_id": event_id, "actor_id": orderer, "role": "ordered_by", "article_id": i})
+    with Session(database.engine) as session:
+        for model, rows in (
+            (Actor, actors),
+            (ActorAlias, aliases),
+            (Event, events),
+            (Article, articles),
+            (ArticleEvent, article_events),
+            (EventActor, event_actors),
+        ):
+            session.execute(insert(model), rows)
+        session.commit()
+    if database.backend == "postgresql":
+        with database.engine.connect() as conn:
+            conn.execute(text("ANALYZE"))
+            conn.commit()
+
+
+def recorded_statements(database: Database, query) -> list[tuple[str, object]]:
+    """Every (SQL, parameters) the service sends for the first two pages of ``query``."""
+    statements: list[tuple[str, object]] = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _executemany) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    with Session(database.engine) as session:
+        listing = query.listing(session)
+        event.listen(database.engine, "before_cursor_execute", record)
+        try:
+            first = page(session, listing, Window(PAGE))
+            assert first.items and first.next, f"{query.name}: the generated data should fill two pages"
+            second = page(session, listing, Window(PAGE, first.next))
+            assert second.items
+        finally:
+            event.remove(database.engine, "before_cursor_execute", record)
+    return statements
+
+
+def sqlite_plan(database: Database, statement: str, parameters) -> list[str]:
+    with database.engine.connect() as conn:
+        return [row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)]
+
+
+def postgresql_plan(database: Database, statement: str, parameters) -> list[dict]:
+    """Every node of the plan, flattened."""
+    with database.engine.connect() as conn:
+        plan = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}", parameters).scalar_one()
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    nodes, todo = [], [plan[0]["Plan"]]
+    while todo:
+        node = todo.pop()
+        nodes.append(node)
+        todo += node.get("Plans", [])
+    return nodes
+
+
+@pytest.mark.parametrize("query", LIST_QUERIES, ids=lambda q: q.name)
+def test_benchmark_list_query_reads_through_indexes(populated, query):
+    table, sqlite_index, postgresql_index = EXPECTED[query.name]
+    statements = recorded_statements(populated, query)
+    # The statements that read the listed rows: the count (first) and the pages (with a LIMIT).
+    listed = [statements[0]] + [(s, p) for s, p in statements if re.search(r"\bLIMIT\b", s)]
+    assert len(listed) >= 3, statements
+    for statement, parameters in statements:
+        if populated.backend == "sqlite":
+            plan = sqlite_plan(populated, statement, parameters)
+            scans = [step for step in plan if step.startswith("SCAN ") and " VIRTUAL TABLE " not in step]
+            assert not [s for s in scans if s != "SCAN CONSTANT ROW"], (statement, plan)
+            if (statement, parameters) in listed:
+                assert any(table in step and sqlite_index in step for step in plan), (statement, plan)
+        else:
+            nodes = postgresql_plan(populated, statement, parameters)
+            scans = [(n["Node Type"], n.get("Relation Name"), n.get("Index Name")) for n in nodes]
+            assert ("Seq Scan", table, None) not in scans, (statement, scans)
+            if (statement, parameters) in listed:
+                indexed = {"Index Scan", "Index Only Scan", "Bitmap Index Scan"}
+                assert any(kind in indexed and index == postgresql_index for kind, _rel, index in scans), (
+                    statement,
+                    scans,
+                )
