@@ -1,7 +1,7 @@
 """SQLite: let a bulk ingest index a batch of new articles at once (see app.search_schema.DEFERRED_TABLE)
 
 Revision ID: a4e9c7d21f06
-Revises: 8c1d2e3f4a55
+Revises: a7e3c9d15b62
 Create Date: 2026-11-21 17:00:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from app.search_schema import sqlite_deferred_drop_statements, sqlite_deferred_statements
 
 revision: str = "a4e9c7d21f06"
-down_revision: str | None = "8c1d2e3f4a55"
+down_revision: str | None = "a7e3c9d15b62"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
