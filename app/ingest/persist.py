@@ -375,41 +375,52 @@ def _evidence(evidence: Evidence, version: str) -> dict:
 
 
 def entity_id(session: Session, ref: EntityRef, knowledge: Knowledge, cache: EntityCache | None = None) -> int:
-    """The id of the canonical actor or base for ``ref``, created on first sight (safe under concurrency)."""
+    """The id of the canonical actor or base for ``ref``, created on first sight (safe under concurrency).
+
+    "INSERT ... ON CONFLICT (name) DO NOTHING RETURNING id" creates it, or returns no row when it is already
+    stored (by an earlier run, or by another writer a moment ago), in one statement and without a savepoint.
+    """
     key = (ref.kind, ref.name)
     if cache is not None and (cached := cache.get(key)) is not None:
         return cached
     model = MilitaryBase if ref.kind == "base" else Actor
-    found = session.exec(select(model.id).where(model.name == ref.name)).first()
+    connection = session.connection()
+    found = connection.execute(_INSERT_ENTITY[(connection.dialect.name, model)], _entity_row(ref)).scalar()
     if found is None:
-        try:
-            with session.begin_nested():
-                row = _new_entity(ref)
-                session.add(row)
-                session.flush()
-                _add_aliases(session, row, ref, knowledge)
-                found = row.id
-        except IntegrityError:
-            found = session.exec(select(model.id).where(model.name == ref.name)).one()
+        found = connection.execute(select(model.id).where(model.name == ref.name)).scalar_one()
+    else:
+        _add_aliases(session, found, ref, knowledge)
     if cache is not None:
         cache.add(key, found)
     return found
 
 
-def _new_entity(ref: EntityRef):
+_INSERT_ENTITY = {
+    (name, model): dialect.insert(model.__table__).on_conflict_do_nothing(index_elements=["name"]).returning(model.id)
+    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
+    for model in (Actor, MilitaryBase)
+}
+
+
+def _entity_row(ref: EntityRef) -> dict:
+    now = utcnow()
     if ref.kind == "base":
-        return MilitaryBase(
-            name=ref.name,
-            kind=ref.type,
-            province=ref.province,
-            country=ref.country,
-            latitude=ref.latitude,
-            longitude=ref.longitude,
-            aliases=list(ref.aliases),
-        )
-    return Actor(
-        name=ref.name, kind=ref.type, title=ref.title, country=ref.country, aliases=list(ref.aliases), origin=ref.origin
-    )
+        fields = {
+            "province": ref.province,
+            "latitude": ref.latitude,
+            "longitude": ref.longitude,
+        }
+    else:
+        fields = {"title": ref.title, "origin": ref.origin}
+    return {
+        "name": ref.name,
+        "kind": ref.type,
+        "country": ref.country,
+        "aliases": list(ref.aliases),
+        **fields,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 def alias_keys(ref: EntityRef, knowledge: Knowledge) -> set[str]:
@@ -419,9 +430,9 @@ def alias_keys(ref: EntityRef, knowledge: Knowledge) -> set[str]:
     return {lookup_key(surface) for surface in surfaces} - {""}
 
 
-def _add_aliases(session: Session, row, ref: EntityRef, knowledge: Knowledge) -> None:
+def _add_aliases(session: Session, entity_id: int, ref: EntityRef, knowledge: Knowledge) -> None:
     model, column = (BaseAlias, "base_id") if ref.kind == "base" else (ActorAlias, "actor_id")
-    rows = [{column: row.id, "key": key} for key in sorted(alias_keys(ref, knowledge))]
+    rows = [{column: entity_id, "key": key} for key in sorted(alias_keys(ref, knowledge))]
     if rows:
         session.execute(insert(model), rows)
 
