@@ -434,7 +434,7 @@ def _add_aliases(session: Session, entity_id: int, ref: EntityRef, knowledge: Kn
     model, column = (BaseAlias, "base_id") if ref.kind == "base" else (ActorAlias, "actor_id")
     rows = [{column: entity_id, "key": key} for key in sorted(alias_keys(ref, knowledge))]
     if rows:
-        session.execute(insert(model), rows)
+        session.connection().execute(model.__table__.insert(), rows)
 
 
 def event_key(extracted: ExtractedEvent) -> str:
