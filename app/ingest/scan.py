@@ -73,19 +73,15 @@ def _heads(items: list, bounded: bool = False) -> set[Head] | None:
     return None
 
 
-@lru_cache(maxsize=64)
-def _heads_of(pattern: re.Pattern) -> tuple[Head, ...] | None:
-    return literal_heads(pattern)
-
-
 def may_match(pattern: re.Pattern, text: str) -> bool:
     """Whether ``pattern.search(text)`` can succeed: False only when none of the pattern's heads occurs in the
     text, so that the search over a long text can be skipped."""
-    heads = _heads_of(pattern)
-    if heads is None:
-        return True
-    low = lowered(text)
-    return low is None or any(head in low for head, _ in heads)
+    return _scan_of(pattern).may_occur(lowered(text))
+
+
+@lru_cache(maxsize=64)
+def _scan_of(pattern: re.Pattern) -> "HeadScan":
+    return HeadScan(pattern)
 
 
 def is_word_char(char: str) -> bool:
@@ -124,8 +120,12 @@ class HeadScan:
                     resume = match.end()
         return found
 
+    def may_occur(self, low: str | None) -> bool:
+        """False only when none of the heads occurs in ``low`` (so the pattern cannot match the text)."""
+        return low is None or self.heads is None or any(head in low for head in self._literals)
+
     def finditer(self, text: str, low: str | None) -> list[re.Match]:
-        if low is not None and self.heads is not None and not any(head in low for head in self._literals):
+        if not self.may_occur(low):
             return []  # the common case for a sentence: none of the heads occurs anywhere in it
         return self.windows(text, low, [Span(0, len(text))]).get(0, [])
 
