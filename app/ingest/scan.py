@@ -125,9 +125,23 @@ class HeadScan:
         return low is None or self.heads is None or any(head in low for head in self._literals)
 
     def finditer(self, text: str, low: str | None) -> list[re.Match]:
-        if not self.may_occur(low):
-            return []  # the common case for a sentence: none of the heads occurs anywhere in it
-        return self.windows(text, low, [Span(0, len(text))]).get(0, [])
+        """``list(pattern.finditer(text))``; ``windows`` for the whole text, without its bookkeeping."""
+        if low is None or self.heads is None:
+            return list(self.pattern.finditer(text))
+        offsets: set[int] = set()
+        for head, bounded in self.heads:
+            at = low.find(head)
+            while at >= 0:
+                if not bounded or at == 0 or not is_word_char(text[at - 1]):
+                    offsets.add(at)
+                at = low.find(head, at + 1)
+        found: list[re.Match] = []
+        resume = 0
+        for at in sorted(offsets):
+            if at >= resume and (match := self.pattern.match(text, at)):
+                found.append(match)
+                resume = match.end()
+        return found
 
     def search(self, text: str, low: str | None) -> re.Match | None:
         matches = self.finditer(text, low)
