@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from app.ingest.scan import HeadScan, lowered
+from app.ingest.scan import HeadScan, is_word_char, lowered
 from app.ingest.text import fold, lookup_key, sentence_spans
 from app.ingest.types import EntityLink, EntityRef, Evidence, Mention, Span
 from app.knowledge import Knowledge
@@ -262,12 +262,40 @@ def _resolve_surnames(mentions: list[Mention], text: str, knowledge: Knowledge) 
         resolved.append(mention)
     if surnames:
         taken = [(m.start, m.end) for m in resolved]
-        pattern = re.compile(r"\b(" + "|".join(re.escape(ref.aliases[0]) for ref in surnames.values()) + r")\b")
-        for match in pattern.finditer(text):
-            ref = surnames[lookup_key(match.group())]
-            if match.start() > first[ref.name] and not any(match.start() < e and s < match.end() for s, e in taken):
-                resolved.append(Mention(ref, match.start(), match.end(), "surname"))
+        for start, end in _words_found(text, [ref.aliases[0] for ref in surnames.values()]):
+            ref = surnames[lookup_key(text[start:end])]
+            if start > first[ref.name] and not any(start < e and s < end for s, e in taken):
+                resolved.append(Mention(ref, start, end, "surname"))
     return sorted(resolved, key=lambda m: m.start)
+
+
+def _words_found(text: str, words: list[str]) -> list[tuple[int, int]]:
+    """The spans ``re.finditer(r"\\b(?:w1|w2|...)\\b", text)`` gives for these words, found with plain
+    substring searches instead of a pattern compiled for each article's own set of words."""
+    starts: dict[int, list[str]] = defaultdict(list)
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            starts[at].append(word)
+            at = text.find(word, at + 1)
+    found: list[tuple[int, int]] = []
+    resume = 0
+    for at in sorted(starts):
+        if at < resume or not _boundary(text, at):
+            continue
+        # As the alternation would: the first word, in the order given, that ends at a boundary.
+        end = next((at + len(w) for w in words if w in starts[at] and _boundary(text, at + len(w))), None)
+        if end is not None:
+            found.append((at, end))
+            resume = end
+    return found
+
+
+def _boundary(text: str, at: int) -> bool:
+    """Whether the regex ``\\b`` matches at offset ``at`` of ``text``."""
+    before = at > 0 and is_word_char(text[at - 1])
+    after = at < len(text) and is_word_char(text[at])
+    return before != after
 
 
 def link_entities(mentions: list[Mention], sentences: Sentences) -> tuple[list[EntityLink], list[EntityLink]]:

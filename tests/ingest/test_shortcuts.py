@@ -174,6 +174,26 @@ def test_geography_tries_only_tokens_that_can_begin_a_place():
         assert K.geo.find(text) == _plain_geo_find(text), repr(text)
 
 
+def test_surname_search_finds_what_the_alternation_finds():
+    # Words that overlap, share prefixes, end in a non-word character or are empty, in texts made to hold them.
+    word_sets = [
+        ["Lee"],
+        ["Lee", "Leeson"],
+        ["Leeson", "Lee"],
+        ["al-Assad", "Assad"],
+        ["O'Brien", "Brien"],
+        ["U.S.", "S"],
+    ]
+    pieces = TRICKY + ["Lee", "Leeson", "al-Assad", "Assad", "O'Brien", "Brien", "U.S.", "S", "Leex", "_Lee"]
+    rng = random.Random(5)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    for words in word_sets:
+        pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b")
+        for text in texts + CLEAN:
+            expected = [m.span() for m in pattern.finditer(text)]
+            assert entities_stage._words_found(text, words) == expected, (words, text)
+
+
 def test_case_traps_are_every_non_ascii_character_a_case_insensitive_ascii_letter_matches():
     # ... and that str.lower() does not turn into that letter: only these can hide a word from the lowered text.
     letters = re.compile("[a-z]", re.IGNORECASE)
