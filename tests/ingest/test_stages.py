@@ -285,6 +285,20 @@ def test_tartus_spellings_and_unknown_bases():
     assert {"Balad Air Base", "Camp Lemonnier"} <= names("Troops left Balad Air Base and Camp Lemonnier.")
 
 
+@pytest.mark.parametrize(
+    ("text", "base"),
+    [
+        ("The frigates sailed out of Souda Bay Naval Facility on Friday night.", "Souda Bay Naval Facility"),
+        ("Two destroyers stayed at Rota Naval Station, the navy said.", "Rota Naval Station"),
+        ("Sailors were seen loading trucks at the Rota Naval\nStation piers.", "Rota Naval Station"),
+    ],
+)
+def test_a_naval_station_or_facility_named_alone_is_discovered(text, base):
+    # No other base word ('base', 'airfield', 'camp ') in the text
+    kinds = {m.entity.name: m.entity.type for m in find_mentions(text, K) if m.entity.kind == "base"}
+    assert kinds == {base: "naval_facility"}
+
+
 # --- events -----------------------------------------------------------------------------------------
 
 
