@@ -204,7 +204,9 @@ _BASE_PATTERNS = [
         "garrison",
     ),
 ]
-_BASE_WORDS = ("base", "airfield", "air station", "camp ", "fort ", "fob ", "cob ")
+# One of these (lower case) is in every text a base pattern can match: each pattern's kind words are covered
+# ('naval' for 'Rota Naval Station' and 'Souda Bay Naval Facility', which hold no other of them).
+_BASE_WORDS = ("base", "airfield", "air station", "naval", "camp ", "fort ", "fob ", "cob ")
 # What each base pattern cannot match without (its kind words), checked before the pattern is run.
 _BASE_PATTERN_NEEDS = {
     "air_base": HeadScan(re.compile(r"(?<=\s)(?i:air\s+force\s+base|air\s+base|airbase|airfield|air\s+station)\b")),

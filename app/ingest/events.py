@@ -370,7 +370,7 @@ def _build(
     figures: dict[str, int] = {}
     if group.relation == "reports":
         effective = _effective_date(group, article, event_date, published)
-        participants, bases, place, figures = _context(group, article, orderer, event_date, lex, knowledge)
+        participants, bases, place, figures = _context(group, article, orderer, forces_of, event_date, lex, knowledge)
     elif orderer is not None:
         participants.append(EventParticipant(orderer, "ordered_by", evidence))
     return ExtractedEvent(
@@ -418,7 +418,15 @@ def _effective_date(group: Group, article: ArticleView, event_date: date, publis
     return _common(valid)
 
 
-def _context(group: Group, article: ArticleView, orderer, event_date: date, lex: EventLexicon, knowledge: Knowledge):
+def _context(
+    group: Group,
+    article: ArticleView,
+    orderer,
+    forces_of: str | None,
+    event_date: date,
+    lex: EventLexicon,
+    knowledge: Knowledge,
+):
     """Participants (ordered by, ordered to, present, informed), bases (venue, retained), place and figures."""
     text, spans = article.text, article.sentences.spans
     index = {s.start: i for i, s in enumerate(spans)}
@@ -427,6 +435,8 @@ def _context(group: Group, article: ArticleView, orderer, event_date: date, lex:
     participants: dict[tuple[str, str], EventParticipant] = {}
     bases: dict[tuple[str, str], EventParticipant] = {}
     place, figures = None, {}
+    # Office holders ('the defence minister') belong to the orderer's country, else the withdrawing one.
+    office_country = (orderer.country if orderer else None) or forces_of
 
     def add(store, entity, role, span, confidence):
         key = (entity.name, role)
@@ -450,7 +460,7 @@ def _context(group: Group, article: ArticleView, orderer, event_date: date, lex:
         in_event = i in nearby or has_term or any(m.entity.kind == "base" for m in inside)
         if i in statement_idx:
             for office in lex.offices.finditer(sentence, low):
-                holder = _office_holder(knowledge, lex.office_names[office.group().lower()], orderer, event_date)
+                holder = _office_holder(knowledge, lex.office_names[office.group().lower()], office_country, event_date)
                 if holder is not None:
                     add(participants, holder, "ordered_to", span, 0.7)
         informed = lex.informed.search(sentence, low)
@@ -465,7 +475,7 @@ def _context(group: Group, article: ArticleView, orderer, event_date: date, lex:
             for match in _MEETING_MINISTERS.finditer(sentence):
                 for word in filter(None, match.groups()):
                     office = "defence minister" if word.lower().startswith("defen") else "foreign minister"
-                    holder = _office_holder(knowledge, office, orderer, event_date)
+                    holder = _office_holder(knowledge, office, office_country, event_date)
                     if holder is not None:
                         add(participants, holder, "present", span, 0.6)
         for m in inside:
@@ -496,11 +506,14 @@ def _number(token: str) -> int | None:
     return _NUMBER_WORDS.get(token)
 
 
-def _office_holder(knowledge: Knowledge, role: str, orderer: EntityRef | None, on: date) -> EntityRef | None:
-    country = orderer.country if orderer else None
+def _office_holder(knowledge: Knowledge, role: str, country: str | None, on: date) -> EntityRef | None:
+    """Who held ``role`` in ``country`` on that day; nobody when the country is unknown (a discovered leader
+    has none, and any country's holder would be a guess)."""
+    if country is None:
+        return None
     stamp = on.isoformat()
     for office in knowledge.offices:
-        if office.role != role or (country and office.country != country):
+        if office.role != role or office.country != country:
             continue
         if (office.start is None or office.start <= stamp) and (office.end is None or stamp < office.end):
             return knowledge.actors[office.actor]

@@ -235,19 +235,23 @@ class Knowledge:
         return max(len(key.split()) for key in self.aliases)
 
     def _add(self, table: dict, ref: EntityRef, surface: str, kind: str) -> None:
+        """Record the keys of one surface. A key's kind is the strongest of the kinds of the surfaces that give
+        that key, whatever order they come in: it must not leak from one key of this surface to the next (the
+        variants are a set, so that would depend on the hash seed). Keys are added in sorted order."""
         case_sensitive = _is_case_sensitive(surface)
-        for key in self.variants(surface) if ref.type != "state" or kind == "full" else {lookup_key(surface)}:
+        for key in sorted(self.variants(surface)) if ref.type != "state" or kind == "full" else [lookup_key(surface)]:
             slot = table.setdefault(key, {})
             ident = (ref.kind, ref.name)
             previous = slot.get(ident)
             surfaces = frozenset({surface}) if case_sensitive else frozenset()
+            key_kind = kind
             if previous is not None:
                 if not previous.case_surfaces or not surfaces:
                     surfaces = frozenset()
                 else:
                     surfaces = previous.case_surfaces | surfaces
-                kind = _stronger(previous.kind, kind)
-            slot[ident] = AliasEntry(ref, kind, surfaces)
+                key_kind = _stronger(previous.kind, kind)
+            slot[ident] = AliasEntry(ref, key_kind, surfaces)
 
     def variants(self, surface: str) -> set[str]:
         """Keys for the spelling variants of a name: transliterations (Sergei/Sergey) and particles (al-)."""

@@ -285,6 +285,20 @@ def test_tartus_spellings_and_unknown_bases():
     assert {"Balad Air Base", "Camp Lemonnier"} <= names("Troops left Balad Air Base and Camp Lemonnier.")
 
 
+@pytest.mark.parametrize(
+    ("text", "base"),
+    [
+        ("The frigates sailed out of Souda Bay Naval Facility on Friday night.", "Souda Bay Naval Facility"),
+        ("Two destroyers stayed at Rota Naval Station, the navy said.", "Rota Naval Station"),
+        ("Sailors were seen loading trucks at the Rota Naval\nStation piers.", "Rota Naval Station"),
+    ],
+)
+def test_a_naval_station_or_facility_named_alone_is_discovered(text, base):
+    # No other base word ('base', 'airfield', 'camp ') in the text
+    kinds = {m.entity.name: m.entity.type for m in find_mentions(text, K) if m.entity.kind == "base"}
+    assert kinds == {base: "naval_facility"}
+
+
 # --- events -----------------------------------------------------------------------------------------
 
 
@@ -358,6 +372,41 @@ def test_effective_date_figures_and_venue():
     assert event.effective_date == date(2017, 12, 13)
     assert event.figures == {"warplanes": 23, "helicopter gunships": 2}
     assert ("Hmeimim", "venue") in {(b.entity.name, b.role) for b in event.bases}
+
+
+def roles(event) -> set[tuple[str, str]]:
+    return {(p.role, p.entity.name) for p in event.actors}
+
+
+def test_a_discovered_leader_does_not_order_another_countrys_minister():
+    ordered = (
+        "Dutch leader orders troops home from Iraq\n\nTHE HAGUE, 10 June 2019 - Prime Minister Pieter Vos on "
+        "Monday ordered the defence minister to withdraw the Dutch troops from Iraq by the end of the year."
+    )
+    (event,) = events(ordered, date(2019, 6, 10))
+    assert (event.orderer.name, event.orderer.country, event.forces_of) == ("Pieter Vos", None, "Netherlands")
+    assert roles(event) == {("ordered_by", "Pieter Vos")}  # not Russia's defence minister
+
+
+def test_a_discovered_leader_does_not_meet_another_countrys_ministers():
+    met = (
+        "Norway brings its soldiers home\n\nOSLO, 4 March 2020 - Prime Minister Ingrid Halvorsen ordered the "
+        "withdrawal of Norwegian troops from Afghanistan on Wednesday at a meeting with the defence and foreign "
+        "ministers in Oslo."
+    )
+    (event,) = events(met, date(2020, 3, 4))
+    assert event.forces_of == "Norway"
+    assert roles(event) == {("ordered_by", "Ingrid Halvorsen")}  # neither Shoigu nor Lavrov was present
+
+
+def test_without_an_orderer_the_withdrawing_countrys_minister_is_ordered():
+    text = (
+        "Moscow recalls its forces\n\nMOSCOW, 9 May 2019 - Russia on Thursday ordered the defence ministry to "
+        "begin the withdrawal of its military police from northern Syria, officials said."
+    )
+    (event,) = events(text, date(2019, 5, 9))
+    assert (event.orderer, event.forces_of) == (None, "Russia")
+    assert ("ordered_to", "Sergei Shoigu") in roles(event)
 
 
 def test_evidence_offsets_index_the_clean_text():
