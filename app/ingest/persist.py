@@ -8,8 +8,9 @@ stored events it has seen, kept in memory for the transaction) and commits or ro
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Table, bindparam, delete, func, insert, or_, update
+from sqlalchemy import Engine, Pool, Table, bindparam, delete, func, insert, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -47,11 +48,13 @@ class EntityCache:
     """Ids of canonical actors and bases already in the database, so that a bulk ingest asks only once.
 
     Ids created inside a transaction stay pending until ``commit()``; ``discard()`` forgets them after a
-    rollback, so the cache never hands out an id the database does not hold.
+    rollback, so the cache never hands out an id the database does not hold. ``known`` may be shared by the
+    caches of many transactions on one database (see ``shared_ids``): committed ids never change, since actors
+    and bases are never deleted.
     """
 
-    def __init__(self) -> None:
-        self._known: dict[tuple[str, str], int] = {}
+    def __init__(self, known: dict[tuple[str, str], int] | None = None) -> None:
+        self._known: dict[tuple[str, str], int] = {} if known is None else known
         self._pending: dict[tuple[str, str], int] = {}
 
     def get(self, key: tuple[str, str]) -> int | None:
@@ -66,6 +69,16 @@ class EntityCache:
 
     def discard(self) -> None:
         self._pending.clear()
+
+
+_SHARED_IDS: "WeakKeyDictionary[Pool, dict[tuple[str, str], int]]" = WeakKeyDictionary()
+
+
+def shared_ids(engine: Engine) -> dict[tuple[str, str], int]:
+    """The committed actor and base ids of one database, kept as long as its engine's connection pool (which
+    the engine's variants with other options share), so that writes of one article at a time (the API's)
+    look each entity up once, not once per article."""
+    return _SHARED_IDS.setdefault(engine.pool, {})
 
 
 # Statements built once: building SQLAlchemy constructs per article costs more than running them.

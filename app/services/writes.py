@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from app.db import retrying
 from app.errors import Conflict, InvalidParameter, NotFound
-from app.ingest.persist import drop_orphan_events, refresh_counts, unlink_article
+from app.ingest.persist import EntityCache, drop_orphan_events, refresh_counts, shared_ids, unlink_article
 from app.ingest.sources import to_raw
 from app.knowledge import load_knowledge
 from app.models import Article, IdempotencyKey
@@ -36,8 +36,9 @@ def create_article(session: Session, payload: ArticleCreate, idempotency_key: st
     if idempotency_key and (replay := _replay(session, idempotency_key, digest)):
         return replay
     raw, knowledge = to_raw(payload, source="api"), load_knowledge()
+    cache = EntityCache(shared_ids(session.get_bind()))
     try:
-        result = retrying(session, lambda: ingest_article(session=session, raw=raw, knowledge=knowledge))
+        result = retrying(session, lambda: ingest_article(session=session, raw=raw, knowledge=knowledge, cache=cache))
     except EmptyArticle as exc:
         raise InvalidParameter(f"The article is empty: {exc}.") from None
     status = 201 if result.created else 200

@@ -194,6 +194,29 @@ def _event(api, date):
     return next(e for e in api.get("/events").json()["items"] if e["date"] == date)
 
 
+def test_a_later_post_does_not_look_up_the_actors_and_bases_an_earlier_post_stored(api, db):
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement.lower())
+
+    assert api.post("/articles", json=ARTICLE, headers=AUTH).status_code == 201
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        later = {**ARTICLE, "url": ARTICLE["url"] + "-update", "text": ARTICLE["text"] + MORE}
+        response = api.post("/articles", json=later, headers=AUTH)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert response.status_code == 201
+    names = {a["name"] for a in response.json()["actors"]} | {b["name"] for b in response.json()["bases"]}
+    assert {"Vladimir Putin", "Sergei Shoigu", "Hmeimim"} <= names
+    lookups = ("insert into actor", "insert into base", "where actor.name", "where base.name")
+    touching = [s for s in statements if any(lookup in s for lookup in lookups)]
+    assert touching == [], touching
+
+
 def test_delete_recounts_events_and_removes_an_event_left_without_articles(api, db):
     first = api.post("/articles", json=ARTICLE, headers=AUTH).json()["id"]
     second_body = {
