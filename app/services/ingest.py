@@ -77,10 +77,17 @@ def _store_one(session: Session, extraction: Extraction, knowledge: Knowledge, c
         session.commit()
         cache.commit()
     except IntegrityError:
+        # Another writer committed a row this one collides with: the same article (then this is a duplicate),
+        # or an event under the key this article gives an event (a new one, or one whose date it refines).
+        # Done again, the article sees their rows and links to them; a second collision is a real error.
         session.rollback()
         cache.discard()
-        persisted = persist(session, extraction, knowledge, cache)
-        if persisted.created:
+        try:
+            persisted = persist(session, extraction, knowledge, cache)
+            session.commit()
+            cache.commit()
+        except Exception:
+            cache.discard()
             raise
     except Exception:
         cache.discard()

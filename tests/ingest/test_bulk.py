@@ -241,3 +241,34 @@ def test_the_full_text_index_holds_exactly_the_stored_articles_after_a_batched_r
             assert (
                 connection.exec_driver_sql("SELECT count(*) FROM article_fts_docsize").scalar() == summary.created + 1
             )
+
+
+def test_a_collision_with_another_writers_row_is_resolved_by_doing_the_article_again(db, monkeypatch):
+    """On PostgreSQL one writer can refine an event's date (changing its key) while another commits a new event
+    under that key: the first gets a unique violation (seen under 8 parallel POSTs). Its second attempt sees the
+    other's rows and must be committed, not turned into an error. The collision is raised here after the first
+    attempt has written everything, as the database raised it."""
+    from sqlalchemy.exc import IntegrityError
+
+    from app.services import ingest as ingest_service
+
+    attempts = []
+    real_persist = ingest_service.persist
+
+    def colliding(session, *args, **kwargs):
+        persisted = real_persist(session, *args, **kwargs)
+        attempts.append(persisted)
+        if len(attempts) == 1:
+            raise IntegrityError("UPDATE event SET key=...", {}, Exception('duplicate key value "uq_event_key"'))
+        return persisted
+
+    monkeypatch.setattr(ingest_service, "persist", colliding)
+    raw = next(r.article for r in records([SEEDS]) if r.article is not None)
+    with Session(db.engine) as session:
+        result = ingest_article(session=session, raw=raw)
+    assert result.created and len(attempts) == 2
+    with Session(db.engine) as session:
+        stored = session.execute(select(Article.id)).scalars().all()
+        linked = session.execute(select(func.count()).select_from(ArticleEvent)).scalar_one()
+    assert stored == [result.article_id]
+    assert linked >= 1
