@@ -73,25 +73,24 @@ def _extract(raw: RawArticle, knowledge: Knowledge) -> Extraction:
 def _store_one(session: Session, extraction: Extraction, knowledge: Knowledge, cache: EntityCache) -> IngestResult:
     """Store one extracted article in its own transaction."""
     try:
-        persisted = persist(session, extraction, knowledge, cache)
-        session.commit()
-        cache.commit()
+        return _commit_one(session, extraction, knowledge, cache)
     except IntegrityError:
         # Another writer committed a row this one collides with: the same article (then this is a duplicate),
         # or an event under the key this article gives an event (a new one, or one whose date it refines).
         # Done again, the article sees their rows and links to them; a second collision is a real error.
         session.rollback()
-        cache.discard()
-        try:
-            persisted = persist(session, extraction, knowledge, cache)
-            session.commit()
-            cache.commit()
-        except Exception:
-            cache.discard()
-            raise
+        return _commit_one(session, extraction, knowledge, cache)
+
+
+def _commit_one(session: Session, extraction: Extraction, knowledge: Knowledge, cache: EntityCache) -> IngestResult:
+    """Persist and commit one article; the cache forgets the ids a failed transaction made."""
+    try:
+        persisted = persist(session, extraction, knowledge, cache)
+        session.commit()
     except Exception:
         cache.discard()
         raise
+    cache.commit()
     return IngestResult(persisted.article_id, persisted.created)
 
 
