@@ -130,11 +130,10 @@ def _csv(engine, listing: Listing, start: str | None, limit: int | None) -> Iter
     header_written = False
     yield "\ufeff"  # a byte-order mark, so that spreadsheets read the file as UTF-8
     for item in _items(engine, listing, start, limit):
-        row = flatten(item)
         if not header_written:
-            writer.writerow(row.keys())
+            writer.writerow(item.keys())
             header_written = True
-        writer.writerow(row.values())
+        writer.writerow([_cell(value) for value in item.values()])
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -142,26 +141,21 @@ def _csv(engine, listing: Listing, start: str | None, limit: int | None) -> Iter
     yield buffer.getvalue()
 
 
-def flatten(item: dict) -> dict[str, str]:
-    """One CSV row: lists joined with '; ', links as id or id:relation, and nothing a spreadsheet would run."""
-    row = {}
-    for key, value in item.items():
-        if value is None:
-            cell = ""
-        elif isinstance(value, bool):
-            cell = "true" if value else "false"
-        elif isinstance(value, list):
-            cell = "; ".join(
-                (f"{v['id']}:{v['relation']}" if "relation" in v else str(v.get("id", "")))
-                if isinstance(v, dict)
-                else str(v)
-                for v in value
-            )
-        elif isinstance(value, dict):
-            cell = json.dumps(value, ensure_ascii=False, sort_keys=True)
-        else:
-            cell = str(value)
-        if isinstance(value, str) and cell.startswith(_FORMULA_START):
-            cell = "'" + cell  # a title starting with '=' must not become a spreadsheet formula
-        row[key] = cell
-    return row
+def _cell(value) -> str:
+    """One CSV cell: lists joined with '; ', links as id or id:relation, and nothing a spreadsheet would run."""
+    if isinstance(value, str):  # the most common value first
+        return "'" + value if value.startswith(_FORMULA_START) else value  # '=...' must not become a formula
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "; ".join(
+            (f"{v['id']}:{v['relation']}" if "relation" in v else str(v.get("id", "")))
+            if isinstance(v, dict)
+            else str(v)
+            for v in value
+        )
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
