@@ -132,9 +132,9 @@ def recorded_statements(database: Database, query) -> list[tuple[str, object]]:
         event.listen(database.engine, "before_cursor_execute", record)
         try:
             first = page(session, listing, Window(PAGE))
-            assert first.items and first.next, f"{query.name}: the generated data should fill two pages"
-            second = page(session, listing, Window(PAGE, first.next))
-            assert second.items
+            assert first["items"] and first["next"], f"{query.name}: the generated data should fill two pages"
+            second = page(session, listing, Window(PAGE, first["next"]))
+            assert second["items"]
         finally:
             event.remove(database.engine, "before_cursor_execute", record)
     return statements

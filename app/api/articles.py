@@ -7,11 +7,13 @@ from app.api.deps import SessionDep, WindowDep, WriteSessionDep
 from app.api.export import EXPORT_RESPONSES, FormatParam, respond
 from app.api.limits import require_json
 from app.api.params import ArticleFiltersDep, ArticleSortParam, EventFiltersDep, EventSortParam
+from app.api.rendering import json_response
 from app.errors import ERROR_RESPONSES
 from app.schemas import ArticleCreate, ArticleDetail, ArticlePatch, ArticlePublic, EventPublic, Page
 from app.services import articles as service
 from app.services import events as event_service
 from app.services import writes
+from app.services.listing import Item
 from app.services.lookup import ensure_exists
 
 router = APIRouter(
@@ -35,9 +37,9 @@ def list_articles(
 
 
 @router.get("/{article_id}", response_model=ArticleDetail, responses={404: ERROR_RESPONSES[404]})
-def get_article(session: SessionDep, article_id: int = ArticleId) -> ArticleDetail:
+def get_article(session: SessionDep, article_id: int = ArticleId) -> Response:
     """One article with its clean text, and its events, actors and bases with evidence sentences and offsets."""
-    return service.get_article(session=session, article_id=article_id)
+    return json_response(service.get_article(session=session, article_id=article_id))
 
 
 @router.get(
@@ -90,7 +92,7 @@ def create_article(
             examples=["2f1c6f0e-5d1b-4a55-9a43-8d0c7f1f9d10"],
         ),
     ] = None,
-) -> ArticleDetail:
+) -> Item:
     """Ingest one article through the same pipeline as the bulk ingest, in one transaction. Needs an API key.
 
     Posting the same article again (same url, or the same normalised text) answers 200 with the stored
@@ -107,7 +109,7 @@ def create_article(
     dependencies=[WriteAccess, Depends(require_json)],
     responses={404: ERROR_RESPONSES[404], 409: ERROR_RESPONSES[409], **WRITE_ERRORS},
 )
-def update_article(patch: ArticlePatch, session: WriteSessionDep, article_id: int = ArticleId) -> ArticleDetail:
+def update_article(patch: ArticlePatch, session: WriteSessionDep, article_id: int = ArticleId) -> Item:
     """Correct an article's metadata (title, outlet, url, published_at); the article is re-read with it and its
     events, actors and bases re-linked. Needs an API key."""
     writes.update_article(session, article_id, patch)

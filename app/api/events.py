@@ -1,8 +1,9 @@
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Request, Response
 
 from app.api.deps import SessionDep, WindowDep
 from app.api.export import EXPORT_RESPONSES, FormatParam, respond
 from app.api.params import ArticleFiltersDep, ArticleSortParam, EventFiltersDep, EventSortParam
+from app.api.rendering import json_response
 from app.errors import ERROR_RESPONSES
 from app.schemas import ArticlePublic, EventDetail, EventPublic, Page
 from app.services import articles as article_service
@@ -28,9 +29,9 @@ def list_events(
 
 
 @router.get("/{event_id}", response_model=EventDetail, responses={404: ERROR_RESPONSES[404]})
-def get_event(session: SessionDep, event_id: int = EventId) -> EventDetail:
+def get_event(session: SessionDep, event_id: int = EventId) -> Response:
     """One event with its figures, and its articles, actors and bases, each with the evidence sentence."""
-    return service.get_event(session=session, event_id=event_id)
+    return json_response(service.get_event(session=session, event_id=event_id))
 
 
 @router.get(

@@ -5,19 +5,20 @@ sort and cursor as the JSON pages; ``limit`` caps an export only when it is give
 """
 
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import Query, Request
 from fastapi.responses import Response, StreamingResponse
-from pydantic import BaseModel
 from sqlmodel import Session
 
 from app.api.caching import DEFAULT_CACHE_CONTROL, data_stamp, etag_for, not_modified
+from app.api.rendering import json_response
 from app.errors import NotAcceptable
-from app.services.listing import Listing, page, stream
+from app.services.listing import Item, Listing, page, stream
 from app.services.pagination import Window, decode_cursor
 
 Format = Literal["json", "csv", "ndjson"]
@@ -77,10 +78,12 @@ def negotiate(fmt: str | None, accept: str | None) -> str:
     return max(ranges, key=lambda r: (r[0], r[1]))[2]
 
 
-def respond(request: Request, session: Session, listing: Listing, window: Window, fmt: str | None, name: str) -> Any:
+def respond(
+    request: Request, session: Session, listing: Listing, window: Window, fmt: str | None, name: str
+) -> Response:
     chosen = negotiate(fmt, request.headers.get("accept"))
     if chosen == "json":
-        return page(session, listing, window)
+        return json_response(page(session, listing, window))
     etag = etag_for(request, data_stamp(session), chosen)
     if not_modified(request, etag):
         return Response(status_code=304, headers={"ETag": etag, "Cache-Control": DEFAULT_CACHE_CONTROL})
@@ -103,15 +106,22 @@ def respond(request: Request, session: Session, listing: Listing, window: Window
     return StreamingResponse(body, media_type=MEDIA_TYPES[chosen], headers=headers)
 
 
-def _items(engine, listing: Listing, start: str | None, limit: int | None) -> Iterator[BaseModel]:
+def _items(engine, listing: Listing, start: str | None, limit: int | None) -> Iterator[Item]:
     # The stream outlives the request's session, so it reads through its own.
     with Session(engine) as session:
         yield from stream(session, listing, start=start, limit=limit)
 
 
+def _iso(value: dt.date) -> str:
+    """Dates as the JSON pages show them (the only non-JSON type in an item)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def _ndjson(engine, listing: Listing, start: str | None, limit: int | None) -> Iterator[str]:
     for item in _items(engine, listing, start, limit):
-        yield json.dumps(item.model_dump(mode="json"), ensure_ascii=False) + "\n"
+        yield json.dumps(item, ensure_ascii=False, default=_iso) + "\n"
 
 
 def _csv(engine, listing: Listing, start: str | None, limit: int | None) -> Iterator[str]:
@@ -120,11 +130,10 @@ def _csv(engine, listing: Listing, start: str | None, limit: int | None) -> Iter
     header_written = False
     yield "\ufeff"  # a byte-order mark, so that spreadsheets read the file as UTF-8
     for item in _items(engine, listing, start, limit):
-        row = flatten(item.model_dump(mode="json"))
         if not header_written:
-            writer.writerow(row.keys())
+            writer.writerow(item.keys())
             header_written = True
-        writer.writerow(row.values())
+        writer.writerow([_cell(value) for value in item.values()])
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -132,26 +141,21 @@ def _csv(engine, listing: Listing, start: str | None, limit: int | None) -> Iter
     yield buffer.getvalue()
 
 
-def flatten(item: dict) -> dict[str, str]:
-    """One CSV row: lists joined with '; ', links as id or id:relation, and nothing a spreadsheet would run."""
-    row = {}
-    for key, value in item.items():
-        if value is None:
-            cell = ""
-        elif isinstance(value, bool):
-            cell = "true" if value else "false"
-        elif isinstance(value, list):
-            cell = "; ".join(
-                (f"{v['id']}:{v['relation']}" if "relation" in v else str(v.get("id", "")))
-                if isinstance(v, dict)
-                else str(v)
-                for v in value
-            )
-        elif isinstance(value, dict):
-            cell = json.dumps(value, ensure_ascii=False, sort_keys=True)
-        else:
-            cell = str(value)
-        if isinstance(value, str) and cell.startswith(_FORMULA_START):
-            cell = "'" + cell  # a title starting with '=' must not become a spreadsheet formula
-        row[key] = cell
-    return row
+def _cell(value) -> str:
+    """One CSV cell: lists joined with '; ', links as id or id:relation, and nothing a spreadsheet would run."""
+    if isinstance(value, str):  # the most common value first
+        return "'" + value if value.startswith(_FORMULA_START) else value  # '=...' must not become a formula
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "; ".join(
+            (f"{v['id']}:{v['relation']}" if "relation" in v else str(v.get("id", "")))
+            if isinstance(v, dict)
+            else str(v)
+            for v in value
+        )
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)

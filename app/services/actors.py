@@ -19,7 +19,7 @@ from app.models import (
     MilitaryBase,
 )
 from app.schemas import ActorDetail, ActorPublic, BaseDetail, BasePublic, LinkedEvent
-from app.services.listing import Listing, any_of_ignoring_case, model_builder
+from app.services.listing import Listing, any_of_ignoring_case, listed_columns, row_builder
 from app.services.pagination import SortKey
 
 
@@ -58,8 +58,8 @@ def _prefix(alias_column, q: str):
     return select(alias_column).where(alias_column.table.c.key.startswith(key, autoescape=True))
 
 
-def actors_listing(_session: Session, filters: ActorFilters, sort: str | None = None) -> Listing[ActorPublic]:
-    query = select(Actor)
+def actors_listing(_session: Session, filters: ActorFilters, sort: str | None = None) -> Listing:
+    query = select(*listed_columns(Actor, ActorPublic))
     if filters.q:
         query = query.where(Actor.id.in_(_prefix(ActorAlias.actor_id, filters.q)))
     if filters.kind:
@@ -69,11 +69,11 @@ def actors_listing(_session: Session, filters: ActorFilters, sort: str | None = 
     for article_id in filters.article:
         query = query.where(Actor.id.in_(select(ArticleActor.actor_id).where(ArticleActor.article_id == article_id)))
     sort = sort or DEFAULT_SORT
-    return Listing(query=query, sort_name=sort, keys=ACTOR_SORTS[sort], build=model_builder(ActorPublic))
+    return Listing(query=query, sort_name=sort, keys=ACTOR_SORTS[sort], build=row_builder(ActorPublic))
 
 
-def bases_listing(_session: Session, filters: BaseFilters, sort: str | None = None) -> Listing[BasePublic]:
-    query = select(MilitaryBase)
+def bases_listing(_session: Session, filters: BaseFilters, sort: str | None = None) -> Listing:
+    query = select(*listed_columns(MilitaryBase, BasePublic))
     if filters.q:
         query = query.where(MilitaryBase.id.in_(_prefix(BaseAlias.base_id, filters.q)))
     if filters.kind:
@@ -83,7 +83,7 @@ def bases_listing(_session: Session, filters: BaseFilters, sort: str | None = No
     for event_id in filters.event:
         query = query.where(MilitaryBase.id.in_(select(EventBase.base_id).where(EventBase.event_id == event_id)))
     sort = sort or DEFAULT_SORT
-    return Listing(query=query, sort_name=sort, keys=BASE_SORTS[sort], build=model_builder(BasePublic))
+    return Listing(query=query, sort_name=sort, keys=BASE_SORTS[sort], build=row_builder(BasePublic))
 
 
 def _linked_events(session: Session, link_model, column, entity_id: int) -> list[LinkedEvent]:

@@ -5,23 +5,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
-from sqlalchemy.orm import Bundle
 from sqlmodel import Session
 
 from app.errors import NotFound
 from app.models import Actor, Article, ArticleActor, ArticleBase, ArticleEvent, Event, MilitaryBase
-from app.schemas import (
-    ActorPublic,
-    ArticleDetail,
-    ArticleEventLink,
-    ArticlePublic,
-    BasePublic,
-    LinkedActor,
-    LinkedBase,
-)
+from app.schemas import ActorPublic, ArticleEventLink, ArticlePublic, BasePublic
 from app.services import search
-from app.services.evidence import evidence_of, linked_rows
-from app.services.listing import Listing, any_of_ignoring_case, choose_sort
+from app.services.evidence import evidence, evidence_columns, linked_entities
+from app.services.listing import Item, Listing, any_of_ignoring_case, choose_sort, listed_columns
 from app.services.lookup import actor_ids, base_ids
 from app.services.pagination import SortKey
 
@@ -47,14 +38,14 @@ SORTS = {
 DEFAULT_SORT = "-published"
 # The columns a list shows of an article, read as plain rows (no ORM instances to build), and never the raw
 # and clean texts (several kilobytes each).
-LISTED = Bundle(
-    "article", *(getattr(Article, name) for name in ArticlePublic.model_fields if name not in ("events", "snippet"))
-)
+LISTED = listed_columns(Article, ArticlePublic, exclude=("events", "snippet"))
+LISTED_FIELDS = tuple(column.key for column in LISTED)
+LINK_FIELDS = tuple(ArticleEventLink.model_fields)
 
 
-def articles_listing(session: Session, filters: ArticleFilters, sort: str | None = None) -> Listing[ArticlePublic]:
+def articles_listing(session: Session, filters: ArticleFilters, sort: str | None = None) -> Listing:
     sort = choose_sort(sort, filters.q, DEFAULT_SORT)
-    query = select(LISTED)
+    query = select(*LISTED)
     for event_id in filters.event:
         linked = select(ArticleEvent.article_id).where(ArticleEvent.event_id == event_id)
         if filters.relation:
@@ -88,11 +79,11 @@ def articles_listing(session: Session, filters: ArticleFilters, sort: str | None
         keys = ranked or keys
     q = filters.q
 
-    def build(session: Session, rows: list) -> list[ArticlePublic]:
-        ids = [a.id for a in rows]
+    def build(session: Session, rows: list[tuple]) -> list[Item]:
+        ids = [row[0] for row in rows]
         events = _events_of(session, ids)
         snippets = search.article_snippets(session, ids, q) if q else {}
-        return [_public(a, events[a.id], snippets.get(a.id)) for a in rows]
+        return [_public(row, events.get(row[0], []), snippets.get(row[0])) for row in rows]
 
     return Listing(query=query, sort_name=sort, keys=keys, build=build)
 
@@ -101,84 +92,59 @@ def with_event(filters: ArticleFilters, event_id: int) -> ArticleFilters:
     return replace(filters, event=[*filters.event, event_id])
 
 
-def _public(article, events: list[ArticleEventLink], snippet: str | None = None) -> ArticlePublic:
-    """An article (a model or a listed row) as the API shows it."""
-    return ArticlePublic(
-        id=article.id,
-        title=article.title,
-        outlet=article.outlet,
-        url=article.url,
-        published_at=article.published_at,
-        language=article.language,
-        source=article.source,
-        extractor_version=article.extractor_version,
-        events=events,
-        snippet=snippet,
-    )
+def _public(row: tuple, events: list[Item], snippet: str | None = None) -> Item:
+    """An article (its ``LISTED`` columns) as ``ArticlePublic`` shows it."""
+    article = dict(zip(LISTED_FIELDS, row, strict=True))
+    article["events"] = events
+    article["snippet"] = snippet
+    return article
 
 
-def _events_of(session: Session, article_ids: list[int], with_evidence: bool = False) -> dict[int, list]:
-    """The events of many articles in one query (no N+1), reading only the columns the links show."""
-    grouped: dict[int, list[ArticleEventLink]] = defaultdict(list)
+def _events_of(session: Session, article_ids: list[int], with_evidence: bool = False) -> dict[int, list[Item]]:
+    """The events of many articles in one query (no N+1), reading only the columns the links show, as
+    ``ArticleEventLink`` shows them (with their evidence, or ``None`` in lists)."""
+    grouped: dict[int, list[Item]] = defaultdict(list)
     if not article_ids:
         return grouped
-    link = [ArticleEvent.article_id, ArticleEvent.relation]
+    link = [ArticleEvent.article_id, Event.id, Event.type, Event.title, Event.date, Event.date_precision]
+    link.append(ArticleEvent.relation)
     if with_evidence:
-        link += [ArticleEvent.evidence_sentence, ArticleEvent.evidence_start, ArticleEvent.evidence_end]
-        link += [ArticleEvent.confidence]
+        link += evidence_columns(ArticleEvent)
     rows = session.execute(
-        select(*link, Event.id, Event.type, Event.title, Event.date, Event.date_precision)
+        select(*link)
         .join(Event, Event.id == ArticleEvent.event_id)
         .where(ArticleEvent.article_id.in_(article_ids))
         .order_by(ArticleEvent.relation.desc(), Event.date, Event.id)
     ).all()
-    for row in rows:
-        grouped[row.article_id].append(
-            ArticleEventLink(
-                id=row.id,
-                type=row.type,
-                title=row.title,
-                date=row.date,
-                date_precision=row.date_precision,
-                relation=row.relation,
-                evidence=evidence_of(row) if with_evidence else None,
-            )
-        )
+    for article_id, *fields in rows:
+        found = evidence(*fields[6:], article_id) if with_evidence else None
+        grouped[article_id].append(dict(zip(LINK_FIELDS, (*fields[:6], found), strict=True)))
     return grouped
 
 
-def get_article(*, session: Session, article_id: int) -> ArticleDetail:
-    article = session.get(Article, article_id)
-    if article is None:
+def get_article(*, session: Session, article_id: int) -> Item:
+    """The article as ``ArticleDetail`` shows it."""
+    found = session.execute(select(*LISTED, Article.clean_text).where(Article.id == article_id)).first()
+    if found is None:
         raise NotFound(f"Article {article_id} not found.")
-    actors = linked_rows(
+    detail = _public(found[:-1], _events_of(session, [article_id], with_evidence=True)[article_id])
+    detail["clean_text"] = found[-1]
+    detail["actors"] = linked_entities(
         session,
         Actor,
+        ActorPublic,
         ArticleActor.actor_id,
         ArticleActor.article_id == article_id,
         ArticleActor.evidence_start,
         Actor.id,
     )
-    bases = linked_rows(
+    detail["bases"] = linked_entities(
         session,
         MilitaryBase,
+        BasePublic,
         ArticleBase.base_id,
         ArticleBase.article_id == article_id,
         ArticleBase.evidence_start,
         MilitaryBase.id,
     )
-    public = _public(article, _events_of(session, [article_id], with_evidence=True)[article_id])
-    return ArticleDetail(
-        **public.model_dump(),
-        clean_text=article.clean_text,
-        actors=[
-            LinkedActor(
-                **ActorPublic.model_validate(a).model_dump(), mentions=link.mentions, evidence=evidence_of(link)
-            )
-            for a, link in actors
-        ],
-        bases=[
-            LinkedBase(**BasePublic.model_validate(b).model_dump(), mentions=link.mentions, evidence=evidence_of(link))
-            for b, link in bases
-        ],
-    )
+    return detail

@@ -4,23 +4,15 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
-from sqlalchemy.orm import Bundle, load_only
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from app.errors import NotFound
 from app.models import Actor, Article, ArticleEvent, Event, EventActor, EventBase, MilitaryBase
-from app.schemas import (
-    ActorPublic,
-    BasePublic,
-    EventArticleLink,
-    EventDetail,
-    EventPublic,
-    LinkedActor,
-    LinkedBase,
-)
+from app.schemas import ActorPublic, BasePublic, EventPublic
 from app.services import search
-from app.services.evidence import evidence_of, linked_rows
-from app.services.listing import Listing, any_of_ignoring_case, choose_sort, model_builder
+from app.services.evidence import evidence, evidence_columns, linked_entities
+from app.services.listing import Item, Listing, any_of_ignoring_case, choose_sort, listed_columns, row_builder
 from app.services.lookup import actor_ids, base_ids
 from app.services.pagination import SortKey
 
@@ -49,12 +41,14 @@ SORTS = {
 }
 DEFAULT_SORT = "-date"
 # The columns a list shows of an event, read as plain rows (no ORM instances to build).
-LISTED = Bundle("event", *(getattr(Event, name) for name in EventPublic.model_fields))
+LISTED = listed_columns(Event, EventPublic)
+EVENT_FIELDS = tuple(EventPublic.model_fields)
+ACTOR_FIELDS = tuple(ActorPublic.model_fields)
 
 
-def events_listing(session: Session, filters: EventFilters, sort: str | None = None) -> Listing[EventPublic]:
+def events_listing(session: Session, filters: EventFilters, sort: str | None = None) -> Listing:
     sort = choose_sort(sort, filters.q, DEFAULT_SORT)
-    query = select(LISTED)
+    query = select(*LISTED)
     if filters.date_from:
         query = query.where(Event.date >= filters.date_from)
     if filters.date_to:
@@ -81,7 +75,7 @@ def events_listing(session: Session, filters: EventFilters, sort: str | None = N
     if filters.q:
         query, ranked = search.restrict(session, query, "event", Event.id, filters.q, sort == "relevance")
         keys = ranked or keys
-    return Listing(query=query, sort_name=sort, keys=keys, build=model_builder(EventPublic))
+    return Listing(query=query, sort_name=sort, keys=keys, build=row_builder(EventPublic))
 
 
 def with_article(filters: EventFilters, article_id: int) -> EventFilters:
@@ -96,68 +90,76 @@ def with_base(filters: EventFilters, base_id: int) -> EventFilters:
     return replace(filters, base=[*filters.base, str(base_id)])
 
 
-def get_event(*, session: Session, event_id: int) -> EventDetail:
-    event = session.get(Event, event_id)
-    if event is None:
+def get_event(*, session: Session, event_id: int) -> Item:
+    """The event as ``EventDetail`` shows it, read as plain rows (no ORM instances, no texts)."""
+    orderer = aliased(Actor)
+    found = session.execute(
+        select(*LISTED, Event.figures, *listed_columns(orderer, ActorPublic))
+        .outerjoin(orderer, orderer.id == Event.ordering_actor_id)
+        .where(Event.id == event_id)
+    ).first()
+    if found is None:
         raise NotFound(f"Event {event_id} not found.")
+    detail = dict(zip(EVENT_FIELDS, found[: len(EVENT_FIELDS)], strict=True))
+    figures, *ordering_actor = found[len(EVENT_FIELDS) :]
     articles = session.execute(
-        select(Article, ArticleEvent)
-        .options(
-            load_only(Article.id, Article.title, Article.outlet, Article.url, Article.published_at, raiseload=True)
+        select(
+            Article.id,
+            Article.title,
+            Article.outlet,
+            Article.url,
+            Article.published_at,
+            ArticleEvent.relation,
+            *evidence_columns(ArticleEvent),
         )
         .join(ArticleEvent, ArticleEvent.article_id == Article.id)
         .where(ArticleEvent.event_id == event_id)
         .order_by(Article.published_at, Article.id)
     ).all()
-    actors = linked_rows(
-        session,
-        Actor,
-        EventActor.actor_id,
-        EventActor.event_id == event_id,
-        EventActor.confidence.desc(),
-        EventActor.article_id,
+    detail["figures"] = figures or {}
+    detail["ordering_actor"] = dict(zip(ACTOR_FIELDS, ordering_actor, strict=True)) if ordering_actor[0] else None
+    detail["articles"] = [
+        {
+            "id": article_id,
+            "title": title,
+            "outlet": outlet,
+            "url": url,
+            "published_at": published_at,
+            "relation": relation,
+            "evidence": evidence(*link, article_id),
+        }
+        for article_id, title, outlet, url, published_at, relation, *link in articles
+    ]
+    detail["actors"] = _strongest(
+        linked_entities(
+            session,
+            Actor,
+            ActorPublic,
+            EventActor.actor_id,
+            EventActor.event_id == event_id,
+            EventActor.confidence.desc(),
+            EventActor.article_id,
+        )
     )
-    bases = linked_rows(
-        session,
-        MilitaryBase,
-        EventBase.base_id,
-        EventBase.event_id == event_id,
-        EventBase.confidence.desc(),
-        EventBase.article_id,
+    detail["bases"] = _strongest(
+        linked_entities(
+            session,
+            MilitaryBase,
+            BasePublic,
+            EventBase.base_id,
+            EventBase.event_id == event_id,
+            EventBase.confidence.desc(),
+            EventBase.article_id,
+        )
     )
-    orderer = session.get(Actor, event.ordering_actor_id) if event.ordering_actor_id else None
-    return EventDetail(
-        **EventPublic.model_validate(event).model_dump(),
-        figures=event.figures or {},
-        ordering_actor=ActorPublic.model_validate(orderer) if orderer else None,
-        articles=[
-            EventArticleLink(
-                id=a.id,
-                title=a.title,
-                outlet=a.outlet,
-                url=a.url,
-                published_at=a.published_at,
-                relation=link.relation,
-                evidence=evidence_of(link, a.id),
-            )
-            for a, link in articles
-        ],
-        actors=_strongest(
-            (LinkedActor(**ActorPublic.model_validate(a).model_dump(), role=link.role, evidence=evidence_of(link)))
-            for a, link in actors
-        ),
-        bases=_strongest(
-            (LinkedBase(**BasePublic.model_validate(b).model_dump(), role=link.role, evidence=evidence_of(link)))
-            for b, link in bases
-        ),
-    )
+    return detail
 
 
-def _strongest(links) -> list:
+def _strongest(links: list[Item]) -> list[Item]:
     """One entry per (entity, role): the best-supported one (rows arrive strongest first)."""
     seen, kept = set(), []
     for link in links:
-        if (link.id, link.role) not in seen:
-            seen.add((link.id, link.role))
+        if (link["id"], link["role"]) not in seen:
+            seen.add((link["id"], link["role"]))
             kept.append(link)
-    return sorted(kept, key=lambda link: (link.role or "", link.name))
+    return sorted(kept, key=lambda link: (link["role"] or "", link["name"]))

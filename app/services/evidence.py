@@ -1,23 +1,48 @@
-from sqlalchemy import select
+"""Links with their evidence, read as plain rows and shaped as the API models show them (``EvidenceOut``,
+``LinkedActor``, ``LinkedBase``), in those models' field order."""
+
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import null, select
 from sqlmodel import Session
 
 from app.schemas import EvidenceOut
 
+EVIDENCE_FIELDS = tuple(EvidenceOut.model_fields)
 
-def linked_rows(session: Session, entity, link_key, where, *order_by) -> list:
-    """(entity, link row) pairs for the links whose ``link_key`` column points at ``entity``, filtered by ``where``."""
+
+def evidence_columns(link) -> list:
+    """The columns of link table ``link`` behind ``evidence``, in its argument order."""
+    return [link.evidence_sentence, link.evidence_start, link.evidence_end, link.confidence]
+
+
+def evidence(sentence: str, start: int, end: int, confidence: float, article_id: int | None) -> dict[str, Any]:
+    """The evidence of a link as ``EvidenceOut`` shows it."""
+    return dict(zip(EVIDENCE_FIELDS, (sentence, start, end, confidence, article_id), strict=True))
+
+
+def linked_entities(
+    session: Session, entity, schema: type[BaseModel], link_key, where, *order_by
+) -> list[dict[str, Any]]:
+    """The entities (actors or bases) that ``link_key``'s table links to ``entity`` rows, filtered by ``where``:
+    the fields of ``schema``, then the link's role (event links) or mention count (article links) and its
+    evidence, as ``LinkedActor`` / ``LinkedBase`` show them."""
     link = link_key.class_
-    return session.execute(
-        select(entity, link).join(link, link_key == entity.id).where(where).order_by(*order_by)
+    fields = tuple(schema.model_fields)
+    role = link.role if hasattr(link, "role") else null()
+    mentions = link.mentions if hasattr(link, "mentions") else null()
+    rows = session.execute(
+        select(*(getattr(entity, name) for name in fields), role, mentions, *evidence_columns(link), link.article_id)
+        .join(link, link_key == entity.id)
+        .where(where)
+        .order_by(*order_by)
     ).all()
-
-
-def evidence_of(link, article_id: int | None = None) -> EvidenceOut:
-    """The evidence columns of a link row, as the API shows them."""
-    return EvidenceOut(
-        sentence=link.evidence_sentence,
-        start=link.evidence_start,
-        end=link.evidence_end,
-        confidence=link.confidence,
-        article_id=article_id if article_id is not None else getattr(link, "article_id", None),
-    )
+    width = len(fields)
+    items = []
+    for row in rows:
+        item = dict(zip(fields, row[:width], strict=True))
+        item["role"], item["mentions"] = row[width], row[width + 1]
+        item["evidence"] = evidence(*row[width + 2 :])
+        items.append(item)
+    return items

@@ -3,47 +3,58 @@
 Services build a ``Listing``; the API turns it into a JSON page (``page``) or streams every row for an
 export (``stream``). Both go through the same keyset pagination, so filters, sorts and cursors behave the
 same in every format.
+
+Items are plain dicts holding exactly the fields of the list's API model (``ArticlePublic``, ...), in the
+model's field order: a page is serialised once, as it is, without building a pydantic model per row and
+validating it again (tests/api/test_json_fast_path.py holds every list's answer to its response model).
 """
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import func
 from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session
 
 from app.errors import InvalidParameter
-from app.schemas import Page
 from app.services.pagination import SortKey, Window, paginate, walk
 
-T = TypeVar("T")
+Item = dict[str, Any]
 
 
 @dataclass(frozen=True)
-class Listing(Generic[T]):
-    query: Select
+class Listing:
+    query: Select  # selects the columns that ``build`` reads, in order
     sort_name: str
     keys: list[SortKey]
-    build: Callable[[Session, list[Any]], list[T]]
+    build: Callable[[Session, list[tuple]], list[Item]]
 
 
-def page(session: Session, listing: Listing[T], window: Window) -> Page[T]:
+def page(session: Session, listing: Listing, window: Window) -> Item:
+    """One page as the API answers it: ``{"items": [...], "total": N, "next": cursor}`` (see ``Page``)."""
     rows, total, next_cursor = paginate(session, listing.query, listing.keys, window, tag=listing.sort_name)
-    return Page[Any](items=listing.build(session, rows), total=total, next=next_cursor)
+    return {"items": listing.build(session, rows), "total": total, "next": next_cursor}
 
 
-def stream(session: Session, listing: Listing[T], *, start: str | None, limit: int | None) -> Iterator[T]:
+def stream(session: Session, listing: Listing, *, start: str | None, limit: int | None) -> Iterator[Item]:
     """Every matching row, in order, built in batches (constant memory, whatever the number of rows)."""
     for rows in walk(session, listing.query, listing.keys, tag=listing.sort_name, start=start, limit=limit):
         yield from listing.build(session, rows)
 
 
-def model_builder(model: type[T]) -> Callable[[Session, list[Any]], list[T]]:
-    """A builder for lists whose items are the rows themselves, validated as ``model``."""
+def listed_columns(model, schema: type[BaseModel], exclude: tuple[str, ...] = ()) -> list:
+    """The columns of table ``model`` that a list shows, named and ordered as the fields of ``schema``."""
+    return [getattr(model, name) for name in schema.model_fields if name not in exclude]
 
-    def build(_session: Session, rows: list[Any]) -> list[T]:
-        return [model.model_validate(row) for row in rows]
+
+def row_builder(schema: type[BaseModel]) -> Callable[[Session, list[tuple]], list[Item]]:
+    """A builder for lists whose items are the rows themselves (selected with ``listed_columns``)."""
+    names = tuple(schema.model_fields)
+
+    def build(_session: Session, rows: list[tuple]) -> list[Item]:
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     return build
 

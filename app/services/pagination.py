@@ -138,7 +138,8 @@ def count(session: Session, query: Select) -> int:
 def paginate(
     session: Session, query: Select, keys: list[SortKey], window: Window, *, tag: str = "", with_total: bool = True
 ) -> tuple[list[Any], int | None, str | None]:
-    """Run ``query`` (one entity selected) ordered by ``keys``; returns rows, total and the next cursor.
+    """Run ``query`` ordered by ``keys``; returns its rows (the columns it selects, as tuples), the total and
+    the next cursor.
 
     ``tag`` names the sort order inside the cursor, so that a cursor is refused under another sort.
     """
@@ -151,8 +152,8 @@ def paginate(
     next_cursor = None
     if len(rows) > window.limit:
         rows = rows[: window.limit]
-        next_cursor = encode_cursor(list(rows[-1][1:]), tag)
-    return [row[0] for row in rows], total, next_cursor
+        next_cursor = encode_cursor(list(rows[-1][-len(keys) :]), tag)
+    return [row[: -len(keys)] for row in rows], total, next_cursor
 
 
 def walk(
