@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import select
 from sqlmodel import Session
 
+from app.db import read
 from app.errors import NotFound
 from app.models import Actor, Article, ArticleActor, ArticleBase, ArticleEvent, Event, MilitaryBase
 from app.schemas import ActorPublic, ArticleEventLink, ArticlePublic, BasePublic
@@ -110,11 +111,12 @@ def _events_of(session: Session, article_ids: list[int], with_evidence: bool = F
     link.append(ArticleEvent.relation)
     if with_evidence:
         link += evidence_columns(ArticleEvent)
-    rows = session.execute(
+    rows = read(
+        session,
         select(*link)
         .join(Event, Event.id == ArticleEvent.event_id)
         .where(ArticleEvent.article_id.in_(article_ids))
-        .order_by(ArticleEvent.relation.desc(), Event.date, Event.id)
+        .order_by(ArticleEvent.relation.desc(), Event.date, Event.id),
     ).all()
     for article_id, *fields in rows:
         found = evidence(*fields[6:], article_id) if with_evidence else None
@@ -124,27 +126,30 @@ def _events_of(session: Session, article_ids: list[int], with_evidence: bool = F
 
 def get_article(*, session: Session, article_id: int) -> Item:
     """The article as ``ArticleDetail`` shows it."""
-    found = session.execute(select(*LISTED, Article.clean_text).where(Article.id == article_id)).first()
+    found = read(session, select(*LISTED, Article.clean_text).where(Article.id == article_id)).first()
     if found is None:
         raise NotFound(f"Article {article_id} not found.")
     detail = _public(found[:-1], _events_of(session, [article_id], with_evidence=True)[article_id])
     detail["clean_text"] = found[-1]
+    actors, bases = ArticleActor.__table__, ArticleBase.__table__
     detail["actors"] = linked_entities(
         session,
         Actor,
         ActorPublic,
-        ArticleActor.actor_id,
-        ArticleActor.article_id == article_id,
-        ArticleActor.evidence_start,
+        actors,
+        "actor_id",
+        actors.c.article_id == article_id,
+        actors.c.evidence_start,
         Actor.id,
     )
     detail["bases"] = linked_entities(
         session,
         MilitaryBase,
         BasePublic,
-        ArticleBase.base_id,
-        ArticleBase.article_id == article_id,
-        ArticleBase.evidence_start,
+        bases,
+        "base_id",
+        bases.c.article_id == article_id,
+        bases.c.evidence_start,
         MilitaryBase.id,
     )
     return detail

@@ -3,10 +3,11 @@
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import select
+from sqlalchemy import Subquery, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
+from app.db import read
 from app.errors import NotFound
 from app.models import Actor, Article, ArticleEvent, Event, EventActor, EventBase, MilitaryBase
 from app.schemas import ActorPublic, BasePublic, EventPublic
@@ -93,16 +94,18 @@ def with_base(filters: EventFilters, base_id: int) -> EventFilters:
 def get_event(*, session: Session, event_id: int) -> Item:
     """The event as ``EventDetail`` shows it, read as plain rows (no ORM instances, no texts)."""
     orderer = aliased(Actor)
-    found = session.execute(
+    found = read(
+        session,
         select(*LISTED, Event.figures, *listed_columns(orderer, ActorPublic))
         .outerjoin(orderer, orderer.id == Event.ordering_actor_id)
-        .where(Event.id == event_id)
+        .where(Event.id == event_id),
     ).first()
     if found is None:
         raise NotFound(f"Event {event_id} not found.")
     detail = dict(zip(EVENT_FIELDS, found[: len(EVENT_FIELDS)], strict=True))
     figures, *ordering_actor = found[len(EVENT_FIELDS) :]
-    articles = session.execute(
+    articles = read(
+        session,
         select(
             Article.id,
             Article.title,
@@ -114,7 +117,7 @@ def get_event(*, session: Session, event_id: int) -> Item:
         )
         .join(ArticleEvent, ArticleEvent.article_id == Article.id)
         .where(ArticleEvent.event_id == event_id)
-        .order_by(Article.published_at, Article.id)
+        .order_by(Article.published_at, Article.id),
     ).all()
     detail["figures"] = figures or {}
     detail["ordering_actor"] = dict(zip(ACTOR_FIELDS, ordering_actor, strict=True)) if ordering_actor[0] else None
@@ -130,36 +133,26 @@ def get_event(*, session: Session, event_id: int) -> Item:
         }
         for article_id, title, outlet, url, published_at, relation, *link in articles
     ]
-    detail["actors"] = _strongest(
-        linked_entities(
-            session,
-            Actor,
-            ActorPublic,
-            EventActor.actor_id,
-            EventActor.event_id == event_id,
-            EventActor.confidence.desc(),
-            EventActor.article_id,
-        )
+    ranked_actors = _ranked_links(EventActor, "actor_id", event_id)
+    ranked_bases = _ranked_links(EventBase, "base_id", event_id)
+    detail["actors"] = _by_role(
+        linked_entities(session, Actor, ActorPublic, ranked_actors, "actor_id", ranked_actors.c.rank == 1)
     )
-    detail["bases"] = _strongest(
-        linked_entities(
-            session,
-            MilitaryBase,
-            BasePublic,
-            EventBase.base_id,
-            EventBase.event_id == event_id,
-            EventBase.confidence.desc(),
-            EventBase.article_id,
-        )
+    detail["bases"] = _by_role(
+        linked_entities(session, MilitaryBase, BasePublic, ranked_bases, "base_id", ranked_bases.c.rank == 1)
     )
     return detail
 
 
-def _strongest(links: list[Item]) -> list[Item]:
-    """One entry per (entity, role): the best-supported one (rows arrive strongest first)."""
-    seen, kept = set(), []
-    for link in links:
-        if (link["id"], link["role"]) not in seen:
-            seen.add((link["id"], link["role"]))
-            kept.append(link)
-    return sorted(kept, key=lambda link: (link["role"] or "", link["name"]))
+def _ranked_links(link, key: str, event_id: int) -> Subquery:
+    """The event's links with their ``rank`` among the links of the same entity and role: 1 for the best
+    supported (highest confidence, then the first article), the one an event shows (the others only repeat it)."""
+    table = link.__table__
+    rank = func.row_number().over(
+        partition_by=(table.c[key], table.c.role), order_by=(table.c.confidence.desc(), table.c.article_id)
+    )
+    return select(table, rank.label("rank")).where(table.c.event_id == event_id).subquery()
+
+
+def _by_role(links: list[Item]) -> list[Item]:
+    return sorted(links, key=lambda link: (link["role"] or "", link["name"]))

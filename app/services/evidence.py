@@ -4,16 +4,17 @@
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import null, select
+from sqlalchemy import FromClause, null, select
 from sqlmodel import Session
 
+from app.db import read
 from app.schemas import EvidenceOut
 
 EVIDENCE_FIELDS = tuple(EvidenceOut.model_fields)
 
 
 def evidence_columns(link) -> list:
-    """The columns of link table ``link`` behind ``evidence``, in its argument order."""
+    """The columns of a link table (its model, or its columns ``.c``) behind ``evidence``, in its argument order."""
     return [link.evidence_sentence, link.evidence_start, link.evidence_end, link.confidence]
 
 
@@ -23,20 +24,22 @@ def evidence(sentence: str, start: int, end: int, confidence: float, article_id:
 
 
 def linked_entities(
-    session: Session, entity, schema: type[BaseModel], link_key, where, *order_by
+    session: Session, entity, schema: type[BaseModel], links: FromClause, key: str, where, *order_by
 ) -> list[dict[str, Any]]:
-    """The entities (actors or bases) that ``link_key``'s table links to ``entity`` rows, filtered by ``where``:
-    the fields of ``schema``, then the link's role (event links) or mention count (article links) and its
-    evidence, as ``LinkedActor`` / ``LinkedBase`` show them."""
-    link = link_key.class_
+    """The actors or bases (``entity``, with the fields of ``schema``) that the rows of ``links`` (a link table,
+    or a subquery of one) point at through their column ``key``, filtered by ``where``: each with the link's role
+    (event links) or mention count (article links) and its evidence, as ``LinkedActor`` / ``LinkedBase`` show
+    them."""
+    link = links.c
     fields = tuple(schema.model_fields)
-    role = link.role if hasattr(link, "role") else null()
-    mentions = link.mentions if hasattr(link, "mentions") else null()
-    rows = session.execute(
+    role = link.role if "role" in link else null()
+    mentions = link.mentions if "mentions" in link else null()
+    rows = read(
+        session,
         select(*(getattr(entity, name) for name in fields), role, mentions, *evidence_columns(link), link.article_id)
-        .join(link, link_key == entity.id)
+        .join(links, link[key] == entity.id)
         .where(where)
-        .order_by(*order_by)
+        .order_by(*order_by),
     ).all()
     width = len(fields)
     items = []
