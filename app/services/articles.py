@@ -80,10 +80,10 @@ def articles_listing(session: Session, filters: ArticleFilters, sort: str | None
         keys = ranked or keys
     q = filters.q
 
-    def build(session: Session, rows: list[tuple]) -> list[Item]:
+    def build(session: Session, rows: list[tuple], total: int | None) -> list[Item]:
         ids = [row[0] for row in rows]
         events = _events_of(session, ids)
-        snippets = search.article_snippets(session, ids, q) if q else {}
+        snippets = search.article_snippets(session, ids, q, total) if q else {}
         return [_public(row, events.get(row[0], []), snippets.get(row[0])) for row in rows]
 
     return Listing(query=query, sort_name=sort, keys=keys, build=build)

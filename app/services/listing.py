@@ -29,19 +29,20 @@ class Listing:
     query: Select  # selects the columns that ``build`` reads, in order
     sort_name: str
     keys: list[SortKey]
-    build: Callable[[Session, list[tuple]], list[Item]]
+    # (session, rows, total) -> items; total: the rows matching over all pages, None when not counted (exports)
+    build: Callable[[Session, list[tuple], int | None], list[Item]]
 
 
 def page(session: Session, listing: Listing, window: Window) -> Item:
     """One page as the API answers it: ``{"items": [...], "total": N, "next": cursor}`` (see ``Page``)."""
     rows, total, next_cursor = paginate(session, listing.query, listing.keys, window, tag=listing.sort_name)
-    return {"items": listing.build(session, rows), "total": total, "next": next_cursor}
+    return {"items": listing.build(session, rows, total), "total": total, "next": next_cursor}
 
 
 def stream(session: Session, listing: Listing, *, start: str | None, limit: int | None) -> Iterator[Item]:
     """Every matching row, in order, built in batches (constant memory, whatever the number of rows)."""
     for rows in walk(session, listing.query, listing.keys, tag=listing.sort_name, start=start, limit=limit):
-        yield from listing.build(session, rows)
+        yield from listing.build(session, rows, None)
 
 
 def listed_columns(model, schema: type[BaseModel], exclude: tuple[str, ...] = ()) -> list:
@@ -49,11 +50,11 @@ def listed_columns(model, schema: type[BaseModel], exclude: tuple[str, ...] = ()
     return [getattr(model, name) for name in schema.model_fields if name not in exclude]
 
 
-def row_builder(schema: type[BaseModel]) -> Callable[[Session, list[tuple]], list[Item]]:
+def row_builder(schema: type[BaseModel]) -> Callable[[Session, list[tuple], int | None], list[Item]]:
     """A builder for lists whose items are the rows themselves (selected with ``listed_columns``)."""
     names = tuple(schema.model_fields)
 
-    def build(_session: Session, rows: list[tuple]) -> list[Item]:
+    def build(_session: Session, rows: list[tuple], _total: int | None) -> list[Item]:
         return [dict(zip(names, row, strict=True)) for row in rows]
 
     return build
