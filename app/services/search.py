@@ -121,6 +121,24 @@ def match(session: Session, table_name: str, id_column, q: str) -> Match:
     return Match(condition, rank, rank_descending=False, join=(fts, fts.c.rowid == id_column))
 
 
+def _snippets(sql: str):
+    return text(sql).bindparams(bindparam("ids", expanding=True))
+
+
+# Built once: text() parses its SQL for bound parameters every time it is built.
+_HEADLINES = _snippets(
+    "SELECT id, ts_headline(:config, clean_text, to_tsquery(:config, :q), :options) FROM article WHERE id IN :ids"
+)
+_HEADLINE_OPTIONS = (
+    f"StartSel={_START}, StopSel={_STOP}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=' … '"
+)
+# `+rowid` is no constraint FTS5 can use, so it reads the matches once, in order, and SQLite keeps those of the
+# page; on `rowid` itself, FTS5 runs the MATCH again for every id.
+_SNIPPETS = "SELECT rowid, snippet(article_fts, -1, :start, :stop, '…', 24) FROM article_fts WHERE article_fts MATCH :q"
+_SNIPPETS_IN_ONE_PASS = _snippets(_SNIPPETS + " AND +rowid IN :ids")
+_SNIPPETS_BY_ID = _snippets(_SNIPPETS + " AND rowid IN :ids")
+
+
 def article_snippets(session: Session, article_ids: list[int], q: str, matches: int | None = None) -> dict[int, str]:
     """A short passage of each article around the words of ``q``, with matches wrapped in <mark>.
 
@@ -130,22 +148,11 @@ def article_snippets(session: Session, article_ids: list[int], q: str, matches: 
         return {}
     parsed = parse(q)
     if _dialect(session) == "postgresql":
-        options = (
-            f"StartSel={_START}, StopSel={_STOP}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=' … '"
-        )
-        statement = text(
-            "SELECT id, ts_headline(:config, clean_text, to_tsquery(:config, :q), :options) "
-            "FROM article WHERE id IN :ids"
-        ).bindparams(bindparam("ids", expanding=True))
-        params = {"config": TS_CONFIG, "q": parsed.tsquery(), "options": options, "ids": article_ids}
+        statement = _HEADLINES
+        params = {"config": TS_CONFIG, "q": parsed.tsquery(), "options": _HEADLINE_OPTIONS, "ids": article_ids}
     else:
-        # `+rowid` is no constraint FTS5 can use, so it reads the matches once, in order, and SQLite keeps
-        # those of the page; on `rowid` itself, FTS5 would run the MATCH again for every id.
-        rowid = "rowid" if matches is not None and matches > SCAN_PER_ID * len(article_ids) else "+rowid"
-        statement = text(
-            "SELECT rowid, snippet(article_fts, -1, :start, :stop, '…', 24) FROM article_fts "
-            f"WHERE article_fts MATCH :q AND {rowid} IN :ids"
-        ).bindparams(bindparam("ids", expanding=True))
+        by_id = matches is not None and matches > SCAN_PER_ID * len(article_ids)
+        statement = _SNIPPETS_BY_ID if by_id else _SNIPPETS_IN_ONE_PASS
         params = {"start": _START, "stop": _STOP, "q": parsed.fts5(), "ids": article_ids}
     return {row[0]: _highlight(row[1] or "") for row in read(session, statement, params)}
 
