@@ -146,7 +146,7 @@ def _events_of(session: Session, article_ids: list[int], with_evidence: bool = F
     if not article_ids:
         return grouped
     statement = _EVENTS_WITH_EVIDENCE if with_evidence else _EVENTS
-    for article_id, *fields in read(session, statement, {"ids": article_ids}):
+    for article_id, *fields in read(session, statement, {"ids": article_ids}).all():
         found = evidence(*fields[6:], article_id) if with_evidence else None
         grouped[article_id].append(dict(zip(LINK_FIELDS, (*fields[:6], found), strict=True)))
     return grouped

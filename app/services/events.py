@@ -149,7 +149,7 @@ def get_event(*, session: Session, event_id: int) -> Item:
         }
         for article_id, title, outlet, url, published_at, relation, *link in read(
             session, _ARTICLES, {"event_id": event_id}
-        )
+        ).all()
     ]
     detail["actors"] = _by_role(_ACTORS(session, event_id=event_id))
     detail["bases"] = _by_role(_BASES(session, event_id=event_id))

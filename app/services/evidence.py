@@ -48,7 +48,7 @@ class LinkedEntities:
     def __call__(self, session: Session, **parameters) -> list[dict[str, Any]]:
         width = len(self.fields)
         items = []
-        for row in read(session, self.statement, parameters):
+        for row in read(session, self.statement, parameters).all():
             item = dict(zip(self.fields, row[:width], strict=True))
             item["role"], item["mentions"] = row[width], row[width + 1]
             item["evidence"] = evidence(*row[width + 2 :])

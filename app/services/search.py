@@ -154,7 +154,7 @@ def article_snippets(session: Session, article_ids: list[int], q: str, matches: 
         by_id = matches is not None and matches > SCAN_PER_ID * len(article_ids)
         statement = _SNIPPETS_BY_ID if by_id else _SNIPPETS_IN_ONE_PASS
         params = {"start": _START, "stop": _STOP, "q": parsed.fts5(), "ids": article_ids}
-    return {row[0]: _highlight(row[1] or "") for row in read(session, statement, params)}
+    return {row[0]: _highlight(row[1] or "") for row in read(session, statement, params).all()}
 
 
 def _highlight(snippet: str) -> str:
