@@ -83,7 +83,8 @@ def respond(
 ) -> Response:
     chosen = negotiate(fmt, request.headers.get("accept"))
     if chosen == "json":
-        return json_response(page(session, listing, window))
+        with session:  # closed here, in the route's thread (see get_session)
+            return json_response(page(session, listing, window))
     etag = etag_for(request, data_stamp(session), chosen)
     if not_modified(request, etag):
         return Response(status_code=304, headers={"ETag": etag, "Cache-Control": DEFAULT_CACHE_CONTROL})
