@@ -134,7 +134,10 @@ def _csv(engine, listing: Listing, start: str | None, limit: int | None) -> Iter
         if not header_written:
             writer.writerow(item.keys())
             header_written = True
-        writer.writerow([_cell(value) for value in item.values()])
+        # Most cells are plain text: they skip the call.
+        writer.writerow(
+            [v if v.__class__ is str and not v.startswith(_FORMULA_START) else _cell(v) for v in item.values()]
+        )
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
             buffer.seek(0)
