@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import func
+from sqlalchemy import func, inspect
 from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session
 
@@ -46,8 +46,14 @@ def stream(session: Session, listing: Listing, *, start: str | None, limit: int 
 
 
 def listed_columns(model, schema: type[BaseModel], exclude: tuple[str, ...] = ()) -> list:
-    """The columns of table ``model`` that a list shows, named and ordered as the fields of ``schema``."""
-    return [getattr(model, name) for name in schema.model_fields if name not in exclude]
+    """The columns of table ``model`` (a model or an alias of one) that a list shows, named and ordered as the
+    fields of ``schema``.
+
+    They are the table's own columns, not the model's attributes: a statement run on a connection matches the
+    columns it selects to those of its cached compiled form, and the attributes' annotated copies compare (by
+    building SQL expressions) where the columns themselves are simply the same objects."""
+    columns = inspect(model).selectable.c
+    return [columns[name] for name in schema.model_fields if name not in exclude]
 
 
 def row_builder(schema: type[BaseModel]) -> Callable[[Session, list[tuple], int | None], list[Item]]:
