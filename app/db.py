@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 from fastapi import Depends
-from sqlalchemy import Engine, event
+from sqlalchemy import CursorResult, Engine, Executable, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
@@ -67,6 +67,14 @@ def get_session() -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def read(session: Session, statement: Executable, parameters: dict | None = None) -> CursorResult:
+    """Run a read that selects columns (not ORM entities) straight on the session's connection: the ORM's
+    execution layer costs about a tenth of a millisecond per statement and adds nothing to plain rows.
+
+    Read the rows with ``.all()`` (one fetch), not by iterating the result (one fetch per row)."""
+    return session.connection().execute(statement, parameters)
 
 
 TRANSIENT_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected (PostgreSQL)

@@ -39,7 +39,8 @@ def list_articles(
 @router.get("/{article_id}", response_model=ArticleDetail, responses={404: ERROR_RESPONSES[404]})
 def get_article(session: SessionDep, article_id: int = ArticleId) -> Response:
     """One article with its clean text, and its events, actors and bases with evidence sentences and offsets."""
-    return json_response(service.get_article(session=session, article_id=article_id))
+    with session:  # closed here, in the route's thread (see get_session)
+        return json_response(service.get_article(session=session, article_id=article_id))
 
 
 @router.get(

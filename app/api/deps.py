@@ -14,12 +14,17 @@ from app.services.pagination import Window
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """A read session. Opening one does no I/O, so it happens on the event loop (a plain generator would cost
-    a thread hop on entry and one on exit); closing it may talk to the database, so it runs in the threadpool."""
+    a thread hop on entry and one on exit). Closing one that still holds a connection may talk to the database,
+    so that runs in the threadpool; read routes close theirs as they finish, in their own thread, which spares
+    the hop (about 0.1 ms)."""
     session = Session(request.app.state.engine)
     try:
         yield session
     finally:
-        await run_in_threadpool(session.close)
+        if session.in_transaction():
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

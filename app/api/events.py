@@ -31,7 +31,8 @@ def list_events(
 @router.get("/{event_id}", response_model=EventDetail, responses={404: ERROR_RESPONSES[404]})
 def get_event(session: SessionDep, event_id: int = EventId) -> Response:
     """One event with its figures, and its articles, actors and bases, each with the evidence sentence."""
-    return json_response(service.get_event(session=session, event_id=event_id))
+    with session:  # closed here, in the route's thread (see get_session)
+        return json_response(service.get_event(session=session, event_id=event_id))
 
 
 @router.get(

@@ -83,7 +83,8 @@ def respond(
 ) -> Response:
     chosen = negotiate(fmt, request.headers.get("accept"))
     if chosen == "json":
-        return json_response(page(session, listing, window))
+        with session:  # closed here, in the route's thread (see get_session)
+            return json_response(page(session, listing, window))
     etag = etag_for(request, data_stamp(session), chosen)
     if not_modified(request, etag):
         return Response(status_code=304, headers={"ETag": etag, "Cache-Control": DEFAULT_CACHE_CONTROL})
@@ -133,7 +134,10 @@ def _csv(engine, listing: Listing, start: str | None, limit: int | None) -> Iter
         if not header_written:
             writer.writerow(item.keys())
             header_written = True
-        writer.writerow([_cell(value) for value in item.values()])
+        # Most cells are plain text: they skip the call.
+        writer.writerow(
+            [v if v.__class__ is str and not v.startswith(_FORMULA_START) else _cell(v) for v in item.values()]
+        )
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -4,14 +4,15 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlmodel import Session
 
+from app.db import read
 from app.errors import NotFound
 from app.models import Actor, Article, ArticleActor, ArticleBase, ArticleEvent, Event, MilitaryBase
-from app.schemas import ActorPublic, ArticleEventLink, ArticlePublic, BasePublic
+from app.schemas import ActorPublic, ArticlePublic, BasePublic
 from app.services import search
-from app.services.evidence import evidence, evidence_columns, linked_entities
+from app.services.evidence import LinkedEntities, evidence, evidence_columns
 from app.services.listing import Item, Listing, any_of_ignoring_case, choose_sort, listed_columns
 from app.services.lookup import actor_ids, base_ids
 from app.services.pagination import SortKey
@@ -40,7 +41,6 @@ DEFAULT_SORT = "-published"
 # and clean texts (several kilobytes each).
 LISTED = listed_columns(Article, ArticlePublic, exclude=("events", "snippet"))
 LISTED_FIELDS = tuple(column.key for column in LISTED)
-LINK_FIELDS = tuple(ArticleEventLink.model_fields)
 
 
 def articles_listing(session: Session, filters: ArticleFilters, sort: str | None = None) -> Listing:
@@ -79,10 +79,10 @@ def articles_listing(session: Session, filters: ArticleFilters, sort: str | None
         keys = ranked or keys
     q = filters.q
 
-    def build(session: Session, rows: list[tuple]) -> list[Item]:
+    def build(session: Session, rows: list[tuple], total: int | None) -> list[Item]:
         ids = [row[0] for row in rows]
         events = _events_of(session, ids)
-        snippets = search.article_snippets(session, ids, q) if q else {}
+        snippets = search.article_snippets(session, ids, q, total) if q else {}
         return [_public(row, events.get(row[0], []), snippets.get(row[0])) for row in rows]
 
     return Listing(query=query, sort_name=sort, keys=keys, build=build)
@@ -100,51 +100,76 @@ def _public(row: tuple, events: list[Item], snippet: str | None = None) -> Item:
     return article
 
 
+def _events_statement(with_evidence: bool):
+    """The events of the articles ``bindparam("ids")`` (a list), with the columns the links show."""
+    link = [ArticleEvent.article_id, Event.id, Event.type, Event.title, Event.date, Event.date_precision]
+    link.append(ArticleEvent.relation)
+    if with_evidence:
+        link += evidence_columns(ArticleEvent)
+    return (
+        select(*link)
+        .join(Event, Event.id == ArticleEvent.event_id)
+        .where(ArticleEvent.article_id.in_(bindparam("ids", expanding=True)))
+        .order_by(ArticleEvent.relation.desc(), Event.date, Event.id)
+    )
+
+
+# The statements behind the events of listed articles and the detail view, built once (see LinkedEntities).
+_EVENTS, _EVENTS_WITH_EVIDENCE = _events_statement(False), _events_statement(True)
+_DETAIL = select(*LISTED, Article.clean_text).where(Article.id == bindparam("article_id"))
+_ACTOR_LINKS, _BASE_LINKS = ArticleActor.__table__, ArticleBase.__table__
+_ACTORS = LinkedEntities(
+    Actor,
+    ActorPublic,
+    _ACTOR_LINKS,
+    "actor_id",
+    _ACTOR_LINKS.c.article_id == bindparam("article_id"),
+    _ACTOR_LINKS.c.evidence_start,
+    Actor.id,
+)
+_BASES = LinkedEntities(
+    MilitaryBase,
+    BasePublic,
+    _BASE_LINKS,
+    "base_id",
+    _BASE_LINKS.c.article_id == bindparam("article_id"),
+    _BASE_LINKS.c.evidence_start,
+    MilitaryBase.id,
+)
+
+
 def _events_of(session: Session, article_ids: list[int], with_evidence: bool = False) -> dict[int, list[Item]]:
     """The events of many articles in one query (no N+1), reading only the columns the links show, as
     ``ArticleEventLink`` shows them (with their evidence, or ``None`` in lists)."""
     grouped: dict[int, list[Item]] = defaultdict(list)
     if not article_ids:
         return grouped
-    link = [ArticleEvent.article_id, Event.id, Event.type, Event.title, Event.date, Event.date_precision]
-    link.append(ArticleEvent.relation)
-    if with_evidence:
-        link += evidence_columns(ArticleEvent)
-    rows = session.execute(
-        select(*link)
-        .join(Event, Event.id == ArticleEvent.event_id)
-        .where(ArticleEvent.article_id.in_(article_ids))
-        .order_by(ArticleEvent.relation.desc(), Event.date, Event.id)
-    ).all()
-    for article_id, *fields in rows:
-        found = evidence(*fields[6:], article_id) if with_evidence else None
-        grouped[article_id].append(dict(zip(LINK_FIELDS, (*fields[:6], found), strict=True)))
+    statement = _EVENTS_WITH_EVIDENCE if with_evidence else _EVENTS
+    # A dict display, not dict(zip(...)): an export builds one for every link of 10,000 articles.
+    for article_id, event_id, kind, title, date, precision, relation, *link in read(
+        session, statement, {"ids": article_ids}
+    ).all():
+        grouped[article_id].append(
+            {
+                "id": event_id,
+                "type": kind,
+                "title": title,
+                "date": date,
+                "date_precision": precision,
+                "relation": relation,
+                "evidence": evidence(*link, article_id) if link else None,
+            }
+        )
     return grouped
 
 
 def get_article(*, session: Session, article_id: int) -> Item:
     """The article as ``ArticleDetail`` shows it."""
-    found = session.execute(select(*LISTED, Article.clean_text).where(Article.id == article_id)).first()
+    found = read(session, _DETAIL, {"article_id": article_id}).first()
     if found is None:
         raise NotFound(f"Article {article_id} not found.")
     detail = _public(found[:-1], _events_of(session, [article_id], with_evidence=True)[article_id])
     detail["clean_text"] = found[-1]
-    detail["actors"] = linked_entities(
-        session,
-        Actor,
-        ActorPublic,
-        ArticleActor.actor_id,
-        ArticleActor.article_id == article_id,
-        ArticleActor.evidence_start,
-        Actor.id,
-    )
-    detail["bases"] = linked_entities(
-        session,
-        MilitaryBase,
-        BasePublic,
-        ArticleBase.base_id,
-        ArticleBase.article_id == article_id,
-        ArticleBase.evidence_start,
-        MilitaryBase.id,
-    )
+    detail["actors"] = _ACTORS(session, article_id=article_id)
+    detail["bases"] = _BASES(session, article_id=article_id)
     return detail

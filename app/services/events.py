@@ -3,15 +3,16 @@
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import select
+from sqlalchemy import Subquery, bindparam, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
+from app.db import read
 from app.errors import NotFound
 from app.models import Actor, Article, ArticleEvent, Event, EventActor, EventBase, MilitaryBase
 from app.schemas import ActorPublic, BasePublic, EventPublic
 from app.services import search
-from app.services.evidence import evidence, evidence_columns, linked_entities
+from app.services.evidence import LinkedEntities, evidence, evidence_columns
 from app.services.listing import Item, Listing, any_of_ignoring_case, choose_sort, listed_columns, row_builder
 from app.services.lookup import actor_ids, base_ids
 from app.services.pagination import SortKey
@@ -90,32 +91,50 @@ def with_base(filters: EventFilters, base_id: int) -> EventFilters:
     return replace(filters, base=[*filters.base, str(base_id)])
 
 
+def _ranked_links(link, key: str) -> Subquery:
+    """The links of one event (``bindparam("event_id")``) with their ``rank`` among the links of the same entity
+    and role: 1 for the best supported (highest confidence, then the first article), the one an event shows (the
+    others only repeat it)."""
+    table = link.__table__
+    rank = func.row_number().over(
+        partition_by=(table.c[key], table.c.role), order_by=(table.c.confidence.desc(), table.c.article_id)
+    )
+    return select(table, rank.label("rank")).where(table.c.event_id == bindparam("event_id")).subquery()
+
+
+# The statements of the detail view, built once (see LinkedEntities).
+_ORDERER = aliased(Actor)
+_DETAIL = (
+    select(*LISTED, Event.figures, *listed_columns(_ORDERER, ActorPublic))
+    .outerjoin(_ORDERER, _ORDERER.id == Event.ordering_actor_id)
+    .where(Event.id == bindparam("event_id"))
+)
+_ARTICLES = (
+    select(
+        Article.id,
+        Article.title,
+        Article.outlet,
+        Article.url,
+        Article.published_at,
+        ArticleEvent.relation,
+        *evidence_columns(ArticleEvent),
+    )
+    .join(ArticleEvent, ArticleEvent.article_id == Article.id)
+    .where(ArticleEvent.event_id == bindparam("event_id"))
+    .order_by(Article.published_at, Article.id)
+)
+_RANKED_ACTORS, _RANKED_BASES = _ranked_links(EventActor, "actor_id"), _ranked_links(EventBase, "base_id")
+_ACTORS = LinkedEntities(Actor, ActorPublic, _RANKED_ACTORS, "actor_id", _RANKED_ACTORS.c.rank == 1)
+_BASES = LinkedEntities(MilitaryBase, BasePublic, _RANKED_BASES, "base_id", _RANKED_BASES.c.rank == 1)
+
+
 def get_event(*, session: Session, event_id: int) -> Item:
     """The event as ``EventDetail`` shows it, read as plain rows (no ORM instances, no texts)."""
-    orderer = aliased(Actor)
-    found = session.execute(
-        select(*LISTED, Event.figures, *listed_columns(orderer, ActorPublic))
-        .outerjoin(orderer, orderer.id == Event.ordering_actor_id)
-        .where(Event.id == event_id)
-    ).first()
+    found = read(session, _DETAIL, {"event_id": event_id}).first()
     if found is None:
         raise NotFound(f"Event {event_id} not found.")
     detail = dict(zip(EVENT_FIELDS, found[: len(EVENT_FIELDS)], strict=True))
     figures, *ordering_actor = found[len(EVENT_FIELDS) :]
-    articles = session.execute(
-        select(
-            Article.id,
-            Article.title,
-            Article.outlet,
-            Article.url,
-            Article.published_at,
-            ArticleEvent.relation,
-            *evidence_columns(ArticleEvent),
-        )
-        .join(ArticleEvent, ArticleEvent.article_id == Article.id)
-        .where(ArticleEvent.event_id == event_id)
-        .order_by(Article.published_at, Article.id)
-    ).all()
     detail["figures"] = figures or {}
     detail["ordering_actor"] = dict(zip(ACTOR_FIELDS, ordering_actor, strict=True)) if ordering_actor[0] else None
     detail["articles"] = [
@@ -128,38 +147,14 @@ def get_event(*, session: Session, event_id: int) -> Item:
             "relation": relation,
             "evidence": evidence(*link, article_id),
         }
-        for article_id, title, outlet, url, published_at, relation, *link in articles
+        for article_id, title, outlet, url, published_at, relation, *link in read(
+            session, _ARTICLES, {"event_id": event_id}
+        ).all()
     ]
-    detail["actors"] = _strongest(
-        linked_entities(
-            session,
-            Actor,
-            ActorPublic,
-            EventActor.actor_id,
-            EventActor.event_id == event_id,
-            EventActor.confidence.desc(),
-            EventActor.article_id,
-        )
-    )
-    detail["bases"] = _strongest(
-        linked_entities(
-            session,
-            MilitaryBase,
-            BasePublic,
-            EventBase.base_id,
-            EventBase.event_id == event_id,
-            EventBase.confidence.desc(),
-            EventBase.article_id,
-        )
-    )
+    detail["actors"] = _by_role(_ACTORS(session, event_id=event_id))
+    detail["bases"] = _by_role(_BASES(session, event_id=event_id))
     return detail
 
 
-def _strongest(links: list[Item]) -> list[Item]:
-    """One entry per (entity, role): the best-supported one (rows arrive strongest first)."""
-    seen, kept = set(), []
-    for link in links:
-        if (link["id"], link["role"]) not in seen:
-            seen.add((link["id"], link["role"]))
-            kept.append(link)
-    return sorted(kept, key=lambda link: (link["role"] or "", link["name"]))
+def _by_role(links: list[Item]) -> list[Item]:
+    return sorted(links, key=lambda link: (link["role"] or "", link["name"]))

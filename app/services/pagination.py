@@ -17,6 +17,7 @@ from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session
 
+from app.db import read
 from app.errors import InvalidParameter
 
 _INVALID_CURSOR = "Invalid cursor: pass the 'next' value of a previous page unchanged, with the same sort."
@@ -132,7 +133,7 @@ def page_queries(query: Select, keys: list[SortKey], limit: int, cursor: str | N
 
 
 def count(session: Session, query: Select) -> int:
-    return session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
+    return read(session, select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
 
 
 def paginate(
@@ -146,7 +147,7 @@ def paginate(
     total = count(session, query) if with_total else None
     rows: list[Any] = []
     for statement in page_queries(query, keys, window.limit, window.cursor, tag):
-        rows += session.execute(statement.limit(window.limit + 1 - len(rows))).all()
+        rows += read(session, statement.limit(window.limit + 1 - len(rows))).all()
         if len(rows) > window.limit:
             break
     next_cursor = None

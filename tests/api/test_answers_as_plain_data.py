@@ -11,7 +11,11 @@ import json
 
 import pytest
 from pydantic import TypeAdapter
+from sqlalchemy import select
+from sqlmodel import Session
 
+from app.db import read
+from app.models import Article
 from app.schemas import (
     ActorPublic,
     ArticleDetail,
@@ -21,6 +25,7 @@ from app.schemas import (
     EventPublic,
     Page,
 )
+from app.services import search
 from tests.api.helpers import article_ids_by_seed, entity_id, event_ids_by_date
 
 LISTS = [
@@ -118,3 +123,15 @@ def test_exports_hold_the_rows_of_the_json_pages(client, path, params, item):
     assert exported.text == "\ufeff" + expected.getvalue()
     ndjson = client.get(path, params={**params, "format": "ndjson"})
     assert ndjson.text == "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+
+@pytest.mark.parametrize("q", ["hmeimim withdrawal", "putin", '"air base" OR troops', "withdraw* -kherson"])
+def test_snippets_are_the_same_however_the_matches_are_found(seeded, q):
+    """On SQLite a page's snippets come from one pass over the matches, or from one lookup per article when the
+    matches far outnumber the page (``SCAN_PER_ID``): both give the same passages."""
+    with Session(seeded.engine) as session:
+        ids = [row[0] for row in read(session, select(Article.id)).all()]
+        one_pass = search.article_snippets(session, ids, q, matches=len(ids))
+        per_article = search.article_snippets(session, ids, q, matches=search.SCAN_PER_ID * len(ids) + 1)
+    assert one_pass == per_article
+    assert one_pass and all("<mark>" in snippet for snippet in one_pass.values())
