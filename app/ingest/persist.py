@@ -135,6 +135,12 @@ _REFRESH_COUNTS = (
         updated_at=bindparam("now"),
     )
 )
+_LOCK_EVENTS = (
+    select(Event.id)
+    .where(Event.id.in_(bindparam("ids", expanding=True)))
+    .order_by(Event.id)
+    .with_for_update(key_share=True)
+)
 _LINK_TABLES: tuple[Table, ...] = tuple(
     m.__table__ for m in (ArticleActor, ArticleBase, ArticleEvent, EventActor, EventBase)
 )
@@ -580,9 +586,20 @@ def _update_event(columns: tuple[str, ...]):
 
 
 def refresh_counts(session: Session, event_ids) -> None:
-    """Recompute article and distinct-outlet counts of the given events from their links."""
+    """Recompute article and distinct-outlet counts of the given events from their links.
+
+    On PostgreSQL the events are locked first, in a statement of their own: the counting statement then starts
+    (and takes its snapshot) only after any other writer that is counting them has committed, so it sees that
+    writer's links. Counted in one statement, a writer that waited for the other's row lock would count from
+    the snapshot it took before waiting and miss the other's links. The lock is FOR NO KEY UPDATE, the lock the
+    counting UPDATE takes anyway: FOR UPDATE would also wait for the KEY SHARE locks that inserting link rows
+    takes on their events, and two writers linking the same two events would deadlock. (SQLite has one writer
+    at a time.)
+    """
     ids = sorted(set(event_ids))
     if ids:
+        if _dialect(session) != "sqlite":
+            session.connection().execute(_LOCK_EVENTS, {"ids": ids}).all()
         session.connection().execute(_REFRESH_COUNTS, {"ids": ids, "now": utcnow()})
 
 
