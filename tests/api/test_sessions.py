@@ -25,7 +25,10 @@ def closes_in_threadpool(monkeypatch) -> list:
 def test_reads_hand_their_session_back_without_a_thread_hop(seeded, closes_in_threadpool):
     with TestClient(create_app(seeded.engine)) as client:
         urls = ["/events", "/articles?q=putin", "/actors", "/events?format=csv"]
-        urls += [f"/events/{event_ids_by_date(client)['2016-03-14']}", f"/articles/{article_ids_by_seed(client)['001']}"]
+        urls += [
+            f"/events/{event_ids_by_date(client)['2016-03-14']}",
+            f"/articles/{article_ids_by_seed(client)['001']}",
+        ]
         urls.append("/events/999999")  # a 404 closes its session too
         closes_in_threadpool.clear()
         for url in urls:
