@@ -20,12 +20,13 @@ from app.services.listing import (
     Listing,
     Shape,
     any_of_ignoring_case,
+    bind_shared,
     choose_sort,
     folded,
     given,
     listed_columns,
+    narrow_shared,
 )
-from app.services.lookup import actor_ids, base_ids, reference
 from app.services.pagination import Paged, SortKey
 
 
@@ -60,14 +61,11 @@ def articles_listing(session: Session, filters: ArticleFilters, sort: str | None
     bound = Bound()
     bound.each("event", filters.event)
     bound.bind("relation", filters.relation)
-    bound.each("actor", filters.actor, reference)
-    bound.each("base", filters.base, reference)
     bound.bind("outlet", folded(filters.outlet))
     bound.bind("language", folded(filters.language))
     bound.bind("published_from", filters.published_from)
     bound.bind("published_to", filters.published_to)
-    bound.bind("q", search.bound_query(dialect, filters.q) if filters.q else None)
-    bound.bind("updated_after", filters.updated_after)
+    bind_shared(bound, dialect, filters)
     paged = _articles_query(tuple(bound.shape), sort, dialect)
     q = filters.q
 
@@ -94,12 +92,6 @@ def _articles_query(shape: Shape, sort: str, dialect: str) -> Paged:
     if "relation" in names and not events:
         linked = select(ArticleEvent.article_id).where(ArticleEvent.relation == bindparam("relation"))
         query = query.where(Article.id.in_(linked))
-    for name, form in given(shape, "actor_"):
-        linked = select(ArticleActor.article_id).where(ArticleActor.actor_id.in_(actor_ids(name, form)))
-        query = query.where(Article.id.in_(linked))
-    for name, form in given(shape, "base_"):
-        linked = select(ArticleBase.article_id).where(ArticleBase.base_id.in_(base_ids(name, form)))
-        query = query.where(Article.id.in_(linked))
     if "outlet" in names:
         query = query.where(any_of_ignoring_case(Article.outlet, "outlet"))
     if "language" in names:
@@ -108,13 +100,9 @@ def _articles_query(shape: Shape, sort: str, dialect: str) -> Paged:
         query = query.where(Article.published_at >= bindparam("published_from"))
     if "published_to" in names:
         query = query.where(Article.published_at <= bindparam("published_to"))
-    if "updated_after" in names:
-        query = query.where(Article.updated_at > bindparam("updated_after"))
-    keys = SORTS.get(sort)
-    if "q" in names:
-        query, ranked = search.restrict(dialect, query, "article", Article.id, "q", sort == "relevance")
-        keys = ranked or keys
-    return Paged(query, keys)
+    actor_link = (ArticleActor.article_id, ArticleActor.actor_id)
+    base_link = (ArticleBase.article_id, ArticleBase.base_id)
+    return narrow_shared(query, shape, dialect, Article, SORTS.get(sort), actor_link, base_link)
 
 
 def with_event(filters: ArticleFilters, event_id: int) -> ArticleFilters:

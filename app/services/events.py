@@ -20,13 +20,14 @@ from app.services.listing import (
     Listing,
     Shape,
     any_of_ignoring_case,
+    bind_shared,
     choose_sort,
     folded,
     given,
     listed_columns,
+    narrow_shared,
     row_builder,
 )
-from app.services.lookup import actor_ids, base_ids, reference
 from app.services.pagination import Paged, SortKey
 
 
@@ -67,14 +68,11 @@ def events_listing(session: Session, filters: EventFilters, sort: str | None = N
     bound.bind("date_to", filters.date_to)
     bound.bind("type", filters.type)
     bound.bind("cameo_code", filters.cameo_code)
-    bound.each("actor", filters.actor, reference)
-    bound.each("base", filters.base, reference)
     bound.bind("country", folded(filters.country))
     bound.bind("forces_of", folded(filters.forces_of))
     bound.each("article", filters.article)
     bound.bind("min_articles", filters.min_articles)
-    bound.bind("q", search.bound_query(dialect, filters.q) if filters.q else None)
-    bound.bind("updated_after", filters.updated_after)
+    bind_shared(bound, dialect, filters)
     paged = _events_query(tuple(bound.shape), sort, dialect)
     return Listing(paged=paged, params=bound.values, sort_name=sort, build=row_builder(EventPublic))
 
@@ -92,12 +90,6 @@ def _events_query(shape: Shape, sort: str, dialect: str) -> Paged:
         query = query.where(Event.type.in_(bindparam("type", expanding=True)))
     if "cameo_code" in names:
         query = query.where(Event.cameo_code.in_(bindparam("cameo_code", expanding=True)))
-    for name, form in given(shape, "actor_"):
-        query = query.where(
-            Event.id.in_(select(EventActor.event_id).where(EventActor.actor_id.in_(actor_ids(name, form))))
-        )
-    for name, form in given(shape, "base_"):
-        query = query.where(Event.id.in_(select(EventBase.event_id).where(EventBase.base_id.in_(base_ids(name, form)))))
     if "country" in names:
         query = query.where(any_of_ignoring_case(Event.country, "country"))
     if "forces_of" in names:
@@ -107,13 +99,8 @@ def _events_query(shape: Shape, sort: str, dialect: str) -> Paged:
         query = query.where(Event.id.in_(linked))
     if "min_articles" in names:
         query = query.where(Event.article_count >= bindparam("min_articles"))
-    if "updated_after" in names:
-        query = query.where(Event.updated_at > bindparam("updated_after"))
-    keys = SORTS.get(sort)
-    if "q" in names:
-        query, ranked = search.restrict(dialect, query, "event", Event.id, "q", sort == "relevance")
-        keys = ranked or keys
-    return Paged(query, keys)
+    actor_link, base_link = (EventActor.event_id, EventActor.actor_id), (EventBase.event_id, EventBase.base_id)
+    return narrow_shared(query, shape, dialect, Event, SORTS.get(sort), actor_link, base_link)
 
 
 def with_article(filters: EventFilters, article_id: int) -> EventFilters:

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import bindparam, func, inspect
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy import bindparam, func, inspect, select
+from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session
 
 from app.errors import InvalidParameter
+from app.services import search
+from app.services.lookup import actor_ids, base_ids, reference
 from app.services.pagination import Paged, SortKey, Window, paginate, walk
 
 Item = dict[str, Any]
@@ -82,6 +84,33 @@ Shape = tuple[tuple[str, Hashable], ...]  # Bound.shape as a cache key
 def given(shape: Shape, prefix: str) -> list[tuple[str, Hashable]]:
     """The (name, form) of the values bound in ``shape`` whose names start with ``prefix``, in order."""
     return [(name, form) for name, form in shape if name.startswith(prefix)]
+
+
+def bind_shared(bound: Bound, dialect: str, filters) -> None:
+    """Bind the filters that events and articles share: actors and bases (each one that must be linked), the
+    full-text query and ``updated_after``."""
+    bound.each("actor", filters.actor, reference)
+    bound.each("base", filters.base, reference)
+    bound.bind("q", search.bound_query(dialect, filters.q) if filters.q else None)
+    bound.bind("updated_after", filters.updated_after)
+
+
+def narrow_shared(
+    query: Select, shape: Shape, dialect: str, model, keys: list[SortKey] | None, actor_link: tuple, base_link: tuple
+) -> Paged:
+    """``query`` (of ``model``: Event or Article) narrowed by the filters of ``bind_shared`` given in ``shape``,
+    and sorted by ``keys`` (None: by relevance to the full-text query). ``actor_link`` and ``base_link`` are the
+    (model id, actor or base id) columns of the link tables."""
+    for prefix, (own_id, other_id), ids_of in (("actor_", actor_link, actor_ids), ("base_", base_link, base_ids)):
+        for name, form in given(shape, prefix):
+            query = query.where(model.id.in_(select(own_id).where(other_id.in_(ids_of(name, form)))))
+    names = dict(shape)
+    if "updated_after" in names:
+        query = query.where(model.updated_at > bindparam("updated_after"))
+    if "q" in names:
+        query, ranked = search.restrict(dialect, query, model.__tablename__, model.id, "q", keys is None)
+        keys = ranked or keys
+    return Paged(query, keys)
 
 
 def listed_columns(model, schema: type[BaseModel], exclude: tuple[str, ...] = ()) -> list:
