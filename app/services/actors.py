@@ -19,8 +19,8 @@ from app.models import (
     MilitaryBase,
 )
 from app.schemas import ActorDetail, ActorPublic, BaseDetail, BasePublic, LinkedEvent
-from app.services.listing import Listing, any_of_ignoring_case, listed_columns, row_builder
-from app.services.pagination import SortKey
+from app.services.listing import Listing, folded, listed_columns, row_builder
+from app.services.pagination import Paged, SortKey
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def actors_listing(_session: Session, filters: ActorFilters, sort: str | None = 
     for article_id in filters.article:
         query = query.where(Actor.id.in_(select(ArticleActor.actor_id).where(ArticleActor.article_id == article_id)))
     sort = sort or DEFAULT_SORT
-    return Listing(query=query, sort_name=sort, keys=ACTOR_SORTS[sort], build=row_builder(ActorPublic))
+    return Listing(paged=Paged(query, ACTOR_SORTS[sort]), params={}, sort_name=sort, build=row_builder(ActorPublic))
 
 
 def bases_listing(_session: Session, filters: BaseFilters, sort: str | None = None) -> Listing:
@@ -79,11 +79,11 @@ def bases_listing(_session: Session, filters: BaseFilters, sort: str | None = No
     if filters.kind:
         query = query.where(MilitaryBase.kind.in_(filters.kind))
     if filters.country:
-        query = query.where(any_of_ignoring_case(MilitaryBase.country, filters.country))
+        query = query.where(func.lower(MilitaryBase.country).in_(folded(filters.country)))
     for event_id in filters.event:
         query = query.where(MilitaryBase.id.in_(select(EventBase.base_id).where(EventBase.event_id == event_id)))
     sort = sort or DEFAULT_SORT
-    return Listing(query=query, sort_name=sort, keys=BASE_SORTS[sort], build=row_builder(BasePublic))
+    return Listing(paged=Paged(query, BASE_SORTS[sort]), params={}, sort_name=sort, build=row_builder(BasePublic))
 
 
 def _linked_events(session: Session, link_model, column, entity_id: int) -> list[LinkedEvent]:

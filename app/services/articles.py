@@ -3,6 +3,7 @@
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from sqlalchemy import bindparam, select
 from sqlmodel import Session
@@ -13,9 +14,20 @@ from app.models import Actor, Article, ArticleActor, ArticleBase, ArticleEvent, 
 from app.schemas import ActorPublic, ArticlePublic, BasePublic
 from app.services import search
 from app.services.evidence import LinkedEntities, evidence, evidence_columns
-from app.services.listing import Item, Listing, any_of_ignoring_case, choose_sort, listed_columns
-from app.services.lookup import actor_ids, base_ids
-from app.services.pagination import SortKey
+from app.services.listing import (
+    Bound,
+    Item,
+    Listing,
+    Shape,
+    any_of_ignoring_case,
+    bind_shared,
+    choose_sort,
+    folded,
+    given,
+    listed_columns,
+    narrow_shared,
+)
+from app.services.pagination import Paged, SortKey
 
 
 @dataclass(frozen=True)
@@ -45,38 +57,16 @@ LISTED_FIELDS = tuple(column.key for column in LISTED)
 
 def articles_listing(session: Session, filters: ArticleFilters, sort: str | None = None) -> Listing:
     sort = choose_sort(sort, filters.q, DEFAULT_SORT)
-    query = select(*LISTED)
-    for event_id in filters.event:
-        linked = select(ArticleEvent.article_id).where(ArticleEvent.event_id == event_id)
-        if filters.relation:
-            linked = linked.where(ArticleEvent.relation == filters.relation)
-        query = query.where(Article.id.in_(linked))
-    if filters.relation and not filters.event:
-        query = query.where(
-            Article.id.in_(select(ArticleEvent.article_id).where(ArticleEvent.relation == filters.relation))
-        )
-    for value in filters.actor:
-        query = query.where(
-            Article.id.in_(select(ArticleActor.article_id).where(ArticleActor.actor_id.in_(actor_ids(value))))
-        )
-    for value in filters.base:
-        query = query.where(
-            Article.id.in_(select(ArticleBase.article_id).where(ArticleBase.base_id.in_(base_ids(value))))
-        )
-    if filters.outlet:
-        query = query.where(any_of_ignoring_case(Article.outlet, filters.outlet))
-    if filters.language:
-        query = query.where(Article.language.in_([v.strip().lower() for v in filters.language]))
-    if filters.published_from:
-        query = query.where(Article.published_at >= filters.published_from)
-    if filters.published_to:
-        query = query.where(Article.published_at <= filters.published_to)
-    if filters.updated_after:
-        query = query.where(Article.updated_at > filters.updated_after)
-    keys = SORTS.get(sort)
-    if filters.q:
-        query, ranked = search.restrict(session, query, "article", Article.id, filters.q, sort == "relevance")
-        keys = ranked or keys
+    dialect = search.dialect_of(session)
+    bound = Bound()
+    bound.each("event", filters.event)
+    bound.bind("relation", filters.relation)
+    bound.bind("outlet", folded(filters.outlet))
+    bound.bind("language", folded(filters.language))
+    bound.bind("published_from", filters.published_from)
+    bound.bind("published_to", filters.published_to)
+    bind_shared(bound, dialect, filters)
+    paged = _articles_query(tuple(bound.shape), sort, dialect)
     q = filters.q
 
     def build(session: Session, rows: list[tuple], total: int | None) -> list[Item]:
@@ -85,7 +75,34 @@ def articles_listing(session: Session, filters: ArticleFilters, sort: str | None
         snippets = search.article_snippets(session, ids, q, total) if q else {}
         return [_public(row, events.get(row[0], []), snippets.get(row[0])) for row in rows]
 
-    return Listing(query=query, sort_name=sort, keys=keys, build=build)
+    return Listing(paged=paged, params=bound.values, sort_name=sort, build=build)
+
+
+@lru_cache(maxsize=256)
+def _articles_query(shape: Shape, sort: str, dialect: str) -> Paged:
+    """The filtered query of one shape of ``articles_listing`` (see ``Bound``)."""
+    names = dict(shape)
+    query = select(*LISTED)
+    events = given(shape, "event_")
+    for name, _form in events:
+        linked = select(ArticleEvent.article_id).where(ArticleEvent.event_id == bindparam(name))
+        if "relation" in names:
+            linked = linked.where(ArticleEvent.relation == bindparam("relation"))
+        query = query.where(Article.id.in_(linked))
+    if "relation" in names and not events:
+        linked = select(ArticleEvent.article_id).where(ArticleEvent.relation == bindparam("relation"))
+        query = query.where(Article.id.in_(linked))
+    if "outlet" in names:
+        query = query.where(any_of_ignoring_case(Article.outlet, "outlet"))
+    if "language" in names:
+        query = query.where(Article.language.in_(bindparam("language", expanding=True)))
+    if "published_from" in names:
+        query = query.where(Article.published_at >= bindparam("published_from"))
+    if "published_to" in names:
+        query = query.where(Article.published_at <= bindparam("published_to"))
+    actor_link = (ArticleActor.article_id, ArticleActor.actor_id)
+    base_link = (ArticleBase.article_id, ArticleBase.base_id)
+    return narrow_shared(query, shape, dialect, Article, SORTS.get(sort), actor_link, base_link)
 
 
 def with_event(filters: ArticleFilters, event_id: int) -> ArticleFilters:

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from sqlalchemy import Subquery, bindparam, func, select
 from sqlalchemy.orm import aliased
@@ -13,9 +14,21 @@ from app.models import Actor, Article, ArticleEvent, Event, EventActor, EventBas
 from app.schemas import ActorPublic, BasePublic, EventPublic
 from app.services import search
 from app.services.evidence import LinkedEntities, evidence, evidence_columns
-from app.services.listing import Item, Listing, any_of_ignoring_case, choose_sort, listed_columns, row_builder
-from app.services.lookup import actor_ids, base_ids
-from app.services.pagination import SortKey
+from app.services.listing import (
+    Bound,
+    Item,
+    Listing,
+    Shape,
+    any_of_ignoring_case,
+    bind_shared,
+    choose_sort,
+    folded,
+    given,
+    listed_columns,
+    narrow_shared,
+    row_builder,
+)
+from app.services.pagination import Paged, SortKey
 
 
 @dataclass(frozen=True)
@@ -49,34 +62,45 @@ ACTOR_FIELDS = tuple(ActorPublic.model_fields)
 
 def events_listing(session: Session, filters: EventFilters, sort: str | None = None) -> Listing:
     sort = choose_sort(sort, filters.q, DEFAULT_SORT)
+    dialect = search.dialect_of(session)
+    bound = Bound()
+    bound.bind("date_from", filters.date_from)
+    bound.bind("date_to", filters.date_to)
+    bound.bind("type", filters.type)
+    bound.bind("cameo_code", filters.cameo_code)
+    bound.bind("country", folded(filters.country))
+    bound.bind("forces_of", folded(filters.forces_of))
+    bound.each("article", filters.article)
+    bound.bind("min_articles", filters.min_articles)
+    bind_shared(bound, dialect, filters)
+    paged = _events_query(tuple(bound.shape), sort, dialect)
+    return Listing(paged=paged, params=bound.values, sort_name=sort, build=row_builder(EventPublic))
+
+
+@lru_cache(maxsize=256)
+def _events_query(shape: Shape, sort: str, dialect: str) -> Paged:
+    """The filtered query of one shape of ``events_listing`` (see ``Bound``)."""
+    names = dict(shape)
     query = select(*LISTED)
-    if filters.date_from:
-        query = query.where(Event.date >= filters.date_from)
-    if filters.date_to:
-        query = query.where(Event.date <= filters.date_to)
-    if filters.type:
-        query = query.where(Event.type.in_(filters.type))
-    if filters.cameo_code:
-        query = query.where(Event.cameo_code.in_(filters.cameo_code))
-    for value in filters.actor:
-        query = query.where(Event.id.in_(select(EventActor.event_id).where(EventActor.actor_id.in_(actor_ids(value)))))
-    for value in filters.base:
-        query = query.where(Event.id.in_(select(EventBase.event_id).where(EventBase.base_id.in_(base_ids(value)))))
-    if filters.country:
-        query = query.where(any_of_ignoring_case(Event.country, filters.country))
-    if filters.forces_of:
-        query = query.where(any_of_ignoring_case(Event.forces_of, filters.forces_of))
-    for article_id in filters.article:
-        query = query.where(Event.id.in_(select(ArticleEvent.event_id).where(ArticleEvent.article_id == article_id)))
-    if filters.min_articles is not None:
-        query = query.where(Event.article_count >= filters.min_articles)
-    if filters.updated_after:
-        query = query.where(Event.updated_at > filters.updated_after)
-    keys = SORTS.get(sort)
-    if filters.q:
-        query, ranked = search.restrict(session, query, "event", Event.id, filters.q, sort == "relevance")
-        keys = ranked or keys
-    return Listing(query=query, sort_name=sort, keys=keys, build=row_builder(EventPublic))
+    if "date_from" in names:
+        query = query.where(Event.date >= bindparam("date_from"))
+    if "date_to" in names:
+        query = query.where(Event.date <= bindparam("date_to"))
+    if "type" in names:
+        query = query.where(Event.type.in_(bindparam("type", expanding=True)))
+    if "cameo_code" in names:
+        query = query.where(Event.cameo_code.in_(bindparam("cameo_code", expanding=True)))
+    if "country" in names:
+        query = query.where(any_of_ignoring_case(Event.country, "country"))
+    if "forces_of" in names:
+        query = query.where(any_of_ignoring_case(Event.forces_of, "forces_of"))
+    for name, _form in given(shape, "article_"):
+        linked = select(ArticleEvent.event_id).where(ArticleEvent.article_id == bindparam(name))
+        query = query.where(Event.id.in_(linked))
+    if "min_articles" in names:
+        query = query.where(Event.article_count >= bindparam("min_articles"))
+    actor_link, base_link = (EventActor.event_id, EventActor.actor_id), (EventBase.event_id, EventBase.base_id)
+    return narrow_shared(query, shape, dialect, Event, SORTS.get(sort), actor_link, base_link)
 
 
 def with_article(filters: EventFilters, article_id: int) -> EventFilters:

@@ -9,40 +9,108 @@ model's field order: a page is serialised once, as it is, without building a pyd
 validating it again (tests/api/test_json_fast_path.py holds every list's answer to its response model).
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import func, inspect
+from sqlalchemy import bindparam, func, inspect, select
 from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session
 
 from app.errors import InvalidParameter
-from app.services.pagination import SortKey, Window, paginate, walk
+from app.services import search
+from app.services.lookup import actor_ids, base_ids, reference
+from app.services.pagination import Paged, SortKey, Window, paginate, walk
 
 Item = dict[str, Any]
 
 
 @dataclass(frozen=True)
 class Listing:
-    query: Select  # selects the columns that ``build`` reads, in order
+    paged: Paged  # the filtered query (selecting the columns that ``build`` reads, in order) and its sort keys
+    params: dict[str, Any]  # the values of the query's bound parameters (see Bound)
     sort_name: str
-    keys: list[SortKey]
     # (session, rows, total) -> items; total: the rows matching over all pages, None when not counted (exports)
     build: Callable[[Session, list[tuple], int | None], list[Item]]
+
+    @property
+    def keys(self) -> list[SortKey]:
+        return self.paged.keys
 
 
 def page(session: Session, listing: Listing, window: Window) -> Item:
     """One page as the API answers it: ``{"items": [...], "total": N, "next": cursor}`` (see ``Page``)."""
-    rows, total, next_cursor = paginate(session, listing.query, listing.keys, window, tag=listing.sort_name)
+    rows, total, next_cursor = paginate(session, listing.paged, listing.params, window, tag=listing.sort_name)
     return {"items": listing.build(session, rows, total), "total": total, "next": next_cursor}
 
 
 def stream(session: Session, listing: Listing, *, start: str | None, limit: int | None) -> Iterator[Item]:
     """Every matching row, in order, built in batches (constant memory, whatever the number of rows)."""
-    for rows in walk(session, listing.query, listing.keys, tag=listing.sort_name, start=start, limit=limit):
+    batches = walk(session, listing.paged, listing.params, tag=listing.sort_name, start=start, limit=limit)
+    for rows in batches:
         yield from listing.build(session, rows, None)
+
+
+class Bound:
+    """The filters of one list request as bound parameters: their values, and the shape of the query they
+    make (which filters are given, and how each is written, e.g. an actor by id or by name), not their values.
+
+    A service builds its query once per shape, with ``bindparam(name)`` for each value, and caches it
+    (``Paged``); every request of that shape runs it with its own ``values``."""
+
+    def __init__(self) -> None:
+        self.shape: list[tuple[str, Hashable]] = []
+        self.values: dict[str, Any] = {}
+
+    def bind(self, name: str, value: Any, form: Hashable = None) -> None:
+        """Bind ``value`` (a list for an IN) to ``name``, unless it is None or an empty list (no filter)."""
+        if value is None or (isinstance(value, list) and not value):
+            return
+        self.shape.append((name, form))
+        self.values[name] = value
+
+    def each(self, name: str, values: list, form: Callable[[Any], tuple[Hashable, Any]] | None = None) -> None:
+        """Bind each of ``values`` (filters that must all hold) as ``name_0``, ``name_1``, ...; ``form`` turns a
+        value into its (form, bound value)."""
+        for i, value in enumerate(values):
+            written, bound = form(value) if form else (None, value)
+            self.bind(f"{name}_{i}", bound, written)
+
+
+Shape = tuple[tuple[str, Hashable], ...]  # Bound.shape as a cache key
+
+
+def given(shape: Shape, prefix: str) -> list[tuple[str, Hashable]]:
+    """The (name, form) of the values bound in ``shape`` whose names start with ``prefix``, in order."""
+    return [(name, form) for name, form in shape if name.startswith(prefix)]
+
+
+def bind_shared(bound: Bound, dialect: str, filters) -> None:
+    """Bind the filters that events and articles share: actors and bases (each one that must be linked), the
+    full-text query and ``updated_after``."""
+    bound.each("actor", filters.actor, reference)
+    bound.each("base", filters.base, reference)
+    bound.bind("q", search.bound_query(dialect, filters.q) if filters.q else None)
+    bound.bind("updated_after", filters.updated_after)
+
+
+def narrow_shared(
+    query: Select, shape: Shape, dialect: str, model, keys: list[SortKey] | None, actor_link: tuple, base_link: tuple
+) -> Paged:
+    """``query`` (of ``model``: Event or Article) narrowed by the filters of ``bind_shared`` given in ``shape``,
+    and sorted by ``keys`` (None: by relevance to the full-text query). ``actor_link`` and ``base_link`` are the
+    (model id, actor or base id) columns of the link tables."""
+    for prefix, (own_id, other_id), ids_of in (("actor_", actor_link, actor_ids), ("base_", base_link, base_ids)):
+        for name, form in given(shape, prefix):
+            query = query.where(model.id.in_(select(own_id).where(other_id.in_(ids_of(name, form)))))
+    names = dict(shape)
+    if "updated_after" in names:
+        query = query.where(model.updated_at > bindparam("updated_after"))
+    if "q" in names:
+        query, ranked = search.restrict(dialect, query, model.__tablename__, model.id, "q", keys is None)
+        keys = ranked or keys
+    return Paged(query, keys)
 
 
 def listed_columns(model, schema: type[BaseModel], exclude: tuple[str, ...] = ()) -> list:
@@ -66,9 +134,14 @@ def row_builder(schema: type[BaseModel]) -> Callable[[Session, list[tuple], int 
     return build
 
 
-def any_of_ignoring_case(column, values: list[str]) -> ColumnElement[bool]:
-    """``column`` equals one of ``values``, compared without case or surrounding spaces."""
-    return func.lower(column).in_([value.strip().lower() for value in values])
+def any_of_ignoring_case(column, name: str) -> ColumnElement[bool]:
+    """``column`` equals one of the values bound to ``name`` (see ``folded``), compared without case."""
+    return func.lower(column).in_(bindparam(name, expanding=True))
+
+
+def folded(values: list[str]) -> list[str]:
+    """Values for ``any_of_ignoring_case``: without case or surrounding spaces."""
+    return [value.strip().lower() for value in values]
 
 
 def choose_sort(sort: str | None, q: str | None, default: str) -> str:

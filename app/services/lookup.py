@@ -1,6 +1,6 @@
 """Resolve what a client typed (an id, a canonical name or any alias) to actor and base ids."""
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, false, select
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
@@ -12,22 +12,34 @@ MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 _MODELS = {"actor": Actor, "base": MilitaryBase, "event": Event, "article": Article}
 
 
-def _ids(model, alias_column, value: str) -> Select:
+def reference(value: str) -> tuple[str, int | str]:
+    """How a filter names an actor or a base, and the value to bind: ("id", 3), ("key", "putin") (a lookup key
+    of any alias), or ("none", 0) for a number past any id."""
     value = value.strip()
     if value.isascii() and value.isdigit():
         number = int(value)
-        return select(model.id).where(model.id == number) if number <= MAX_ID else select(model.id).where(False)
-    return select(alias_column).where(alias_column.table.c.key == lookup_key(value))
+        return ("id", number) if number <= MAX_ID else ("none", 0)
+    return "key", lookup_key(value)
 
 
-def actor_ids(value: str) -> Select:
-    """A subquery of the actor ids that ``value`` names: 'putin', 'Sergey Shoigu' and '3' all work."""
-    return _ids(Actor, ActorAlias.actor_id, value)
+def _ids(model, alias_column, name: str, form: str) -> Select:
+    if form == "id":
+        return select(model.id).where(model.id == bindparam(name))
+    if form == "none":
+        return select(model.id).where(false())
+    return select(alias_column).where(alias_column.table.c.key == bindparam(name))
 
 
-def base_ids(value: str) -> Select:
-    """A subquery of the base ids that ``value`` names: 'Hmeymim', 'hmeimim' and '1' all work."""
-    return _ids(MilitaryBase, BaseAlias.base_id, value)
+def actor_ids(name: str, form: str) -> Select:
+    """A subquery of the actor ids that the value bound to ``name`` names (see ``reference``): 'putin',
+    'Sergey Shoigu' and '3' all work."""
+    return _ids(Actor, ActorAlias.actor_id, name, form)
+
+
+def base_ids(name: str, form: str) -> Select:
+    """A subquery of the base ids that the value bound to ``name`` names (see ``reference``): 'Hmeymim',
+    'hmeimim' and '1' all work."""
+    return _ids(MilitaryBase, BaseAlias.base_id, name, form)
 
 
 def ensure_exists(session: Session, kind: str, entity_id: int) -> None:

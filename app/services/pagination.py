@@ -11,9 +11,10 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, bindparam, false, func, or_, select
 from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session
 
@@ -96,7 +97,8 @@ def _after(keys: list[SortKey], values: list[Any]) -> ColumnElement[bool]:
 
 
 def _segments(keys: list[SortKey], values: list[Any]) -> list[ColumnElement[bool]]:
-    """The rows after ``values``, as conditions whose rows follow one another in the sort order.
+    """The rows after ``values`` (the cursor's values, or bound parameters for them and None where they are
+    NULL), as conditions whose rows follow one another in the sort order.
 
     Together they mean the same as one ``_after`` condition, but each bounds the first key with a single
     range (``published_at <= :v AND (published_at < :v OR id < :id)``), so the database walks an index in
@@ -122,32 +124,58 @@ def _python_type(column) -> type | None:
         return None
 
 
-def page_queries(query: Select, keys: list[SortKey], limit: int, cursor: str | None, tag: str = "") -> list[Select]:
-    """The statements that read the page after ``cursor`` (at most ``limit`` + 1 rows in all), to run in turn
-    until ``limit`` + 1 rows are read: one without a cursor, one per segment (see ``_segments``) after it."""
-    ordered = query.order_by(*[k.order() for k in keys])
-    ordered = ordered.add_columns(*[k.column.label(f"_k{i}") for i, k in enumerate(keys)]).limit(limit + 1)
-    if not cursor:
-        return [ordered]
-    return [ordered.where(segment) for segment in _segments(keys, decode_cursor(cursor, keys, tag))]
+class Paged:
+    """A list's filtered query and sort keys, with the statements that page through it: the count, and the
+    page statements after each shape of cursor (which of its values are NULL), built on first use.
 
+    A service builds one ``Paged`` per shape of query (its filter values being bound parameters) and reuses it
+    for every request of that shape: building statements again for every request (and SQLAlchemy's cache key
+    of each) cost more than running them. The page statements bind the cursor's values as ``cursor_0``, ... and
+    the page size as ``page_limit``."""
 
-def count(session: Session, query: Select) -> int:
-    return read(session, select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
+    def __init__(self, query: Select, keys: list[SortKey]) -> None:
+        self.query, self.keys = query, keys
+        self._pages: dict[tuple[bool, ...] | None, list[Select]] = {}
+
+    @cached_property
+    def count(self) -> Select:
+        return select(func.count()).select_from(self.query.order_by(None).subquery())
+
+    def pages(self, nulls: tuple[bool, ...] | None) -> list[Select]:
+        """The statements that read the page after a cursor whose values are NULL where ``nulls`` says (at most
+        ``page_limit`` rows in all), to run in turn until enough rows are read: one without a cursor
+        (``nulls`` None), one per segment (see ``_segments``) after it."""
+        if nulls not in self._pages:
+            keys = self.keys
+            ordered = self.query.order_by(*[k.order() for k in keys])
+            ordered = ordered.add_columns(*[k.column.label(f"_k{i}") for i, k in enumerate(keys)])
+            ordered = ordered.limit(bindparam("page_limit"))
+            if nulls is None:
+                self._pages[nulls] = [ordered]
+            else:
+                values = [None if null else bindparam(f"cursor_{i}") for i, null in enumerate(nulls)]
+                self._pages[nulls] = [ordered.where(segment) for segment in _segments(keys, values)]
+        return self._pages[nulls]
 
 
 def paginate(
-    session: Session, query: Select, keys: list[SortKey], window: Window, *, tag: str = "", with_total: bool = True
+    session: Session, paged: Paged, params: dict[str, Any], window: Window, *, tag: str = "", with_total: bool = True
 ) -> tuple[list[Any], int | None, str | None]:
-    """Run ``query`` ordered by ``keys``; returns its rows (the columns it selects, as tuples), the total and
-    the next cursor.
+    """Run ``paged``'s query (with the values ``params`` of its bound parameters) ordered by its keys; returns
+    its rows (the columns it selects, as tuples), the total and the next cursor.
 
     ``tag`` names the sort order inside the cursor, so that a cursor is refused under another sort.
     """
-    total = count(session, query) if with_total else None
+    total = read(session, paged.count, params).scalar_one() if with_total else None
+    keys = paged.keys
+    nulls, bound = None, dict(params)
+    if window.cursor:
+        values = decode_cursor(window.cursor, keys, tag)
+        nulls = tuple(value is None for value in values)
+        bound |= {f"cursor_{i}": value for i, value in enumerate(values) if value is not None}
     rows: list[Any] = []
-    for statement in page_queries(query, keys, window.limit, window.cursor, tag):
-        rows += read(session, statement.limit(window.limit + 1 - len(rows))).all()
+    for statement in paged.pages(nulls):
+        rows += read(session, statement, bound | {"page_limit": window.limit + 1 - len(rows)}).all()
         if len(rows) > window.limit:
             break
     next_cursor = None
@@ -159,19 +187,19 @@ def paginate(
 
 def walk(
     session: Session,
-    query: Select,
-    keys: list[SortKey],
+    paged: Paged,
+    params: dict[str, Any],
     *,
     tag: str = "",
     start: str | None = None,
     batch: int = 1000,
     limit: int | None = None,
 ) -> Iterator[list[Any]]:
-    """Every row of ``query`` in order, fetched in keyset batches (for exports); ``limit`` caps the rows."""
+    """Every row of ``paged``'s query in order, fetched in keyset batches (for exports); ``limit`` caps the rows."""
     cursor, left = start, limit
     while left is None or left > 0:
         size = batch if left is None else min(batch, left)
-        rows, _total, cursor = paginate(session, query, keys, Window(size, cursor), tag=tag, with_total=False)
+        rows, _total, cursor = paginate(session, paged, params, Window(size, cursor), tag=tag, with_total=False)
         if rows:
             yield rows
         if left is not None:

@@ -105,20 +105,25 @@ class Match:
     join: tuple | None = None  # (table, onclause) to join before filtering, SQLite only
 
 
-def match(session: Session, table_name: str, id_column, q: str) -> Match:
-    """Rows of ``table_name`` (article or event) matching ``q``."""
-    parsed = parse(q)
-    if _dialect(session) == "postgresql":
-        query = func.to_tsquery(TS_CONFIG, bindparam(None, parsed.tsquery()))
+def match(dialect: str, table_name: str, id_column, name: str) -> Match:
+    """Rows of ``table_name`` (article or event) matching the query bound to ``name`` (see ``bound_query``)."""
+    if dialect == "postgresql":
+        query = func.to_tsquery(TS_CONFIG, bindparam(name))
         search = literal_column(f"{table_name}.search")
         rank = cast(func.ts_rank_cd(search, query), Double)
         return Match(search.op("@@")(query), rank, rank_descending=True)
     fts_name = f"{table_name}_fts"
     fts = table(fts_name, column("rowid"))
-    condition = literal_column(fts_name).op("MATCH")(bindparam(None, parsed.fts5()))
+    condition = literal_column(fts_name).op("MATCH")(bindparam(name))
     # bm25: lower is better; the title weighs ten times the body.
     rank = func.bm25(literal_column(fts_name), 10.0, 1.0)
     return Match(condition, rank, rank_descending=False, join=(fts, fts.c.rowid == id_column))
+
+
+def bound_query(dialect: str, q: str) -> str:
+    """``q`` in the database's own query syntax, to bind for ``match``."""
+    parsed = parse(q)
+    return parsed.tsquery() if dialect == "postgresql" else parsed.fts5()
 
 
 def _snippets(sql: str):
@@ -147,7 +152,7 @@ def article_snippets(session: Session, article_ids: list[int], q: str, matches: 
     if not article_ids:
         return {}
     parsed = parse(q)
-    if _dialect(session) == "postgresql":
+    if dialect_of(session) == "postgresql":
         statement = _HEADLINES
         params = {"config": TS_CONFIG, "q": parsed.tsquery(), "options": _HEADLINE_OPTIONS, "ids": article_ids}
     else:
@@ -162,13 +167,14 @@ def _highlight(snippet: str) -> str:
     return html.escape(snippet, quote=False).replace(_START, "<mark>").replace(_STOP, "</mark>")
 
 
-def _dialect(session: Session) -> str:
+def dialect_of(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
-def restrict(session: Session, query, table_name: str, id_column, q: str, relevance: bool):
-    """``query`` narrowed to the rows matching ``q``; with ``relevance``, also the sort keys that rank them."""
-    found = match(session, table_name, id_column, q)
+def restrict(dialect: str, query, table_name: str, id_column, name: str, relevance: bool):
+    """``query`` narrowed to the rows matching the query bound to ``name``; with ``relevance``, also the sort
+    keys that rank them."""
+    found = match(dialect, table_name, id_column, name)
     if found.join is not None:
         query = query.join(*found.join)
     query = query.where(found.condition)
