@@ -9,6 +9,7 @@ pattern at those offsets only, giving exactly the matches ``finditer`` gives.
 
 import bisect
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from re import _constants, _parser  # the regex parser: what a pattern's matches begin with
 
@@ -112,12 +113,10 @@ class HeadScan:
                     found[i] = matches
             return found
         for i, offsets in sorted(self._head_offsets(text, low, spans).items()):
-            window, origin, resume = text[spans[i].start : spans[i].end], spans[i].start, 0
-            for at in sorted(offsets):
-                match = self.pattern.match(window, at - origin) if at - origin >= resume else None
-                if match:
-                    found.setdefault(i, []).append(match)
-                    resume = match.end()
+            origin = spans[i].start
+            matches = self._matches_at(text[origin : spans[i].end], [at - origin for at in offsets])
+            if matches:
+                found[i] = matches
         return found
 
     def may_occur(self, low: str | None) -> bool:
@@ -128,20 +127,10 @@ class HeadScan:
         """``list(pattern.finditer(text))``; ``windows`` for the whole text, without its bookkeeping."""
         if low is None or self.heads is None:
             return list(self.pattern.finditer(text))
-        offsets: set[int] = set()
-        for head, bounded in self.heads:
-            at = low.find(head)
-            while at >= 0:
-                if not bounded or at == 0 or not is_word_char(text[at - 1]):
-                    offsets.add(at)
-                at = low.find(head, at + 1)
-        found: list[re.Match] = []
-        resume = 0
-        for at in sorted(offsets):
-            if at >= resume and (match := self.pattern.match(text, at)):
-                found.append(match)
-                resume = match.end()
-        return found
+        offsets = {
+            at for at, _, bounded in self._occurrences(low) if not bounded or at == 0 or not is_word_char(text[at - 1])
+        }
+        return self._matches_at(text, offsets)
 
     def search(self, text: str, low: str | None) -> re.Match | None:
         matches = self.finditer(text, low)
@@ -152,12 +141,28 @@ class HeadScan:
         the window, where the head needs one)."""
         starts = [span.start for span in spans]
         offsets: dict[int, set[int]] = {}
+        for at, length, bounded in self._occurrences(low):
+            i = bisect.bisect_right(starts, at) - 1
+            inside = i >= 0 and at + length <= spans[i].end
+            if inside and (not bounded or at == starts[i] or not is_word_char(text[at - 1])):
+                offsets.setdefault(i, set()).add(at)
+        return offsets
+
+    def _occurrences(self, low: str) -> Iterator[tuple[int, int, bool]]:
+        """(offset, length, needs a word boundary before it) of every occurrence of a head in ``low``."""
         for head, bounded in self.heads or ():
             at = low.find(head)
             while at >= 0:
-                i = bisect.bisect_right(starts, at) - 1
-                inside = i >= 0 and at + len(head) <= spans[i].end
-                if inside and (not bounded or at == starts[i] or not is_word_char(text[at - 1])):
-                    offsets.setdefault(i, set()).add(at)
+                yield at, len(head), bounded
                 at = low.find(head, at + 1)
-        return offsets
+
+    def _matches_at(self, window: str, offsets) -> list[re.Match]:
+        """What ``finditer(window)`` gives when every match begins at one of ``offsets``: the pattern is tried
+        at each, in order, skipping those inside the match before (as finditer resumes after a match)."""
+        found: list[re.Match] = []
+        resume = 0
+        for at in sorted(offsets):
+            if at >= resume and (match := self.pattern.match(window, at)):
+                found.append(match)
+                resume = match.end()
+        return found
