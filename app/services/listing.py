@@ -10,6 +10,7 @@ validating it again (tests/api/test_json_fast_path.py holds every list's answer 
 """
 
 from collections.abc import Callable, Hashable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,11 +46,16 @@ def page(session: Session, listing: Listing, window: Window) -> Item:
     return {"items": listing.build(session, rows, total), "total": total, "next": next_cursor}
 
 
-def stream(session: Session, listing: Listing, *, start: str | None, limit: int | None) -> Iterator[Item]:
-    """Every matching row, in order, built in batches (constant memory, whatever the number of rows)."""
-    batches = walk(session, listing.paged, listing.params, tag=listing.sort_name, start=start, limit=limit)
-    for rows in batches:
-        yield from listing.build(session, rows, None)
+def stream(
+    sessions: Callable[[], AbstractContextManager[Session]], listing: Listing, *, start: str | None, limit: int | None
+) -> Iterator[Item]:
+    """Every matching row, in order, built in batches (constant memory, whatever the number of rows), each batch
+    read in a session of its own from ``sessions`` (see ``pagination.walk``)."""
+    batches = walk(sessions, listing.paged, listing.params, tag=listing.sort_name, start=start, limit=limit)
+    for session, rows in batches:
+        items = listing.build(session, rows, None)
+        session.close()  # before the items go out: the client may be slow to take them
+        yield from items
 
 
 class Bound:

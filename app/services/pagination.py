@@ -9,7 +9,8 @@ import base64
 import binascii
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -186,7 +187,7 @@ def paginate(
 
 
 def walk(
-    session: Session,
+    sessions: Callable[[], AbstractContextManager[Session]],
     paged: Paged,
     params: dict[str, Any],
     *,
@@ -194,14 +195,19 @@ def walk(
     start: str | None = None,
     batch: int = 1000,
     limit: int | None = None,
-) -> Iterator[list[Any]]:
-    """Every row of ``paged``'s query in order, fetched in keyset batches (for exports); ``limit`` caps the rows."""
+) -> Iterator[tuple[Session, list[Any]]]:
+    """Every row of ``paged``'s query in order, fetched in keyset batches (for exports); ``limit`` caps the rows.
+
+    Each batch is read in a session of its own (``sessions()``), yielded with its rows while still open: a
+    long export holds a connection only while it reads a batch, never while its client is slow to take the
+    rows, so any number of exports can be in flight whatever the size of the connection pool."""
     cursor, left = start, limit
     while left is None or left > 0:
         size = batch if left is None else min(batch, left)
-        rows, _total, cursor = paginate(session, paged, params, Window(size, cursor), tag=tag, with_total=False)
-        if rows:
-            yield rows
+        with sessions() as session:
+            rows, _total, cursor = paginate(session, paged, params, Window(size, cursor), tag=tag, with_total=False)
+            if rows:
+                yield session, rows
         if left is not None:
             left -= len(rows)
         if cursor is None:
