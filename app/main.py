@@ -1,5 +1,8 @@
 """create_app(): the FastAPI application, its routers and its error handlers."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
@@ -8,8 +11,10 @@ from app.api import actors, articles, bases, events, health
 from app.api.auth import configured_keys
 from app.api.caching import ETagMiddleware
 from app.api.limits import BodySizeLimit, RejectNulInQuery
+from app.api.response_cache import ResponseCache
 from app.api.security import install_security
 from app.config import get_settings
+from app.data_version import DataVersionProbe, supports_versioning
 from app.db import get_engine
 from app.docs import install_docs
 from app.errors import install_error_handlers
@@ -40,12 +45,27 @@ TAGS = [
 
 
 def create_app(
-    engine: Engine | None = None, api_keys: list[str] | None = None, cors_origins: list[str] | None = None
+    engine: Engine | None = None,
+    api_keys: list[str] | None = None,
+    cors_origins: list[str] | None = None,
+    response_cache_mb: float | None = None,
 ) -> FastAPI:
     """The application over ``engine`` (default: DRAWDOWN_DATABASE_URL); writes accept ``api_keys``
-    (default: DRAWDOWN_API_KEYS, else the key file that ``drawdown serve`` creates)."""
+    (default: DRAWDOWN_API_KEYS, else the key file that ``drawdown serve`` creates); read answers are cached
+    in up to ``response_cache_mb`` (default: DRAWDOWN_RESPONSE_CACHE_MB; 0: no cache)."""
     settings = get_settings()
+    engine = engine or get_engine()
+    cache_mb = settings.response_cache_mb if response_cache_mb is None else response_cache_mb
+    probe = DataVersionProbe(engine) if cache_mb > 0 and supports_versioning(engine) else None
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if probe is not None:
+            probe.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Drawdown",
         version=__version__,
         description=DESCRIPTION,
@@ -53,10 +73,11 @@ def create_app(
         docs_url=None,  # /docs and /redoc come from install_docs(), with assets served from the package
         redoc_url=None,
     )
-    app.state.engine = engine or get_engine()
+    app.state.engine = engine
     app.state.api_keys = list(api_keys) if api_keys is not None else configured_keys(settings)
     install_error_handlers(app)
     app.add_middleware(ETagMiddleware)
+    app.add_middleware(ResponseCache, probe=probe, max_bytes=int(cache_mb * 1_000_000))
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RejectNulInQuery)
     origins = cors_origins if cors_origins is not None else [o.strip() for o in settings.cors_origins.split(",")]

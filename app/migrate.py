@@ -4,6 +4,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
+from app import data_version, search_schema
 from app.config import ROOT
 
 
@@ -27,3 +28,11 @@ def downgrade(engine: Engine, revision: str) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic autogenerate filter: objects that live outside the models (full-text search, the data version)
+    are not compared with them."""
+    return search_schema.include_object(obj, name, type_, reflected, compare_to) and data_version.include_object(
+        obj, name, type_, reflected, compare_to
+    )

@@ -4,7 +4,7 @@ from sqlmodel import SQLModel
 import app.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from app.config import get_settings
 from app.db import is_sqlite, make_engine
-from app.search_schema import include_object
+from app.migrate import include_object
 
 config = context.config
 target_metadata = SQLModel.metadata
