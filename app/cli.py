@@ -19,7 +19,7 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from app.ingest.sources import expand, records
+    from app.ingest.sources import count_records, records
     from app.services.ingest import article_count, ingest_records
 
     engine = get_engine()
@@ -30,18 +30,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if missing:
         print(f"no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
-    total = sum(1 for _ in expand(args.paths))
-    with tqdm(total=total, unit="file", disable=args.quiet, file=sys.stderr, dynamic_ncols=True) as bar:
+    total = count_records(args.paths)
+    with tqdm(total=total, unit="article", disable=args.quiet, file=sys.stderr, dynamic_ncols=True) as bar:
 
         def progress(record, outcome: str) -> None:
             if outcome == "failed":
                 tqdm.write(f"failed: {record.label}: {record.error or 'see summary'}", file=sys.stderr)
-            if ":" not in record.label.rsplit("/", 1)[-1]:
-                bar.update(1)
+            bar.update(1)
 
         summary = ingest_records(engine, records(args.paths), on_progress=progress)
-        bar.n = total
-        bar.refresh()
     for label, reason in summary.failures:
         print(f"  failed: {label}: {reason}", file=sys.stderr)
     print(summary.line())

@@ -40,6 +40,28 @@ def test_ingest_shows_progress_on_stderr(db):
     assert "5/5" in result.stderr
 
 
+def test_progress_counts_the_articles_of_a_jsonl_file_not_the_file(db, tmp_path: Path):
+    """A 100,000-article file used to show 0/1 file for minutes: the bar counts records, blank lines aside."""
+    texts = [f"{ARTICLE} Report {i}." for i in range(3)]
+    lines = [json.dumps({"text": t, "outlet": "Reuters", "published_at": "2018-12-19"}) for t in texts]
+    (tmp_path / "batch.jsonl").write_text("\n".join([lines[0], "", lines[1], "{not json", lines[2]]) + "\n\n")
+    (tmp_path / "one.txt").write_text(ARTICLE + " Standalone.")
+    result = run(db, "ingest", str(tmp_path))
+    assert result.stdout.strip() == "created 4, duplicate 0, failed 1"
+    assert "5/5" in result.stderr and "article" in result.stderr
+    assert "/6" not in result.stderr and "/1 " not in result.stderr
+
+
+def test_a_jsonl_record_holding_a_raw_line_separator_stays_one_record(db, tmp_path: Path):
+    record = {"text": ARTICLE + "\u2028Second paragraph.\x0cThird.", "published_at": "2018-12-19"}
+    path = tmp_path / "odd.jsonl"
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\r\n", encoding="utf-8")
+    assert "\u2028" in path.read_text(encoding="utf-8")
+    result = run(db, "ingest", str(path))
+    assert result.stdout.strip() == "created 1, duplicate 0, failed 0", result.stderr
+    assert "1/1" in result.stderr
+
+
 def test_bad_jsonl_records_are_reported_and_skipped(db, tmp_path: Path):
     lines = [
         json.dumps({"text": ARTICLE, "outlet": "Reuters", "published_at": "2018-12-19"}),

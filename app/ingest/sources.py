@@ -48,6 +48,23 @@ def read_manifest(folder: Path) -> dict[str, dict]:
         return {row["file"]: row for row in csv.DictReader(handle)}
 
 
+def count_records(paths: list[str | Path]) -> int:
+    """How many records ``records(paths)`` will yield (a progress bar's total): one per line that is not blank
+    in a JSON-lines file, one per other file."""
+    total = 0
+    for path in expand(paths):
+        if path.suffix.lower() not in JSONL_SUFFIXES:
+            total += 1
+            continue
+        try:
+            content = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            total += 1  # records() reports it as one unreadable file
+            continue
+        total += sum(1 for _number, line in _lines(content) if line.strip())
+    return total
+
+
 def records(paths: list[str | Path]) -> Iterator[SourceRecord]:
     manifests: dict[Path, dict[str, dict]] = {}
     for path in expand(paths):
@@ -81,8 +98,15 @@ def records(paths: list[str | Path]) -> Iterator[SourceRecord]:
         )
 
 
+def _lines(content: str) -> Iterator[tuple[int, str]]:
+    """The numbered lines of a JSON-lines file. Lines end at "\n" (or "\r\n") only: a JSON string may hold
+    a raw U+2028 or form feed, where ``str.splitlines`` would cut the record in two."""
+    for number, line in enumerate(content.split("\n"), start=1):
+        yield number, line.removesuffix("\r")
+
+
 def _jsonl(path: Path, content: str) -> Iterator[SourceRecord]:
-    for number, line in enumerate(content.splitlines(), start=1):
+    for number, line in _lines(content):
         label = f"{path}:{number}"
         if not line.strip():
             continue
