@@ -47,7 +47,6 @@ class ResponseCache:
         self.max_bytes, self.max_entry_bytes = max_bytes, max(max_bytes // 8, 1)
         self.entries: OrderedDict[tuple, Entry] = OrderedDict()
         self.size = 0
-        self.hits = self.misses = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.probe is None or scope["type"] != "http" or scope["method"] != "GET":
@@ -70,11 +69,9 @@ class ResponseCache:
         key = (path, scope["query_string"], accept)
         entry = self.entries.get(key)
         if entry is not None and entry.version == version:
-            self.hits += 1
             self.entries.move_to_end(key)
             await self._replay(entry, if_none_match, send)
             return
-        self.misses += 1
         await self.app(scope, receive, self._recorder(key, version, send))
 
     async def _replay(self, entry: Entry, if_none_match: str | None, send: Send) -> None:
