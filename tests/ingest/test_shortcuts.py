@@ -19,7 +19,7 @@ from app.ingest import events as events_stage
 from app.ingest import text as text_stage
 from app.ingest.clean import normalise_unicode
 from app.ingest.pipeline import content_hash
-from app.ingest.scan import CASE_TRAPS, literal_heads, lowered, may_match
+from app.ingest.scan import CASE_TRAPS, literal_heads, lowered, may_match, required_literals, scans_on
 from app.ingest.sources import records
 from app.knowledge import _GEO_TOKEN, load_knowledge
 from tests.conftest import CORPUS, ROOT, SEEDS
@@ -115,6 +115,60 @@ def test_whole_text_furniture_test_misses_no_line():
         for line in (line.strip() for line in text.split("\n")):
             assert not classifier["short_anywhere"].search(line), line
             assert not classifier["long_anywhere"].search(line), line
+
+
+_LINE_PIECES = TRICKY + ["12:30", "9:05", " | ", " › ", " > ", "comments", "by", "Reuters", "3 min read", ":", "ſ", "K"]
+
+
+def _furniture_texts(count: int, seed: int = 9) -> list[str]:
+    """Texts of short lines made of the pieces the line-scanning furniture patterns look for."""
+    rng = random.Random(seed)
+    lines = ["".join(rng.choice(_LINE_PIECES) for _ in range(rng.randint(0, 14))) for _ in range(count * 4)]
+    return ["\n".join(lines[i : i + 4]) for i in range(0, len(lines), 4)]
+
+
+def test_start_pattern_narrowed_to_a_text_classifies_each_line_alike():
+    classifier = K.furniture_classifier
+    narrowed = 0
+    for text in CLEAN + _furniture_texts(3000) + ["Top | World\n12:30", "12:30\nA | B"]:
+        low = lowered(text)
+        for size in ("short", "long"):
+            full, start = classifier[f"{size}_start"], K.furniture_start(size, low)
+            narrowed += start is not full and start.pattern != full.pattern
+            for line in (line.strip() for line in text.split("\n")):
+                expected = full.match(line)
+                found = start.match(line)
+                assert (found and found.lastgroup) == (expected and expected.lastgroup), (size, line)
+    assert narrowed  # the shortcut is taken somewhere
+
+
+def test_required_literals_are_in_every_match():
+    patterns = [
+        re.compile(p.removeprefix("^"), re.IGNORECASE)
+        for ps in K.furniture.values()
+        if isinstance(ps, list)
+        for p in ps
+    ]
+    patterns += [re.compile(r"a(b|cd)e", re.I), re.compile(r"\bI\s+(?:order|am ordering)\b"), re.compile(r"x[:.]y+z?")]
+    texts = [line for text in CLEAN + _furniture_texts(2000) for line in text.split("\n")]
+    texts += ["ABE", "ACDE", "I order", "x:yy", "X.Y"]
+    for pattern in patterns:
+        needs = required_literals(pattern)
+        for text in texts:
+            for match in pattern.finditer(text):
+                low = lowered(match.group())
+                if low is not None:
+                    assert all(any(literal in low for literal in literals) for literals in needs), (pattern, text)
+    assert required_literals(re.compile(r"a(b|cd)e", re.I)) == ({"a"}, {"b", "cd"}, {"e"})
+    assert required_literals(re.compile(r"(?:x|\w)y")) == ({"y"},)
+    assert required_literals(re.compile(r"Ab[:.]c+(?=zz)d?")) == ({"ab"}, {":", "."}, {"c"})
+    assert required_literals(re.compile(r"\w*(?i:É)")) == ()
+
+
+def test_scans_on_finds_patterns_that_open_with_a_broad_repeat():
+    assert scans_on(re.compile(r".*\d:\d\d$")) and scans_on(re.compile(r"(?:[^.!?]{0,80})x"))
+    assert not scans_on(re.compile(r"\d+ min")) and not scans_on(re.compile(r"[\w.]{2,40} \d"))
+    assert not scans_on(re.compile(r"comments?$")) and not scans_on(re.compile(r"\W*photo"))
 
 
 # --- sentences, dates, hashes ---------------------------------------------------------------------------------
