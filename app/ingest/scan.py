@@ -181,14 +181,29 @@ class HeadScan:
         """``list(pattern.finditer(text))``; ``windows`` for the whole text, without its bookkeeping."""
         if low is None or self.heads is None:
             return list(self.pattern.finditer(text))
-        offsets = {
-            at for at, _, bounded in self._occurrences(low) if not bounded or at == 0 or not is_word_char(text[at - 1])
-        }
-        return self._matches_at(text, offsets)
+        return self._matches_at(text, self._starts(text, low))
 
     def search(self, text: str, low: str | None) -> re.Match | None:
-        matches = self.finditer(text, low)
-        return matches[0] if matches else None
+        """``pattern.search(text)``: the match at the first offset where one begins."""
+        if low is None or self.heads is None:
+            return self.pattern.search(text)
+        for at in self._starts(text, low):
+            if match := self.pattern.match(text, at):
+                return match
+        return None
+
+    def _starts(self, text: str, low: str) -> list[int]:
+        """The offsets where a head occurs in ``low`` (after a word boundary, where the head needs one), in order."""
+        starts = set()
+        for head, bounded in self.heads or ():
+            if head not in low:  # most heads are absent: one containment test each, not a call to find
+                continue
+            at = low.find(head)
+            while at >= 0:
+                if not bounded or at == 0 or not is_word_char(text[at - 1]):
+                    starts.add(at)
+                at = low.find(head, at + 1)
+        return sorted(starts)
 
     def _head_offsets(self, text: str, low: str, spans: list[Span]) -> dict[int, set[int]]:
         """Window index -> offsets in ``text`` where a head occurs inside the window (after a word boundary of
@@ -205,6 +220,8 @@ class HeadScan:
     def _occurrences(self, low: str) -> Iterator[tuple[int, int, bool]]:
         """(offset, length, needs a word boundary before it) of every occurrence of a head in ``low``."""
         for head, bounded in self.heads or ():
+            if head not in low:
+                continue
             at = low.find(head)
             while at >= 0:
                 yield at, len(head), bounded

@@ -359,6 +359,8 @@ def test_head_scans_find_what_the_pattern_finds_sentence_by_sentence(name):
             assert {i: [m.span() for m in ms] for i, ms in shortcut.items()} == plain, repr(text)
         whole = [m.span() for m in scan.pattern.finditer(text)]
         assert [m.span() for m in scan.finditer(text, low)] == whole
+        first = scan.search(text, low)
+        assert (first and first.span()) == (whole[0] if whole else None)
 
 
 def test_literal_heads_are_what_every_match_begins_with():
