@@ -213,8 +213,15 @@ class Knowledge:
                 if surface[:1].islower() and lookup_key(surface)
             }
         )
-        words = "|".join(map(re.escape, lower)) or "(?!)"
-        return re.compile(rf"(?<![A-Za-z0-9])(?:[A-Z0-9][A-Za-z0-9]*|(?:{words})(?![A-Za-z0-9]))")
+        if not all(re.fullmatch("[a-z][a-z0-9]*", word) for word in lower):
+            words = "|".join(map(re.escape, lower)) or "(?!)"
+            return re.compile(rf"(?<![A-Za-z0-9])(?:[A-Z0-9][A-Za-z0-9]*|(?:{words})(?![A-Za-z0-9]))")
+        # r"(?<![A-Za-z0-9])(?:[A-Z0-9][A-Za-z0-9]*|(?:al|its|the)(?![A-Za-z0-9]))", written to open with a
+        # character set (which the regex engine scans fast); the look-behinds then check that the character
+        # starts a token and pick the branch, tried in the same order.
+        heads = "".join(sorted({w[0] for w in lower}))
+        branches = [r"(?<=[A-Z0-9])[A-Za-z0-9]*"] + [rf"(?<={w[0]}){w[1:]}(?![A-Za-z0-9])" for w in lower]
+        return re.compile(rf"[A-Z0-9{heads}](?<![A-Za-z0-9].)(?:" + "|".join(branches) + ")")
 
     @cached_property
     def _alias_surfaces(self) -> list[str]:

@@ -271,6 +271,73 @@ def test_surname_search_finds_what_the_alternation_finds():
             assert entities_stage._words_found(text, words) == expected, (words, text)
 
 
+_NAME_PIECES = TRICKY + [
+    "Balad",
+    "Air Base",
+    "air  base",
+    "AIRFIELD",
+    "Naval Station",
+    "Naval\nBase",
+    "al-",
+    "El-",
+    "Mc",
+    "O'",
+    "D'",
+    "Smith",
+    "Jean-Pierre",
+    "X",
+    "de ",
+    "J. ",
+    "_",
+    "2",
+    "é",
+    "ab",
+    "Camp",
+    "Fort Bragg",
+    "its",
+    "the",
+    "al",
+    "ALX9",
+]
+
+
+def _name_texts(count: int, seed: int = 13) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(_NAME_PIECES) for _ in range(rng.randint(0, 25))) for _ in range(count)]
+
+
+_PLAIN_TOKEN = r"(?:(?:al|el|ad|Al|El)-)?(?:Mc|Mac|O'|D')?[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*"
+_PLAIN_PARTICLE = r"(?:de|al|el|van|von|bin|ibn|der|da|di|la|le|du|dos)"
+_PLAIN_BASE_NAME = r"[A-Z][\w'-]*(?:\s+(?:al-|el-)?[A-Z][\w'-]*){0,3}"
+_PLAIN_PATTERNS = {
+    "name": re.compile(
+        rf"(?=[A-Zae])\b{_PLAIN_TOKEN}(?:\s+(?:{_PLAIN_PARTICLE}\s+)?(?:[A-Z]\.\s+)?{_PLAIN_TOKEN}){{1,6}}\b"
+    ),
+    "air_base": re.compile(
+        rf"\b({_PLAIN_BASE_NAME})\s+((?i:air\s+force\s+base|air\s+base|airbase|airfield|air\s+station))\b"
+    ),
+    "naval_facility": re.compile(
+        rf"\b({_PLAIN_BASE_NAME})\s+(Naval\s+Base|Naval\s+Station|Naval\s+Air\s+Station|Naval\s+Facility)\b"
+    ),
+    "alias start": re.compile(r"(?<![A-Za-z0-9])(?:[A-Z0-9][A-Za-z0-9]*|(?:al|its|the)(?![A-Za-z0-9]))"),
+}
+
+
+@pytest.mark.parametrize("name", list(_PLAIN_PATTERNS))
+def test_rewritten_name_patterns_match_as_the_plain_ones(name):
+    fast = {
+        "name": entities_stage._NAME,
+        "alias start": K.alias_start_token,
+        **{kind: pattern for pattern, kind in entities_stage._BASE_PATTERNS},
+    }[name]
+    assert fast.pattern != _PLAIN_PATTERNS[name].pattern
+    if name == "alias start":  # the plain pattern is the one for this gazetteer's lower-case first words
+        assert sorted(re.findall(r"\(\?<=(\w)\)(\w*)\(", fast.pattern)) == [("a", "l"), ("i", "ts"), ("t", "he")]
+    for text in CLEAN + [text_stage.fold(t) for t in CLEAN] + _name_texts(6000):
+        plain = [(m.span(), m.groups()) for m in _PLAIN_PATTERNS[name].finditer(text)]
+        assert [(m.span(), m.groups()) for m in fast.finditer(text)] == plain, repr(text)
+
+
 def test_case_traps_are_every_non_ascii_character_a_case_insensitive_ascii_letter_matches():
     # ... and that str.lower() does not turn into that letter: only these can hide a word from the lowered text.
     letters = re.compile("[a-z]", re.IGNORECASE)
