@@ -4,7 +4,7 @@ import re
 import unicodedata
 from datetime import date
 
-from app.ingest.scan import may_match
+from app.ingest.scan import lowered, may_match
 from app.ingest.types import CleanDocument, RawArticle, Span
 from app.knowledge import Knowledge
 
@@ -130,9 +130,11 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
     # The 'anywhere' patterns (boilerplate phrases) are the same for short and long lines and rarely match at
     # all: one search of the whole text tells whether they need trying line by line, and a look for the words
     # they start with tells whether that search is needed.
-    anywhere = may_match(classifier["anywhere"], text) and bool(classifier["anywhere"].search(text))
-    short = (classifier["short_start"], classifier["short_anywhere"] if anywhere else None)
-    long = (classifier["long_start"], classifier["long_anywhere"] if anywhere else None)
+    low = lowered(text)
+    anywhere = may_match(classifier["anywhere"], text, low) and bool(classifier["anywhere"].search(text))
+    # The anchored patterns that run on through a line are left out where the text lacks what they need.
+    short = (knowledge.furniture_start("short", low), classifier["short_anywhere"] if anywhere else None)
+    long = (knowledge.furniture_start("long", low), classifier["long_anywhere"] if anywhere else None)
     kept: list[str] = []
     dropped: list[str] = []
     body_started = in_related = False

@@ -4,6 +4,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from app.ingest.scan import lowered
+
 MONTHS = {
     "jan": 1,
     "feb": 2,
@@ -102,23 +104,51 @@ _MAY_HOLD_DATE = re.compile(
     r"[\dDdTtLlNn](?:(?<=\d)|(?i:(?<=d)ay\b|(?<=t)o(?:morrow|night)|(?<=l)ast\s|(?<=t)his\s|(?<=n)ext\s))"
 )
 _DIGIT = re.compile(r"\d")
-_MONTH_STARTS = tuple(m[:1].upper() + m[1:3] for m in MONTHS) + tuple(m[:3].upper() for m in MONTHS)
-# What each pattern cannot match without: a digit, a month name (its first three letters, as _MONTH writes
-# them) or the 'day' of a weekday; the patterns whose needs a text lacks are not run on it.
+_YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")  # what _YEAR matches: every pattern with a year needs it
+# The first three letters of a month as _MONTH writes them; one alternation of literals, which the regex engine
+# scans for their first letters fast.
+_MONTH_START = re.compile("|".join(m[:1].upper() + m[1:3] for m in MONTHS) + "|" + "|".join(m.upper() for m in MONTHS))
+_RELATIVE_WORDS = ("today", "tomorrow", "yesterday", "tonight")
+# What each pattern cannot match without (see _cues); the patterns whose needs a text lacks are not run on it.
 _NEEDS = {
-    "iso": ("digit",),
-    "dmy_num": ("digit",),
-    "mdy": ("digit", "month"),
-    "dmy": ("digit", "month"),
-    "my": ("digit", "month"),
-    "md": ("digit", "month"),
-    "dm": ("digit", "month"),
-    "weekday": ("day",),
-    "relative": (),
-    "last_month": ("month",),
-    "period": (),
-    "year": ("digit",),
+    "iso": frozenset({"year"}),
+    "dmy_num": frozenset({"year"}),
+    "mdy": frozenset({"year", "month"}),
+    "dmy": frozenset({"year", "month"}),
+    "my": frozenset({"year", "month"}),
+    "md": frozenset({"digit", "month"}),
+    "dm": frozenset({"digit", "month"}),
+    "weekday": frozenset({"day"}),
+    "relative": frozenset({"relative"}),
+    "last_month": frozenset({"month", "last"}),
+    "period": frozenset({"period"}),
+    "year": frozenset({"year"}),
 }
+_PATTERN_NEEDS = [(kind, pattern, _NEEDS[kind]) for kind, pattern in _PATTERNS]
+
+
+def _cues(text: str) -> set[str]:
+    """What of the patterns' needs ``text`` holds: a digit, a year's four digits, a month name (its first three
+    letters, as _MONTH writes them), the 'day' of a weekday, a word of 'relative', the 'month' or 'year' of
+    'period', the 'last' or 'this past' of 'last_month'. The case-insensitive words are looked for in the lowered
+    text; where lowering may hide a case-insensitive match (see app.ingest.scan.lowered), they count as present."""
+    cues = set()
+    if _DIGIT.search(text):
+        cues.add("digit")
+        if _YEAR_DIGITS.search(text):
+            cues.add("year")
+    if _MONTH_START.search(text):
+        cues.add("month")
+    if "day" in text:
+        cues.add("day")
+    if "last" in text or "this past" in text:
+        cues.add("last")
+    low = lowered(text)
+    if low is None or any(word in low for word in _RELATIVE_WORDS):
+        cues.add("relative")
+    if low is None or "month" in low or "year" in low:
+        cues.add("period")
+    return cues
 
 
 def find_dates(text: str, anchor: date | None) -> list[DateMention]:
@@ -127,13 +157,9 @@ def find_dates(text: str, anchor: date | None) -> list[DateMention]:
     if not _MAY_HOLD_DATE.search(text):
         return found
     taken: list[tuple[int, int]] = []
-    has = {
-        "digit": bool(_DIGIT.search(text)),
-        "month": any(month in text for month in _MONTH_STARTS),
-        "day": "day" in text,
-    }
-    for kind, pattern in _PATTERNS:
-        if not all(has[need] for need in _NEEDS[kind]):
+    cues = _cues(text)
+    for kind, pattern, needs in _PATTERN_NEEDS:
+        if not needs <= cues:
             continue
         for match in pattern.finditer(text):
             start, end = match.span()

@@ -15,7 +15,9 @@ _COMPOUND_ADJECTIVE = re.compile(
     r"-(?:like|era|style|esque|ite|ist|ism|led|backed|controlled|held|brokered|allied|aligned)\b"
 )
 _NEXT_TOKEN = re.compile(r"[ \-.'’]{1,3}([A-Za-z0-9]+)")
-_NAME_TOKEN = r"(?:(?:al|el|ad|Al|El)-)?(?:Mc|Mac|O'|D')?[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*"
+# The runs of letters are possessive ([a-z]++): giving letters back leaves a letter next, which nothing after a
+# run can match, so the engine is spared the retries and the matches are the same.
+_NAME_TOKEN = r"(?:(?:al|el|ad|Al|El)-)?(?:Mc|Mac|O'|D')?[A-Z][a-z]++(?:[-'][A-Z]?[a-z]++)*"
 _PARTICLE = r"(?:de|al|el|van|von|bin|ibn|der|da|di|la|le|du|dos)"
 # The look-ahead names the letters a name can begin with ('al-', 'el-', 'ad-' or a capital), so that the engine
 # gives up at once everywhere else.
@@ -186,14 +188,17 @@ def _discover_persons(text: str, folded: str, known: list[Mention], knowledge: K
     return found
 
 
-_BASE_NAME = r"[A-Z][\w'-]*(?:\s+(?:al-|el-)?[A-Z][\w'-]*){0,3}"
+# r"\b[A-Z][\w'-]*(?:\s+(?:al-|el-)?[A-Z][\w'-]*){0,3}", written to open with a character set (which the regex
+# engine scans fast; the look-behind is the word boundary), with possessive runs of word characters: giving some
+# back leaves a word character next, where only \s could follow, so the matches are the same.
+_BASE_NAME = r"[A-Z](?<!\w.)[\w'-]*+(?:\s+(?:al-|el-)?[A-Z][\w'-]*+){0,3}"
 _BASE_PATTERNS = [
     (
-        re.compile(rf"\b({_BASE_NAME})\s+((?i:air\s+force\s+base|air\s+base|airbase|airfield|air\s+station))\b"),
+        re.compile(rf"({_BASE_NAME})\s+((?i:air\s+force\s+base|air\s+base|airbase|airfield|air\s+station))\b"),
         "air_base",
     ),
     (
-        re.compile(rf"\b({_BASE_NAME})\s+(Naval\s+Base|Naval\s+Station|Naval\s+Air\s+Station|Naval\s+Facility)\b"),
+        re.compile(rf"({_BASE_NAME})\s+(Naval\s+Base|Naval\s+Station|Naval\s+Air\s+Station|Naval\s+Facility)\b"),
         "naval_facility",
     ),
     (

@@ -463,7 +463,7 @@ def _context(
                 holder = _office_holder(knowledge, lex.office_names[office.group().lower()], office_country, event_date)
                 if holder is not None:
                     add(participants, holder, "ordered_to", span, 0.7)
-        informed = lex.informed.search(sentence, low)
+        informed = people and lex.informed.search(sentence, low)  # only people can be informed
         if informed and (has_term or re.search(r"\b(?:decision|move|order)\b", sentence)):
             for m in people:
                 if m.start - span.start > informed.start():
@@ -478,14 +478,16 @@ def _context(
                     holder = _office_holder(knowledge, office, office_country, event_date)
                     if holder is not None:
                         add(participants, holder, "present", span, 0.6)
-        for m in inside:
-            if m.entity.kind != "base":
-                continue
-            if lex.retain.search(sentence, low):
-                add(bases, m.entity, "retained", span, 0.8)
-            if lex.venue.search(sentence, low) and (in_event or i < 3):
-                add(bases, m.entity, "venue", span, 0.7)
-                place = place or m.entity.name
+        base_mentions = [m for m in inside if m.entity.kind == "base"]
+        if base_mentions:
+            retained = lex.retain.search(sentence, low)
+            venue = (in_event or i < 3) and lex.venue.search(sentence, low)
+            for m in base_mentions:
+                if retained:
+                    add(bases, m.entity, "retained", span, 0.8)
+                if venue:
+                    add(bases, m.entity, "venue", span, 0.7)
+                    place = place or m.entity.name
         if i in nearby or has_term:
             if place is None and i in statement_idx:
                 found = lex.place.search(sentence)

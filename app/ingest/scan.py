@@ -74,10 +74,64 @@ def _heads(items: list, bounded: bool = False) -> set[Head] | None:
     return None
 
 
-def may_match(pattern: re.Pattern, text: str) -> bool:
+_REPEATS = (_constants.MAX_REPEAT, _constants.MIN_REPEAT, _constants.POSSESSIVE_REPEAT)
+
+
+def required_literals(pattern: re.Pattern) -> tuple[frozenset[str], ...]:
+    """Sets of lower-case literals such that every match of ``pattern`` (case-insensitive or not) holds one
+    literal of each set: where the lowered text (see ``lowered``) holds no literal of some set, the pattern cannot
+    match. Look-arounds are left out; the literals are made of ASCII and caseless characters only, for which the
+    lowered text stands in exactly. Empty when nothing is required."""
+    return tuple(_required(list(_parser.parse(pattern.pattern, pattern.flags))))
+
+
+def _required(items: list) -> list[frozenset[str]]:
+    found: list[frozenset[str]] = []
+    run: list[str] = []  # consecutive literals: they are consecutive in every match
+    for op, arg in [*items, (None, None)]:
+        if op is _constants.LITERAL and _stands_in(chr(arg)):
+            run.append(chr(arg).lower())
+            continue
+        if run:
+            found.append(frozenset({"".join(run)}))
+            run = []
+        if op is _constants.SUBPATTERN:
+            found += _required(list(arg[3]))
+        elif op in _REPEATS and arg[0] >= 1:  # matched at least once
+            found += _required(list(arg[2]))
+        elif op is _constants.BRANCH:
+            # Each branch holds one literal of each of its own sets: one set per branch, together, is required.
+            options = [_required(list(branch)) for branch in arg[1]]
+            if all(options):
+                found.append(frozenset().union(*(max(sets, key=lambda s: min(map(len, s))) for sets in options)))
+        elif op is _constants.IN and all(o is _constants.LITERAL and _stands_in(chr(a)) for o, a in arg):
+            found.append(frozenset(chr(a).lower() for _, a in arg))
+    return found
+
+
+def _stands_in(char: str) -> bool:
+    """An ASCII or caseless character: what a pattern matches for it, lowered, is it lowered (see ``lowered``)."""
+    return char.isascii() or char.lower() == char == char.upper()
+
+
+def scans_on(pattern: re.Pattern) -> bool:
+    """Whether ``pattern`` opens with a repeat of any character or of a negated set (``.*``, ``[^.!?]{0,80}``):
+    tried at one offset, it runs on through the text before it can fail."""
+    items = list(_parser.parse(pattern.pattern, pattern.flags))
+    while items and items[0][0] is _constants.SUBPATTERN:
+        items = list(items[0][1][3])
+    if not items or items[0][0] not in _REPEATS:
+        return False
+    body = list(items[0][1][2])
+    return len(body) == 1 and (
+        body[0][0] is _constants.ANY or (body[0][0] is _constants.IN and body[0][1][:1] == [(_constants.NEGATE, None)])
+    )
+
+
+def may_match(pattern: re.Pattern, text: str, low: str | None = None) -> bool:
     """Whether ``pattern.search(text)`` can succeed: False only when none of the pattern's heads occurs in the
-    text, so that the search over a long text can be skipped."""
-    return _scan_of(pattern).may_occur(lowered(text))
+    text, so that the search over a long text can be skipped. ``low`` is ``lowered(text)`` if the caller has it."""
+    return _scan_of(pattern).may_occur(lowered(text) if low is None else low)
 
 
 @lru_cache(maxsize=64)
@@ -127,14 +181,29 @@ class HeadScan:
         """``list(pattern.finditer(text))``; ``windows`` for the whole text, without its bookkeeping."""
         if low is None or self.heads is None:
             return list(self.pattern.finditer(text))
-        offsets = {
-            at for at, _, bounded in self._occurrences(low) if not bounded or at == 0 or not is_word_char(text[at - 1])
-        }
-        return self._matches_at(text, offsets)
+        return self._matches_at(text, self._starts(text, low))
 
     def search(self, text: str, low: str | None) -> re.Match | None:
-        matches = self.finditer(text, low)
-        return matches[0] if matches else None
+        """``pattern.search(text)``: the match at the first offset where one begins."""
+        if low is None or self.heads is None:
+            return self.pattern.search(text)
+        for at in self._starts(text, low):
+            if match := self.pattern.match(text, at):
+                return match
+        return None
+
+    def _starts(self, text: str, low: str) -> list[int]:
+        """The offsets where a head occurs in ``low`` (after a word boundary, where the head needs one), in order."""
+        starts = set()
+        for head, bounded in self.heads or ():
+            if head not in low:  # most heads are absent: one containment test each, not a call to find
+                continue
+            at = low.find(head)
+            while at >= 0:
+                if not bounded or at == 0 or not is_word_char(text[at - 1]):
+                    starts.add(at)
+                at = low.find(head, at + 1)
+        return sorted(starts)
 
     def _head_offsets(self, text: str, low: str, spans: list[Span]) -> dict[int, set[int]]:
         """Window index -> offsets in ``text`` where a head occurs inside the window (after a word boundary of
@@ -151,6 +220,8 @@ class HeadScan:
     def _occurrences(self, low: str) -> Iterator[tuple[int, int, bool]]:
         """(offset, length, needs a word boundary before it) of every occurrence of a head in ``low``."""
         for head, bounded in self.heads or ():
+            if head not in low:
+                continue
             at = low.find(head)
             while at >= 0:
                 yield at, len(head), bounded

@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from app.ingest.scan import required_literals, scans_on
 from app.ingest.text import lookup_key
 from app.ingest.types import EntityRef
 
 HERE = Path(__file__).resolve().parent
 FILES = ("actors.json", "bases.json", "lexicon.json", "furniture.json", "outlets.json", "countries.json")
 MAX_VARIANTS = 64
+MAX_LEFT_OUT = 4  # line-scanning furniture patterns a text can do without (see Knowledge.furniture_start)
 
 
 @dataclass(frozen=True)
@@ -211,8 +213,15 @@ class Knowledge:
                 if surface[:1].islower() and lookup_key(surface)
             }
         )
-        words = "|".join(map(re.escape, lower)) or "(?!)"
-        return re.compile(rf"(?<![A-Za-z0-9])(?:[A-Z0-9][A-Za-z0-9]*|(?:{words})(?![A-Za-z0-9]))")
+        if not all(re.fullmatch("[a-z][a-z0-9]*", word) for word in lower):
+            words = "|".join(map(re.escape, lower)) or "(?!)"
+            return re.compile(rf"(?<![A-Za-z0-9])(?:[A-Z0-9][A-Za-z0-9]*|(?:{words})(?![A-Za-z0-9]))")
+        # r"(?<![A-Za-z0-9])(?:[A-Z0-9][A-Za-z0-9]*|(?:al|its|the)(?![A-Za-z0-9]))", written to open with a
+        # character set (which the regex engine scans fast); the look-behinds then check that the character
+        # starts a token and pick the branch, tried in the same order.
+        heads = "".join(sorted({w[0] for w in lower}))
+        branches = [r"(?<=[A-Z0-9])[A-Za-z0-9]*"] + [rf"(?<={w[0]}){w[1:]}(?![A-Za-z0-9])" for w in lower]
+        return re.compile(rf"[A-Z0-9{heads}](?<![A-Za-z0-9].)(?:" + "|".join(branches) + ")")
 
     @cached_property
     def _alias_surfaces(self) -> list[str]:
@@ -293,40 +302,96 @@ class Knowledge:
         """Regexes naming what a line is (group 'cut', 'related' or 'drop'). Patterns anchored at the start of
         the line are tried with re.match (one position); the others, only boilerplate phrases, are searched.
         Long lines can only be boilerplate paragraphs or the start of a comment section."""
-        f = self.furniture
-
-        def combined(groups: dict[str, tuple[str, ...]], anchored: bool) -> re.Pattern:
-            parts = []
-            for name, keys in groups.items():
-                found = [p[1:] if anchored else p for k in keys for p in f[k] if p.startswith("^") == anchored]
-                if found:
-                    parts.append(f"(?P<{name}>" + "|".join(f"(?:{p})" for p in found) + ")")
-            return re.compile("|".join(parts) or "(?!)", re.IGNORECASE)
-
-        short = {
-            "cut": ("cut_from",),
-            "related": ("related_from",),
-            "drop": ("drop_line", "drop_paragraph", "caption_credit_line", "byline"),
-        }
-        long = {"cut": ("cut_from",), "drop": ("drop_paragraph",)}
-        unanchored = [p for keys in short.values() for k in keys for p in f[k] if not p.startswith("^")]
+        unanchored = [
+            p for keys in _SHORT_LINES.values() for k in keys for p in self.furniture[k] if not p.startswith("^")
+        ]
         return {
-            "short_start": combined(short, True),
-            "short_anywhere": combined(short, False),
-            "long_start": combined(long, True),
-            "long_anywhere": combined(long, False),
+            "short_start": self._furniture_pattern(_SHORT_LINES, True),
+            "short_anywhere": self._furniture_pattern(_SHORT_LINES, False),
+            "long_start": self._furniture_pattern(_LONG_LINES, True),
+            "long_anywhere": self._furniture_pattern(_LONG_LINES, False),
             # The unanchored patterns of either size, as one test of the whole text: a line (the text's line,
             # stripped) can match them only if the text does - unless a pattern looks at its surroundings in
             # a way the stripping changes, and then every line is tried.
-            "anywhere": combined({"any": tuple(k for keys in short.values() for k in keys)}, False)
+            "anywhere": self._furniture_pattern(
+                {"any": tuple(k for keys in _SHORT_LINES.values() for k in keys)}, False
+            )
             if all(_context_free(p) for p in unanchored)
             else re.compile(""),
         }
+
+    def _furniture_pattern(
+        self, groups: dict[str, tuple[str, ...]], anchored: bool, without: frozenset[str] = frozenset()
+    ) -> re.Pattern:
+        """One pattern of the furniture categories' patterns that are (or are not) anchored, but those in
+        ``without``: a named group per category, in the order given."""
+        parts = tuple(
+            (
+                name,
+                tuple(
+                    p[1:] if anchored else p
+                    for k in keys
+                    for p in self.furniture[k]
+                    if p.startswith("^") == anchored and p not in without
+                ),
+            )
+            for name, keys in groups.items()
+        )
+        return _named_alternation(parts)
+
+    @cached_property
+    def _line_scanning_starts(self) -> dict[str, tuple[tuple[str, tuple[frozenset[str], ...]], ...]]:
+        """Per line size, the anchored patterns that run on through a line before they can fail (see
+        app.ingest.scan.scans_on), with the literals they need (see app.ingest.scan.required_literals); at most
+        MAX_LEFT_OUT of them, as the start pattern is compiled without each subset of them."""
+        found = {}
+        for size, groups in _LINE_SIZES.items():
+            patterns = [p for keys in groups.values() for k in keys for p in self.furniture[k] if p.startswith("^")]
+            compiled = [(p, re.compile(p[1:], re.IGNORECASE)) for p in patterns]
+            needs = [(p, required_literals(c)) for p, c in compiled if scans_on(c)]
+            found[size] = tuple((p, n) for p, n in needs if n)[:MAX_LEFT_OUT]
+        return found
+
+    @cached_property
+    def _start_patterns(self) -> dict[tuple[str, frozenset[str]], re.Pattern]:
+        """(line size, the anchored patterns left out) -> the start pattern without them."""
+        return {
+            (size, frozenset(without)): self._furniture_pattern(_LINE_SIZES[size], True, frozenset(without))
+            for size, scanning in self._line_scanning_starts.items()
+            for n in range(len(scanning) + 1)
+            for without in itertools.combinations([p for p, _ in scanning], n)
+        }
+
+    def furniture_start(self, size: str, low: str | None) -> re.Pattern:
+        """furniture_classifier[size + "_start"] for the lines of one text, whose lowered form is ``low`` (see
+        app.ingest.scan.lowered): without the patterns that run on through every line but need literals the text
+        lacks (a line is a piece of the text, so it lacks them too). The category a line gets is the same."""
+        without = frozenset(
+            pattern
+            for pattern, needs in self._line_scanning_starts[size]
+            if low is not None and not all(any(literal in low for literal in literals) for literals in needs)
+        )
+        return self._start_patterns[size, without]
 
     @cached_property
     def credit_pattern(self) -> re.Pattern:
         """Photo credits to cut out of a line (the other categories are in furniture_classifier)."""
         return re.compile("|".join(f"(?:{p})" for p in self.furniture["credit"]), re.IGNORECASE)
+
+
+_SHORT_LINES = {
+    "cut": ("cut_from",),
+    "related": ("related_from",),
+    "drop": ("drop_line", "drop_paragraph", "caption_credit_line", "byline"),
+}
+_LONG_LINES = {"cut": ("cut_from",), "drop": ("drop_paragraph",)}
+_LINE_SIZES = {"short": _SHORT_LINES, "long": _LONG_LINES}
+
+
+def _named_alternation(groups: tuple[tuple[str, tuple[str, ...]], ...]) -> re.Pattern:
+    """A case-insensitive alternation of the patterns, each group's in a named group (groups without any left out)."""
+    parts = [f"(?P<{name}>" + "|".join(f"(?:{p})" for p in patterns) + ")" for name, patterns in groups if patterns]
+    return re.compile("|".join(parts) or "(?!)", re.IGNORECASE)
 
 
 _CONTEXT_SYNTAX = ("^", "$", "\\A", "\\Z", "(?=", "(?!", "(?<", "(?>", "*+", "++", "?+", "}+")

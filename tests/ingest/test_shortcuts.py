@@ -19,7 +19,7 @@ from app.ingest import events as events_stage
 from app.ingest import text as text_stage
 from app.ingest.clean import normalise_unicode
 from app.ingest.pipeline import content_hash
-from app.ingest.scan import CASE_TRAPS, literal_heads, lowered, may_match
+from app.ingest.scan import CASE_TRAPS, literal_heads, lowered, may_match, required_literals, scans_on
 from app.ingest.sources import records
 from app.knowledge import _GEO_TOKEN, load_knowledge
 from tests.conftest import CORPUS, ROOT, SEEDS
@@ -117,6 +117,60 @@ def test_whole_text_furniture_test_misses_no_line():
             assert not classifier["long_anywhere"].search(line), line
 
 
+_LINE_PIECES = TRICKY + ["12:30", "9:05", " | ", " › ", " > ", "comments", "by", "Reuters", "3 min read", ":", "ſ", "K"]
+
+
+def _furniture_texts(count: int, seed: int = 9) -> list[str]:
+    """Texts of short lines made of the pieces the line-scanning furniture patterns look for."""
+    rng = random.Random(seed)
+    lines = ["".join(rng.choice(_LINE_PIECES) for _ in range(rng.randint(0, 14))) for _ in range(count * 4)]
+    return ["\n".join(lines[i : i + 4]) for i in range(0, len(lines), 4)]
+
+
+def test_start_pattern_narrowed_to_a_text_classifies_each_line_alike():
+    classifier = K.furniture_classifier
+    narrowed = 0
+    for text in CLEAN + _furniture_texts(3000) + ["Top | World\n12:30", "12:30\nA | B"]:
+        low = lowered(text)
+        for size in ("short", "long"):
+            full, start = classifier[f"{size}_start"], K.furniture_start(size, low)
+            narrowed += start is not full and start.pattern != full.pattern
+            for line in (line.strip() for line in text.split("\n")):
+                expected = full.match(line)
+                found = start.match(line)
+                assert (found and found.lastgroup) == (expected and expected.lastgroup), (size, line)
+    assert narrowed  # the shortcut is taken somewhere
+
+
+def test_required_literals_are_in_every_match():
+    patterns = [
+        re.compile(p.removeprefix("^"), re.IGNORECASE)
+        for ps in K.furniture.values()
+        if isinstance(ps, list)
+        for p in ps
+    ]
+    patterns += [re.compile(r"a(b|cd)e", re.I), re.compile(r"\bI\s+(?:order|am ordering)\b"), re.compile(r"x[:.]y+z?")]
+    texts = [line for text in CLEAN + _furniture_texts(2000) for line in text.split("\n")]
+    texts += ["ABE", "ACDE", "I order", "x:yy", "X.Y"]
+    for pattern in patterns:
+        needs = required_literals(pattern)
+        for text in texts:
+            for match in pattern.finditer(text):
+                low = lowered(match.group())
+                if low is not None:
+                    assert all(any(literal in low for literal in literals) for literals in needs), (pattern, text)
+    assert required_literals(re.compile(r"a(b|cd)e", re.I)) == ({"a"}, {"b", "cd"}, {"e"})
+    assert required_literals(re.compile(r"(?:x|\w)y")) == ({"y"},)
+    assert required_literals(re.compile(r"Ab[:.]c+(?=zz)d?")) == ({"ab"}, {":", "."}, {"c"})
+    assert required_literals(re.compile(r"\w*(?i:É)")) == ()
+
+
+def test_scans_on_finds_patterns_that_open_with_a_broad_repeat():
+    assert scans_on(re.compile(r".*\d:\d\d$")) and scans_on(re.compile(r"(?:[^.!?]{0,80})x"))
+    assert not scans_on(re.compile(r"\d+ min")) and not scans_on(re.compile(r"[\w.]{2,40} \d"))
+    assert not scans_on(re.compile(r"comments?$")) and not scans_on(re.compile(r"\W*photo"))
+
+
 # --- sentences, dates, hashes ---------------------------------------------------------------------------------
 
 
@@ -133,18 +187,41 @@ def test_last_word_search_near_the_end_is_the_whole_head_search():
         assert text_stage._ends_in_abbreviation(head, 0, len(head)) == expected, repr(head)
 
 
+_DATE_PIECES = TRICKY + [
+    "today",
+    "ToNight",
+    "YESTERDAY",
+    "tomorrow",
+    "last month",
+    "Next Year",
+    "this past March",
+    "last JUNE",
+    "Sept. 4",
+    "14 of May",
+    "2016-03-14",
+    "14/03/2016",
+    "3.4.1999",
+    "in 2016",
+    "During 1999",
+    "Sunday",
+    "day",
+    "19",
+    "20",
+    "7",
+    "MAR",
+]
+
+
 def test_find_dates_skips_only_patterns_that_cannot_match():
     anchor = date(2016, 3, 14)
+    rng = random.Random(3)
     sentences = [s for t in CLEAN for s in re.split(r"(?<=[.!?])\s+", t)] + _random_strings(2000)
+    sentences += ["".join(rng.choice(_DATE_PIECES) for _ in range(rng.randint(0, 12))) for _ in range(4000)]
     for sentence in sentences:
-        plain = [(kind, m.span()) for kind, p in dates_stage._PATTERNS for m in p.finditer(sentence)]
-        has = {
-            "digit": bool(re.search(r"\d", sentence)),
-            "month": any(m in sentence for m in dates_stage._MONTH_STARTS),
-            "day": "day" in sentence,
-        }
-        skipped = {kind for kind, needs in dates_stage._NEEDS.items() if not all(has[n] for n in needs)}
-        assert not [found for found in plain if found[0] in skipped], sentence
+        cues = dates_stage._cues(sentence)
+        for kind, pattern in dates_stage._PATTERNS:
+            if pattern.search(sentence):
+                assert dates_stage._NEEDS[kind] <= cues, (kind, sentence)
     assert dates_stage.find_dates("on March 14, 2016 and on Monday", anchor)
 
 
@@ -192,6 +269,73 @@ def test_surname_search_finds_what_the_alternation_finds():
         for text in texts + CLEAN:
             expected = [m.span() for m in pattern.finditer(text)]
             assert entities_stage._words_found(text, words) == expected, (words, text)
+
+
+_NAME_PIECES = TRICKY + [
+    "Balad",
+    "Air Base",
+    "air  base",
+    "AIRFIELD",
+    "Naval Station",
+    "Naval\nBase",
+    "al-",
+    "El-",
+    "Mc",
+    "O'",
+    "D'",
+    "Smith",
+    "Jean-Pierre",
+    "X",
+    "de ",
+    "J. ",
+    "_",
+    "2",
+    "é",
+    "ab",
+    "Camp",
+    "Fort Bragg",
+    "its",
+    "the",
+    "al",
+    "ALX9",
+]
+
+
+def _name_texts(count: int, seed: int = 13) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(_NAME_PIECES) for _ in range(rng.randint(0, 25))) for _ in range(count)]
+
+
+_PLAIN_TOKEN = r"(?:(?:al|el|ad|Al|El)-)?(?:Mc|Mac|O'|D')?[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*"
+_PLAIN_PARTICLE = r"(?:de|al|el|van|von|bin|ibn|der|da|di|la|le|du|dos)"
+_PLAIN_BASE_NAME = r"[A-Z][\w'-]*(?:\s+(?:al-|el-)?[A-Z][\w'-]*){0,3}"
+_PLAIN_PATTERNS = {
+    "name": re.compile(
+        rf"(?=[A-Zae])\b{_PLAIN_TOKEN}(?:\s+(?:{_PLAIN_PARTICLE}\s+)?(?:[A-Z]\.\s+)?{_PLAIN_TOKEN}){{1,6}}\b"
+    ),
+    "air_base": re.compile(
+        rf"\b({_PLAIN_BASE_NAME})\s+((?i:air\s+force\s+base|air\s+base|airbase|airfield|air\s+station))\b"
+    ),
+    "naval_facility": re.compile(
+        rf"\b({_PLAIN_BASE_NAME})\s+(Naval\s+Base|Naval\s+Station|Naval\s+Air\s+Station|Naval\s+Facility)\b"
+    ),
+    "alias start": re.compile(r"(?<![A-Za-z0-9])(?:[A-Z0-9][A-Za-z0-9]*|(?:al|its|the)(?![A-Za-z0-9]))"),
+}
+
+
+@pytest.mark.parametrize("name", list(_PLAIN_PATTERNS))
+def test_rewritten_name_patterns_match_as_the_plain_ones(name):
+    fast = {
+        "name": entities_stage._NAME,
+        "alias start": K.alias_start_token,
+        **{kind: pattern for pattern, kind in entities_stage._BASE_PATTERNS},
+    }[name]
+    assert fast.pattern != _PLAIN_PATTERNS[name].pattern
+    if name == "alias start":  # the plain pattern is the one for this gazetteer's lower-case first words
+        assert sorted(re.findall(r"\(\?<=(\w)\)(\w*)\(", fast.pattern)) == [("a", "l"), ("i", "ts"), ("t", "he")]
+    for text in CLEAN + [text_stage.fold(t) for t in CLEAN] + _name_texts(6000):
+        plain = [(m.span(), m.groups()) for m in _PLAIN_PATTERNS[name].finditer(text)]
+        assert [(m.span(), m.groups()) for m in fast.finditer(text)] == plain, repr(text)
 
 
 def test_case_traps_are_every_non_ascii_character_a_case_insensitive_ascii_letter_matches():
@@ -282,6 +426,8 @@ def test_head_scans_find_what_the_pattern_finds_sentence_by_sentence(name):
             assert {i: [m.span() for m in ms] for i, ms in shortcut.items()} == plain, repr(text)
         whole = [m.span() for m in scan.pattern.finditer(text)]
         assert [m.span() for m in scan.finditer(text, low)] == whole
+        first = scan.search(text, low)
+        assert (first and first.span()) == (whole[0] if whole else None)
 
 
 def test_literal_heads_are_what_every_match_begins_with():
