@@ -3,11 +3,12 @@
 import csv
 import io
 import json
+from collections.abc import Iterator
 from itertools import islice
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlmodel import Session
 
 from app.ingest.sources import SourceRecord, records, to_raw
@@ -35,31 +36,9 @@ def parse_csv(response) -> list[dict]:
     return list(csv.DictReader(io.StringIO(response.text.removeprefix("\ufeff"))))
 
 
-def test_an_export_holds_one_database_connection_while_it_streams(seeded):
-    """The request's session hands its connection back before the stream opens its own: with a pool of one
-    connection an export still completes (each export in flight used to hold two, and 8 parallel exports
-    exhausted the default pool)."""
-    sqlite = seeded.backend == "sqlite"
-    engine = create_engine(
-        seeded.url,
-        pool_size=1,
-        max_overflow=0,
-        pool_timeout=2,
-        connect_args={"check_same_thread": False} if sqlite else {},
-    )
-    try:
-        with TestClient(create_app(engine)) as client:
-            response = client.get("/articles", params={"format": "csv"})
-        assert response.status_code == 200 and len(parse_csv(response)) == 5
-    finally:
-        engine.dispose()
-
-
-def test_exports_in_flight_hold_no_connection_between_batches(seeded):
-    """An export reads each batch through a short session and hands the connection back before its rows go
-    out: two exports part-way through their streams, on a pool of one connection, both finish (an export used
-    to hold its connection until its client had read the last row, so 16 parallel exports of 10,000 rows
-    exhausted the 15 connections of the default pool and the 16th waited 30 s for a 500)."""
+@pytest.fixture
+def pool_of_one(seeded) -> Iterator[Engine]:
+    """An engine over the seeded database whose pool holds a single connection (waits at most 1 s for it)."""
     sqlite = seeded.backend == "sqlite"
     engine = create_engine(
         seeded.url,
@@ -68,17 +47,32 @@ def test_exports_in_flight_hold_no_connection_between_batches(seeded):
         pool_timeout=1,
         connect_args={"check_same_thread": False} if sqlite else {},
     )
-    try:
-        with Session(engine) as session:
-            listing = articles_listing(session, ArticleFilters())
-        first = stream(lambda: Session(engine), listing, start=None, limit=None)
-        second = stream(lambda: Session(engine), listing, start=None, limit=None)
-        started = [next(first), next(second)]  # both suspended mid-stream, as slow clients leave them
-        rest = [*first], [*second]
-        assert [item["id"] for item in [started[0], *rest[0]]] == [item["id"] for item in [started[1], *rest[1]]]
-        assert len(rest[0]) == 4
-    finally:
-        engine.dispose()
+    yield engine
+    engine.dispose()
+
+
+def test_an_export_holds_one_database_connection_while_it_streams(pool_of_one):
+    """The request's session hands its connection back before the stream opens its own: with a pool of one
+    connection an export still completes (each export in flight used to hold two, and 8 parallel exports
+    exhausted the default pool)."""
+    with TestClient(create_app(pool_of_one)) as client:
+        response = client.get("/articles", params={"format": "csv"})
+    assert response.status_code == 200 and len(parse_csv(response)) == 5
+
+
+def test_exports_in_flight_hold_no_connection_between_batches(pool_of_one):
+    """An export reads each batch through a short session and hands the connection back before its rows go
+    out: two exports part-way through their streams, on a pool of one connection, both finish (an export used
+    to hold its connection until its client had read the last row, so 16 parallel exports of 10,000 rows
+    exhausted the 15 connections of the default pool and the 16th waited 30 s for a 500)."""
+    with Session(pool_of_one) as session:
+        listing = articles_listing(session, ArticleFilters())
+    first = stream(lambda: Session(pool_of_one), listing, start=None, limit=None)
+    second = stream(lambda: Session(pool_of_one), listing, start=None, limit=None)
+    started = [next(first), next(second)]  # both suspended mid-stream, as slow clients leave them
+    rest = [*first], [*second]
+    assert [item["id"] for item in [started[0], *rest[0]]] == [item["id"] for item in [started[1], *rest[1]]]
+    assert len(rest[0]) == 4
 
 
 @pytest.mark.parametrize("path", ["/events", "/articles", "/actors", "/bases"])
