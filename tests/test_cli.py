@@ -135,3 +135,13 @@ def test_reprocess_keeps_ids_and_links(db):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "reprocessed 5 articles"
     assert snapshot() == before
+
+
+def test_a_jsonl_line_that_is_not_utf8_fails_alone(db, tmp_path: Path):
+    good = json.dumps({"text": ARTICLE, "outlet": "Reuters", "published_at": "2018-12-19"}).encode()
+    path = tmp_path / "broken.jsonl"
+    later = json.dumps({"text": ARTICLE + " Later.", "published_at": "2018-12-20"}).encode()
+    path.write_bytes(b"\xef\xbb\xbf" + good + b"\n" + b'{"text": "\xff\xfe broken"}\r\n' + later + b"\n")
+    result = run(db, "ingest", "-q", str(path))
+    assert result.stdout.strip() == "created 2, duplicate 0, failed 1", result.stderr
+    assert f"{path}:2: not UTF-8" in result.stderr

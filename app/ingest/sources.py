@@ -1,5 +1,6 @@
 """Reading articles from disk: .txt and .html files (with a seeds manifest where present) and .jsonl files."""
 
+import codecs
 import csv
 import json
 from collections.abc import Iterator
@@ -57,11 +58,9 @@ def count_records(paths: list[str | Path]) -> int:
             total += 1
             continue
         try:
-            content = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
+            total += sum(1 for _number, line in _lines(path) if line.strip())
+        except OSError:
             total += 1  # records() reports it as one unreadable file
-            continue
-        total += sum(1 for _number, line in _lines(content) if line.strip())
     return total
 
 
@@ -74,13 +73,13 @@ def records(paths: list[str | Path]) -> Iterator[SourceRecord]:
                 str(path), error=f"unsupported file type {suffix or '(none)'}: use .txt, .html or .jsonl"
             )
             continue
+        if suffix in JSONL_SUFFIXES:
+            yield from _jsonl(path)
+            continue
         try:
             content = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             yield SourceRecord(str(path), error=f"cannot read file: {exc}")
-            continue
-        if suffix in JSONL_SUFFIXES:
-            yield from _jsonl(path, content)
             continue
         folder = path.parent
         if folder not in manifests:
@@ -98,28 +97,38 @@ def records(paths: list[str | Path]) -> Iterator[SourceRecord]:
         )
 
 
-def _lines(content: str) -> Iterator[tuple[int, str]]:
-    """The numbered lines of a JSON-lines file. Lines end at "\n" (or "\r\n") only: a JSON string may hold
-    a raw U+2028 or form feed, where ``str.splitlines`` would cut the record in two."""
-    for number, line in enumerate(content.split("\n"), start=1):
-        yield number, line.removesuffix("\r")
+def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """The numbered lines of a JSON-lines file, as bytes, read as they come (a large file is never held whole).
+    Lines end at "\n" (or "\r\n") only: a JSON string may hold a raw U+2028 or form feed, where
+    ``str.splitlines`` would cut the record in two."""
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if number == 1:
+                line = line.removeprefix(codecs.BOM_UTF8)
+            yield number, line.removesuffix(b"\n").removesuffix(b"\r")
 
 
-def _jsonl(path: Path, content: str) -> Iterator[SourceRecord]:
-    for number, line in _lines(content):
-        label = f"{path}:{number}"
-        if not line.strip():
-            continue
-        try:
-            payload = ArticleCreate.model_validate(json.loads(line))
-        except json.JSONDecodeError as exc:
-            yield SourceRecord(label, error=f"not JSON: {exc.msg}")
-            continue
-        except ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors())
-            yield SourceRecord(label, error=problems)
-            continue
-        yield SourceRecord(label, to_raw(payload, source=label))
+def _jsonl(path: Path) -> Iterator[SourceRecord]:
+    try:
+        for number, line in _lines(path):
+            if line.strip():
+                yield _jsonl_record(f"{path}:{number}", line)
+    except OSError as exc:
+        yield SourceRecord(str(path), error=f"cannot read file: {exc}")
+
+
+def _jsonl_record(label: str, line: bytes) -> SourceRecord:
+    """The record of one line that is not blank: its article, or why it has none."""
+    try:
+        payload = ArticleCreate.model_validate(json.loads(line.decode("utf-8")))
+    except UnicodeDecodeError as exc:
+        return SourceRecord(label, error=f"not UTF-8: {exc.reason} at byte {exc.start}")
+    except json.JSONDecodeError as exc:
+        return SourceRecord(label, error=f"not JSON: {exc.msg}")
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors())
+        return SourceRecord(label, error=problems)
+    return SourceRecord(label, to_raw(payload, source=label))
 
 
 def to_raw(payload: ArticleCreate, source: str) -> RawArticle:
