@@ -84,10 +84,13 @@ def respond(
     chosen = negotiate(fmt, request.headers.get("accept"))
     if chosen == "json":
         with session:  # closed here, in the route's thread (see get_session)
-            return json_response(page(session, listing, window))
+            answer = json_response(page(session, listing, window))
+        answer.headers["Vary"] = "Accept"  # the same URL answers CSV or NDJSON to another Accept
+        return answer
     etag = etag_for(request, data_stamp(session), chosen)
+    cache_headers = {"ETag": etag, "Cache-Control": DEFAULT_CACHE_CONTROL, "Vary": "Accept"}
     if not_modified(request, etag):
-        return Response(status_code=304, headers={"ETag": etag, "Cache-Control": DEFAULT_CACHE_CONTROL})
+        return Response(status_code=304, headers=cache_headers)
     limit = window.limit if "limit" in request.query_params else None
     # Refuse a bad cursor now, with a clean 422: once the stream has started, the status is sent.
     if window.cursor:
@@ -100,7 +103,7 @@ def respond(
         if chosen == "csv"
         else _ndjson(engine, listing, window.cursor, limit)
     )
-    headers = {"ETag": etag, "Cache-Control": DEFAULT_CACHE_CONTROL}
+    headers = dict(cache_headers)
     if chosen == "csv":
         headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return StreamingResponse(body, media_type=MEDIA_TYPES[chosen], headers=headers)

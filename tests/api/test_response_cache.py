@@ -74,6 +74,15 @@ def test_the_accept_header_is_part_of_the_key(cached):
     assert cached.get("/articles").content == as_json.content
 
 
+def test_answers_that_depend_on_accept_say_so_to_other_caches(cached):
+    for headers in ({}, {"Accept": "text/csv"}, {"Accept": "application/x-ndjson"}):
+        for _ in range(2):  # computed, then from the cache
+            assert cached.get("/events", headers=headers).headers["vary"] == "Accept", headers
+    etag = cached.get("/articles", headers={"Accept": "text/csv"}).headers["etag"]
+    not_modified = cached.get("/articles", headers={"Accept": "text/csv", "If-None-Match": etag})
+    assert not_modified.status_code == 304 and not_modified.headers["vary"] == "Accept"
+
+
 def test_an_export_is_kept_whole_once_streamed(seeded_db, cached):
     first = cached.get("/articles", params={"format": "csv"})
     statements = Statements(seeded_db.engine)
