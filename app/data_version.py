@@ -90,9 +90,7 @@ class DataVersionProbe:
 
     def close(self) -> None:
         with self._lock:
-            connection, self._connection = self._connection, None
-            if connection is not None:
-                connection.close()
+            self._drop()
 
 
 # PostgreSQL: the version row, and the deferred triggers that bump it once per transaction, at its commit.

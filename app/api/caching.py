@@ -46,6 +46,17 @@ def matches(if_none_match: str | None, etag: str) -> bool:
     return "*" in candidates or etag in candidates
 
 
+# What a 304 leaves out of the answer it stands for: it has no body.
+_BODY_HEADERS = (b"content-length", b"content-type", b"content-disposition")
+
+
+async def send_not_modified(send: Send, headers: list[tuple[bytes, bytes]]) -> None:
+    """A 304 with the (raw) headers of the 200 answer it stands for, less those that describe its body."""
+    kept = [(name, value) for name, value in headers if name.lower() not in _BODY_HEADERS]
+    await send({"type": "http.response.start", "status": 304, "headers": kept})
+    await send({"type": "http.response.body", "body": b""})
+
+
 def not_modified(request: Request, etag: str) -> bool:
     return matches(request.headers.get("if-none-match"), etag)
 
@@ -89,12 +100,7 @@ class ETagMiddleware:
             headers = MutableHeaders(scope=start)
             headers["etag"] = etag
             if matches(if_none_match, etag):
-                start["status"] = 304
-                for name in ("content-length", "content-type"):
-                    if name in headers:
-                        del headers[name]
-                await send(start)
-                await send({"type": "http.response.body", "body": b""})
+                await send_not_modified(send, start["headers"])
                 return
             await send(start)
             await send(message)

@@ -20,11 +20,10 @@ from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.caching import matches
+from app.api.caching import matches, send_not_modified
 from app.data_version import DataVersionProbe
 
 CACHED_PREFIXES = ("/events", "/articles", "/actors", "/bases")
-_DROPPED_ON_304 = (b"content-length", b"content-type", b"content-disposition")
 
 
 @dataclass(frozen=True)
@@ -76,9 +75,7 @@ class ResponseCache:
 
     async def _replay(self, entry: Entry, if_none_match: str | None, send: Send) -> None:
         if entry.etag is not None and matches(if_none_match, entry.etag):
-            headers = [(n, v) for n, v in entry.headers if n not in _DROPPED_ON_304]
-            await send({"type": "http.response.start", "status": 304, "headers": headers})
-            await send({"type": "http.response.body", "body": b""})
+            await send_not_modified(send, entry.headers)
             return
         await send({"type": "http.response.start", "status": 200, "headers": entry.headers})
         await send({"type": "http.response.body", "body": entry.body})
