@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import event, insert, text
+from sqlalchemy import insert, text
 from sqlmodel import Session
 
 from app.ingest.text import lookup_key
@@ -29,6 +29,7 @@ from app.models import Actor, ActorAlias, Article, ArticleEvent, Event, EventAct
 from app.services.listing import page
 from app.services.pagination import Window
 from bench.queries import LIST_QUERIES, PAGE
+from tests.api.helpers import recorded_statements
 from tests.conftest import BACKENDS, Database, _fresh
 
 ARTICLES, EVENTS, ACTORS, OUTLETS = 6000, 4000, 300, 60
@@ -119,25 +120,18 @@ def generate(database: Database) -> None:
             conn.commit()
 
 
-def recorded_statements(database: Database, query) -> list[tuple[str, object]]:
+def page_selects(database: Database, query) -> list[tuple[str, object]]:
     """Every (SQL, parameters) the service sends for the first two pages of ``query``."""
-    statements: list[tuple[str, object]] = []
-
-    def record(_conn, _cursor, statement, parameters, _context, _executemany) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append((statement, parameters))
-
     with Session(database.engine) as session:
         listing = query.listing(session)
-        event.listen(database.engine, "before_cursor_execute", record)
-        try:
+        with recorded_statements(database.engine) as sent:
             first = page(session, listing, Window(PAGE))
             assert first["items"] and first["next"], f"{query.name}: the generated data should fill two pages"
             second = page(session, listing, Window(PAGE, first["next"]))
             assert second["items"]
-        finally:
-            event.remove(database.engine, "before_cursor_execute", record)
-    return statements
+    return [
+        (statement, parameters) for statement, parameters in sent if statement.lstrip().upper().startswith("SELECT")
+    ]
 
 
 def sqlite_plan(database: Database, statement: str, parameters) -> list[str]:
@@ -161,7 +155,7 @@ def postgresql_plan(database: Database, statement: str, parameters) -> list[dict
 @pytest.mark.parametrize("query", LIST_QUERIES, ids=lambda q: q.name)
 def test_benchmark_list_query_reads_through_indexes(populated, query):
     table, sqlite_index, postgresql_index = EXPECTED[query.name]
-    statements = recorded_statements(populated, query)
+    statements = page_selects(populated, query)
     # The statements that read the listed rows: the count (first) and the pages (with a LIMIT).
     listed = [statements[0]] + [(s, p) for s, p in statements if re.search(r"\bLIMIT\b", s)]
     assert len(listed) >= 3, statements

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event, inspect, text
+from sqlalchemy import inspect, text
 
 from app.api.response_cache import ResponseCache
 from app.config import ROOT
@@ -17,21 +17,11 @@ from app.db import make_engine
 from app.ingest.sources import records
 from app.main import create_app
 from app.services.ingest import ingest_records
+from tests.api.helpers import recorded_statements
 from tests.conftest import CORPUS, SEEDS
 
 KEY = "cache-test-key-0123456789"
 PUTIN_EVENTS = "/events?actor=putin&date_from=2015-01-01"
-
-
-class Statements:
-    """Counts the statements the application runs through ``engine`` (the probe reads beside it)."""
-
-    def __init__(self, engine) -> None:
-        self.count = 0
-        event.listen(engine, "before_cursor_execute", self._seen)
-
-    def _seen(self, *_args) -> None:
-        self.count += 1
 
 
 @pytest.fixture
@@ -48,12 +38,13 @@ def cached(seeded_db) -> Iterator[TestClient]:
 
 
 def test_a_repeated_read_is_answered_without_sql_and_byte_for_byte_the_same(seeded_db, cached):
-    statements = Statements(seeded_db.engine)
+    # The statements are those the application runs through the engine: the probe reads beside it.
     for path in (PUTIN_EVENTS, "/articles?sort=-published", "/articles?q=Hmeimim", "/events/1", "/actors"):
-        first = cached.get(path)
-        ran = statements.count
-        again = cached.get(path)
-        assert ran > 0 and statements.count == ran, path
+        with recorded_statements(seeded_db.engine) as sent:
+            first = cached.get(path)
+        with recorded_statements(seeded_db.engine) as sent_again:
+            again = cached.get(path)
+        assert sent and not sent_again, path
         assert (again.status_code, again.content, again.headers["etag"]) == (200, first.content, first.headers["etag"])
         assert again.headers["content-type"] == first.headers["content-type"]
         assert again.headers["x-content-type-options"] == "nosniff"  # the security headers are still added
@@ -85,9 +76,9 @@ def test_answers_that_depend_on_accept_say_so_to_other_caches(cached):
 
 def test_an_export_is_kept_whole_once_streamed(seeded_db, cached):
     first = cached.get("/articles", params={"format": "csv"})
-    statements = Statements(seeded_db.engine)
-    again = cached.get("/articles", params={"format": "csv"})
-    assert statements.count == 0 and again.content == first.content
+    with recorded_statements(seeded_db.engine) as sent:
+        again = cached.get("/articles", params={"format": "csv"})
+    assert sent == [] and again.content == first.content
     assert again.headers["content-length"] == str(len(first.content))
     assert again.headers["content-disposition"] == first.headers["content-disposition"]
 
@@ -183,22 +174,20 @@ def _a_real_change(engine, table: str):
 
 
 def test_off_when_the_size_is_zero(seeded_db):
-    statements = Statements(seeded_db.engine)
     with TestClient(create_app(seeded_db.engine, response_cache_mb=0)) as client:
-        client.get(PUTIN_EVENTS)
-        ran = statements.count
-        client.get(PUTIN_EVENTS)
-    assert statements.count == 2 * ran
+        with recorded_statements(seeded_db.engine) as sent:
+            client.get(PUTIN_EVENTS)
+        with recorded_statements(seeded_db.engine) as sent_again:
+            client.get(PUTIN_EVENTS)
+    assert sent and len(sent_again) == len(sent)
 
 
 def test_errors_and_health_are_not_kept(seeded_db, cached):
-    statements = Statements(seeded_db.engine)
     for path in ("/events/999999", "/health"):
         cached.get(path)
-        ran = statements.count
-        cached.get(path)
-        assert statements.count > ran, path
-        statements.count = 0
+        with recorded_statements(seeded_db.engine) as sent:
+            cached.get(path)
+        assert sent, path
 
 
 def test_the_least_recently_used_answers_go_beyond_the_size(seeded_db):
@@ -209,11 +198,12 @@ def test_the_least_recently_used_answers_go_beyond_the_size(seeded_db):
             client.get("/events", params={"limit": limit})
         assert 0 < cache.size <= cache.max_bytes
         assert len(cache.entries) < 29
-        statements = Statements(seeded_db.engine)
-        client.get("/events", params={"limit": 29})  # the newest is still there
-        assert statements.count == 0
-        client.get("/events", params={"limit": 1})  # the oldest is gone
-        assert statements.count > 0
+        with recorded_statements(seeded_db.engine) as sent:
+            client.get("/events", params={"limit": 29})  # the newest is still there
+        assert sent == []
+        with recorded_statements(seeded_db.engine) as sent:
+            client.get("/events", params={"limit": 1})  # the oldest is gone
+        assert sent
 
 
 def test_an_answer_larger_than_an_entry_may_be_is_sent_whole_and_not_kept(seeded_db):

@@ -19,7 +19,7 @@ from app.main import create_app
 from app.models import Article
 from app.services.ingest import ingest_records
 from scripts.post_articles import payload, post_all
-from tests.api.helpers import assert_error
+from tests.api.helpers import assert_error, recorded_statements
 from tests.conftest import CORPUS, SEEDS
 from tests.dump import dump
 from tests.live import live_server
@@ -195,20 +195,11 @@ def _event(api, date):
 
 
 def test_a_later_post_does_not_look_up_the_actors_and_bases_an_earlier_post_stored(api, db):
-    from sqlalchemy import event
-
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement.lower())
-
     assert api.post("/articles", json=ARTICLE, headers=AUTH).status_code == 201
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        later = {**ARTICLE, "url": ARTICLE["url"] + "-update", "text": ARTICLE["text"] + MORE}
+    later = {**ARTICLE, "url": ARTICLE["url"] + "-update", "text": ARTICLE["text"] + MORE}
+    with recorded_statements(db.engine) as sent:
         response = api.post("/articles", json=later, headers=AUTH)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+    statements = [statement.lower() for statement, _parameters in sent]
     assert response.status_code == 201
     names = {a["name"] for a in response.json()["actors"]} | {b["name"] for b in response.json()["bases"]}
     assert {"Vladimir Putin", "Sergei Shoigu", "Hmeimim"} <= names
