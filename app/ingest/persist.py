@@ -88,10 +88,12 @@ _DUPLICATE = (
     .limit(1)
 )
 _INSERT_ARTICLE = insert(Article).returning(Article.id)
-# Where the dialect has it, "INSERT ... ON CONFLICT DO NOTHING RETURNING id" checks for a duplicate (same url
-# or content hash: the unique columns) and inserts in one statement; no row back means a duplicate.
-_INSERT_NEW_ARTICLE = {
-    name: dialect.insert(Article.__table__).on_conflict_do_nothing().returning(Article.id)
+# Where the dialect has it, "INSERT ... ON CONFLICT DO NOTHING RETURNING" checks for duplicates (same url or
+# content hash: the unique columns) and inserts in one statement; no row back means a duplicate.
+_INSERT_NEW_ARTICLES = {
+    name: dialect.insert(Article.__table__)
+    .on_conflict_do_nothing()
+    .returning(Article.id, Article.content_hash, Article.url)
     for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
 }
 _EVENT_COLUMNS = (
@@ -252,10 +254,65 @@ def persist(
 
     With a ``batch``, the links are left in it for the caller to flush before committing.
     """
+    return persist_many(session, [extraction], knowledge, cache, batch=batch, index=index)[0]
+
+
+def persist_many(
+    session: Session,
+    extractions: list[Extraction],
+    knowledge: Knowledge,
+    cache: EntityCache | None = None,
+    *,
+    batch: LinkBatch | None = None,
+    index: EventIndex | None = None,
+) -> list[Persisted]:
+    """``persist`` for each extraction, in order, with the new articles inserted in one statement."""
+    if batch is not None:
+        batch.defer_indexing(session)
+    results = []
+    for extraction, article_id in zip(extractions, insert_articles(session, extractions), strict=True):
+        if article_id is None:
+            duplicate = find_duplicate(session, extraction.metadata.url, extraction.content_hash)
+            results.append(Persisted(duplicate, created=False))
+            continue
+        if batch is not None and batch.unindexed is not None:
+            batch.unindexed.append(article_id)
+        write_links(session, article_id, extraction, knowledge, cache, batch=batch, index=index)
+        results.append(Persisted(article_id, created=True))
+    return results
+
+
+def insert_articles(session: Session, extractions: list[Extraction]) -> list[int | None]:
+    """Insert the articles of ``extractions`` that are new; the id of each, in order, or None for one with the
+    url or content of an article stored before or earlier in the list.
+
+    Where the dialect has it, one "INSERT ... ON CONFLICT DO NOTHING RETURNING" takes them all (SQLAlchemy sends
+    it as multi-row VALUES): a row that collides with a unique column is skipped and sends nothing back. The
+    rows come back in no promised order, so each is told by its (content_hash, url), which no two inserted rows
+    share; of two articles with the same pair, only the first can have been inserted.
+    """
+    now = utcnow()
+    rows = [_article_row(extraction, now) for extraction in extractions]
+    connection = session.connection()
+    insert_new = _INSERT_NEW_ARTICLES.get(connection.dialect.name)
+    if insert_new is None:
+        ids: list[int | None] = []
+        for row in rows:
+            if find_duplicate(session, row["url"], row["content_hash"]) is not None:
+                ids.append(None)
+            else:
+                ids.append(connection.execute(_INSERT_ARTICLE, row).scalar_one())
+        return ids
+    if not rows:
+        return []
+    inserted = {(content_hash, url): id_ for id_, content_hash, url in connection.execute(insert_new, rows)}
+    return [inserted.pop((row["content_hash"], row["url"]), None) for row in rows]
+
+
+def _article_row(extraction: Extraction, now) -> dict:
     meta = extraction.metadata
     raw = extraction.raw
-    now = utcnow()
-    row = {
+    return {
         "url": meta.url,
         "title": meta.title,
         "outlet": meta.outlet,
@@ -271,22 +328,6 @@ def persist(
         "created_at": now,
         "updated_at": now,
     }
-    if batch is not None:
-        batch.defer_indexing(session)
-    insert_new = _INSERT_NEW_ARTICLE.get(_dialect(session))
-    if insert_new is None:
-        existing = find_duplicate(session, meta.url, extraction.content_hash)
-        if existing is not None:
-            return Persisted(existing, created=False)
-        article_id = session.connection().execute(_INSERT_ARTICLE, row).scalar_one()
-    else:
-        article_id = session.connection().execute(insert_new, row).scalar()
-        if article_id is None:
-            return Persisted(find_duplicate(session, meta.url, extraction.content_hash), created=False)
-    if batch is not None and batch.unindexed is not None:
-        batch.unindexed.append(article_id)
-    write_links(session, article_id, extraction, knowledge, cache, batch=batch, index=index)
-    return Persisted(article_id, created=True)
 
 
 def given_metadata(raw) -> dict:

@@ -15,8 +15,10 @@ from app.ingest.persist import (
     EntityCache,
     EventIndex,
     LinkBatch,
+    Persisted,
     drop_orphan_events,
     persist,
+    persist_many,
     refresh_counts,
     unlink_article,
     write_links,
@@ -148,14 +150,21 @@ class _BulkIngest:
         """Extract and write the queued records, then commit them (or store them one by one if that fails)."""
         extracted = [(record, *self._extract(record)) for record in self.queued]
         self.queued = []
-        for record, extraction, reason in extracted:
-            self._write(record, extraction, reason)
+        self.pending = [(record, extraction, "failed", reason) for record, extraction, reason in extracted]
+        written = [extraction for _record, extraction, _reason in extracted if extraction is not None]
         try:
+            outcomes = iter(
+                persist_many(self.session, written, self.knowledge, self.cache, batch=self.links, index=self.events)
+            )
+            self.pending = [
+                (record, extraction, _outcome(next(outcomes)) if extraction is not None else "failed", reason)
+                for record, extraction, reason in extracted
+            ]
             self.links.flush(self.session)
             self.session.commit()
             self.cache.commit()
         except Exception:
-            log.warning("committing a batch of %d records failed; storing them one by one", len(self.pending))
+            log.warning("writing a batch of %d records failed; storing them one by one", len(self.pending))
             self._rollback()
             self._store_one_by_one()
             return
@@ -170,21 +179,6 @@ class _BulkIngest:
         except Exception as exc:
             return None, _failure(record, exc)
 
-    def _write(self, record: SourceRecord, extraction: Extraction | None, reason: str | None) -> None:
-        if extraction is None:
-            self.pending.append((record, None, "failed", reason))
-            return
-        try:
-            persisted = persist(
-                self.session, extraction, self.knowledge, self.cache, batch=self.links, index=self.events
-            )
-        except Exception:
-            self.pending.append((record, extraction, "failed", None))
-            self._rollback()
-            self._store_one_by_one()
-            return
-        self.pending.append((record, extraction, "created" if persisted.created else "duplicate", None))
-
     def _rollback(self) -> None:
         self.session.rollback()
         self.cache.discard()
@@ -198,7 +192,7 @@ class _BulkIngest:
             if extraction is not None:
                 try:
                     result = _store_one(self.session, extraction, self.knowledge, self.cache)
-                    outcome, reason = ("created" if result.created else "duplicate"), None
+                    outcome, reason = _outcome(result), None
                 except Exception as exc:
                     self.session.rollback()
                     outcome, reason = "failed", _failure(record, exc)
@@ -214,6 +208,10 @@ class _BulkIngest:
             if self.on_progress:
                 self.on_progress(record, outcome)
         self.pending = []
+
+
+def _outcome(result: IngestResult | Persisted) -> str:
+    return "created" if result.created else "duplicate"
 
 
 def _failure(record: SourceRecord, exc: Exception) -> str:

@@ -272,3 +272,35 @@ def test_a_collision_with_another_writers_row_is_resolved_by_doing_the_article_a
         linked = session.execute(select(func.count()).select_from(ArticleEvent)).scalar_one()
     assert stored == [result.article_id]
     assert linked >= 1
+
+
+def test_duplicates_within_a_batch_and_of_stored_articles_are_each_told_apart(db, one_by_one):
+    """The new articles of a batch are inserted in one statement, which skips the rows that collide: each
+    record must still get its own outcome, and the links must go to the article that was stored."""
+    stream = _stream()
+    first, stored_before, new = stream[0], stream[1], stream[2]
+    ingest_records(db.engine, [stored_before])
+    article = first.article
+    same_text = SourceRecord("same text", replace(article, url="https://elsewhere.example/copy", source="same text"))
+    same_url = _poisoned(first, "same url")  # new text
+    same_url = SourceRecord("same url", replace(same_url.article, url=article.url or "https://a.example/1"))
+    first = SourceRecord(first.label, replace(article, url=same_url.article.url))
+    batch = [first, same_text, same_url, first, stored_before, new]
+    heard: list[tuple[str, str]] = []
+    summary = ingest_records(
+        db.engine, batch, batch_articles=100, on_progress=lambda record, outcome: heard.append((record.label, outcome))
+    )
+    assert [outcome for _label, outcome in heard] == [
+        "created",
+        "duplicate",
+        "duplicate",
+        "duplicate",
+        "duplicate",
+        "created",
+    ]
+    assert (summary.created, summary.duplicate, summary.failed) == (2, 4, 0)
+    stored = snapshot(db.engine)
+    sources = {first.article.source, stored_before.article.source, new.article.source}
+    assert stored["articles"] == sorted(sources)
+    for part in ("article_events", "article_actors"):
+        assert stored[part] == [row for row in one_by_one[part] if row[0] in sources]
