@@ -2,14 +2,16 @@
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from app.config import get_settings
 from app.db import writer
 from app.ingest.persist import (
     EntityCache,
@@ -112,7 +114,7 @@ def ingest_records(
     only the bad one is lost. ``on_progress`` hears of each record once its outcome is committed.
     """
     knowledge = load_knowledge()
-    with Session(writer(engine)) as session:
+    with _bulk_connection(engine) as connection, Session(bind=connection) as session:
         bulk = _BulkIngest(session, knowledge, on_progress)
         started = time.monotonic()
         for record in records:
@@ -122,6 +124,24 @@ def ingest_records(
                 started = time.monotonic()
         bulk.commit()
     return bulk.summary
+
+
+@contextmanager
+def _bulk_connection(engine: Engine) -> Iterator[Connection]:
+    """The one connection a bulk ingest writes through; on SQLite its page cache is ``ingest_cache_mb`` for the
+    ingest, then back to what it was. With SQLite's default of 2 MB, the indexes of a growing database no longer
+    fit, and at 10,000 articles the ingest spent a sixth of its time reading their pages again."""
+    with writer(engine).connect() as connection:
+        driver = connection.connection.driver_connection if connection.dialect.name == "sqlite" else None
+        if driver is None:
+            yield connection
+            return
+        before = driver.execute("PRAGMA cache_size").fetchone()[0]
+        driver.execute(f"PRAGMA cache_size = -{int(get_settings().ingest_cache_mb * 1024)}")
+        try:
+            yield connection
+        finally:
+            driver.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 class _BulkIngest:

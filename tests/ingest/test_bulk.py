@@ -304,3 +304,37 @@ def test_duplicates_within_a_batch_and_of_stored_articles_are_each_told_apart(db
     assert stored["articles"] == sorted(sources)
     for part in ("article_events", "article_actors"):
         assert stored[part] == [row for row in one_by_one[part] if row[0] in sources]
+
+
+def test_a_sqlite_bulk_ingest_writes_with_the_configured_page_cache_and_gives_it_back(
+    tmp_path, sqlite_template, monkeypatch
+):
+    """The bulk ingest's connection gets ``ingest_cache_mb`` of page cache (the default 2 MB thrashes on a large
+    database) for the ingest only: the pooled connection goes back to the server's readers as it was."""
+    from sqlalchemy import event
+
+    from app.config import get_settings
+
+    path = tmp_path / "db.sqlite"
+    shutil.copy(sqlite_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    monkeypatch.setattr(get_settings(), "ingest_cache_mb", 40)
+
+    def cache_size(connection) -> int:
+        return connection.connection.driver_connection.execute("PRAGMA cache_size").fetchone()[0]
+
+    with engine.connect() as connection:
+        default = cache_size(connection)
+    seen: list[int] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def record(connection, cursor, statement, *args):
+        if statement.startswith("INSERT INTO article "):
+            seen.append(cache_size(connection))
+
+    summary = ingest_records(engine, _stream()[:3], batch_articles=2)
+    assert summary.created == 3
+    assert seen and set(seen) == {-40 * 1024}
+    with engine.connect() as connection:
+        assert cache_size(connection) == default
+    engine.dispose()
