@@ -1,5 +1,6 @@
 """Writing articles: the bulk ingest, single articles and reprocessing all go through here."""
 
+import gc
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -114,7 +115,7 @@ def ingest_records(
     only the bad one is lost. ``on_progress`` hears of each record once its outcome is committed.
     """
     knowledge = load_knowledge()
-    with _bulk_connection(engine) as connection, Session(bind=connection) as session:
+    with _fewer_collections(), _bulk_connection(engine) as connection, Session(bind=connection) as session:
         bulk = _BulkIngest(session, knowledge, on_progress)
         started = time.monotonic()
         for record in records:
@@ -124,6 +125,27 @@ def ingest_records(
                 started = time.monotonic()
         bulk.commit()
     return bulk.summary
+
+
+# Allocations (less deallocations) of container objects between two runs of Python's youngest garbage collection
+# during a bulk ingest, instead of 700: each collection also walks what survived the last ones.
+INGEST_GC_THRESHOLD = 10_000
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Fewer garbage collections for the bulk ingest, which makes many short-lived objects and few cycles: the
+    objects alive before it (modules, the knowledge base) are set aside with ``gc.freeze()``, and the youngest
+    generation is collected every INGEST_GC_THRESHOLD allocations. Both are undone afterwards. At 10,000
+    articles, collections took 3-6% of the ingest's time."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(INGEST_GC_THRESHOLD, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 @contextmanager

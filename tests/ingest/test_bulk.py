@@ -338,3 +338,18 @@ def test_a_sqlite_bulk_ingest_writes_with_the_configured_page_cache_and_gives_it
     with engine.connect() as connection:
         assert cache_size(connection) == default
     engine.dispose()
+
+
+def test_the_bulk_ingest_collects_garbage_less_often_and_puts_the_collector_back(db):
+    import gc
+
+    from app.services.ingest import INGEST_GC_THRESHOLD
+
+    before = gc.get_threshold()
+    during: list[tuple[int, ...]] = []
+    summary = ingest_records(
+        db.engine, _stream()[:3], on_progress=lambda _record, _outcome: during.append(gc.get_threshold())
+    )
+    assert summary.created == 3
+    assert during and all(t == (INGEST_GC_THRESHOLD, *before[1:]) for t in during)
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
