@@ -497,9 +497,17 @@ def _add_aliases(session: Session, entity_id: int, ref: EntityRef, knowledge: Kn
         session.connection().execute(model.__table__.insert(), rows)
 
 
+# The date part of an event's key, by precision (only the one needed is computed: strftime is slow).
+_STAMPS = {
+    "day": date.isoformat,
+    "month": lambda day: f"{day.year}-{day.month:02d}",  # what strftime("%Y-%m") gives here, also before 1000
+    "year": lambda day: str(day.year),
+}
+
+
 def event_key(extracted: ExtractedEvent) -> str:
     day = extracted.date
-    stamp = {"day": day.isoformat(), "month": day.strftime("%Y-%m"), "year": str(day.year)}[extracted.date_precision]
+    stamp = _STAMPS[extracted.date_precision](day)
     parts = (extracted.type, extracted.forces_of or "-", extracted.country or "-", stamp)
     return ":".join(lookup_key(p).replace(" ", "-") if p != "-" else p for p in parts)
 
