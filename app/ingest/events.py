@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 
 from app.ingest.dates import DateMention, find_dates, looks_future
 from app.ingest.entities import Sentences
-from app.ingest.scan import HeadScan, lowered
+from app.ingest.scan import HeadScan, lowered, required_literals
 from app.ingest.types import EntityRef, EventParticipant, Evidence, ExtractedEvent, Mention, Metadata, Span
 from app.knowledge import Geography, Knowledge
 
@@ -30,6 +30,15 @@ _MEETING_MINISTERS = re.compile(
     r"\bwith (?:his|the|[A-Z]\w+'s) (defen[cs]e|foreign)(?: and (defen[cs]e|foreign))? minist(?:ers?|ries|ry)\b",
     re.IGNORECASE,
 )
+
+
+def _needs(pattern: re.Pattern) -> tuple[frozenset[str], ...]:
+    """The sets of literals of which every match of ``pattern`` holds one each (app.ingest.scan.required_literals),
+    those of the longest literals, which are the rarer, first."""
+    return tuple(sorted(required_literals(pattern), key=lambda literals: -min(map(len, literals))))
+
+
+_MEETING_MINISTERS_NEEDS = _needs(_MEETING_MINISTERS)
 _SPEAKER = re.compile(r",?\s+(?:said|says|told|added)\b")
 _NUMBER_WORDS = {
     "one": 1,
@@ -219,7 +228,7 @@ def _statement(article: ArticleView, i: int, published: date | None, lex: EventL
     low = article.lower(i)
     if not terms or lex.negation.search(sentence, low):
         return None
-    first_person = _FIRST_PERSON_ORDER.search(sentence, low)
+    first_person = _first_person_order(sentence)
     cues = lex.cue.finditer(sentence, low)
     pairs = [(_gap(t, c), t, c) for t in terms for c in cues if c.span() != t.span()]
     pairs = [p for p in pairs if p[0] <= MAX_CUE_GAP]
@@ -272,6 +281,12 @@ def _statement(article: ArticleView, i: int, published: date | None, lex: EventL
     )
 
 
+def _first_person_order(sentence: str) -> re.Match | None:
+    """``_FIRST_PERSON_ORDER.search(sentence)``. The pattern is case-sensitive and cannot match without a capital
+    'I', which most sentences lack: one containment test then stands in for the search."""
+    return _FIRST_PERSON_ORDER.pattern.search(sentence) if "I" in sentence else None
+
+
 def _near(mention: DateMention, term: re.Match) -> bool:
     return term.start() - MAX_DATE_GAP <= mention.end and mention.start <= term.end() + MAX_DATE_GAP
 
@@ -316,17 +331,28 @@ def _group(statements: list[Statement], published: date | None) -> list[Group]:
 
 def _vote(group: Group, value_of):
     """The value the statements of a group support most, each weighted by how complete the statement is."""
-    weights: Counter = Counter()
-    for statement in group.statements:
+    statements = group.statements
+    if len(statements) == 1:  # the one value, or None
+        return value_of(statements[0])
+    weights: dict = {}
+    for statement in statements:
         value = value_of(statement)
         if value is not None:
-            weights[value] += statement.strength
-    return weights.most_common(1)[0][0] if weights else None
+            weights[value] = weights.get(value, 0) + statement.strength
+    return _first_max(weights)
 
 
 def _common(values) -> object | None:
-    counted = Counter(v for v in values if v is not None)
-    return counted.most_common(1)[0][0] if counted else None
+    counted: dict = {}
+    for value in values:
+        if value is not None:
+            counted[value] = counted.get(value, 0) + 1
+    return _first_max(counted)
+
+
+def _first_max(weights: dict) -> object | None:
+    """The key of the largest weight, the first counted among equals: ``Counter(weights).most_common(1)``'s."""
+    return max(weights, key=weights.__getitem__) if weights else None
 
 
 def _build(
@@ -458,7 +484,7 @@ def _context(
             m for m in inside if m.entity.type == "person" and m.entity != orderer and not _SPEAKER.match(text, m.end)
         ]
         in_event = i in nearby or has_term or any(m.entity.kind == "base" for m in inside)
-        if i in statement_idx:
+        if i in statement_idx and office_country is not None:  # no country, no office holder (_office_holder)
             for office in lex.offices.finditer(sentence, low):
                 holder = _office_holder(knowledge, lex.office_names[office.group().lower()], office_country, event_date)
                 if holder is not None:
@@ -468,7 +494,8 @@ def _context(
             for m in people:
                 if m.start - span.start > informed.start():
                     add(participants, m.entity, "informed", span, 0.8)
-        if in_event and lex.present.search(sentence, low):
+        # Only people, or ministers met with, can be present: a sentence with neither needs no search for the cue.
+        if in_event and (people or _may_hold(_MEETING_MINISTERS_NEEDS, low)) and lex.present.search(sentence, low):
             for m in people:
                 if text[m.end : m.end + 2] != "'s":
                     add(participants, m.entity, "present", span, 0.7)
@@ -499,6 +526,12 @@ def _context(
                     if value and unit.lower() not in figures:
                         figures[unit.lower()] = value
     return list(participants.values()), list(bases.values()), place, figures
+
+
+def _may_hold(needs: tuple[frozenset[str], ...], low: str | None) -> bool:
+    """False only when ``low`` (a lowered text, see app.ingest.scan.lowered) lacks every literal of one of the
+    sets of ``needs`` (see app.ingest.scan.required_literals): then the pattern they were read off cannot match."""
+    return low is None or all(any(literal in low for literal in literals) for literals in needs)
 
 
 def _number(token: str) -> int | None:

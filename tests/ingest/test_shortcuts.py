@@ -454,3 +454,92 @@ def test_may_match_is_false_only_where_the_boilerplate_pattern_cannot_match():
             assert may_match(anywhere, text), repr(text)
         skipped += not may_match(anywhere, text)
     assert skipped  # the shortcut is taken somewhere
+
+
+# --- the events stage's own shortcuts ---------------------------------------------------------------------------
+
+_EVENT_PIECES = TRICKY + [
+    "I",
+    "I order",
+    "I\tordered",
+    "I have decided",
+    "i order",
+    "Ι",  # Greek capital iota
+    "with his",
+    "with the",
+    "with Putin's",
+    "WITH HIS",
+    "defence",
+    "Defense",
+    "foreign",
+    "and",
+    "minister",
+    "MINISTRIES",
+    "ministry",
+    "miniſters",
+    "MİNİSTER",
+    "troops",
+    "12",
+    "1,500",
+    "a dozen",
+    "Three",
+    "warplanes",
+    "fighter jets",
+    "special forces units",
+]
+
+
+def _event_sentences(count: int, seed: int = 5) -> list[str]:
+    rng = random.Random(seed)
+    sentences = [s for t in CLEAN for s in re.split(r"(?<=[.!?])\s+", t)] + _random_strings(1000)
+    sentences += [
+        "".join(rng.choice(_EVENT_PIECES) + rng.choice(["", " ", "  ", "\n", "-"]) for _ in range(rng.randint(0, 14)))
+        for _ in range(count)
+    ]
+    return sentences
+
+
+def test_first_person_order_is_the_pattern_search():
+    pattern = events_stage._FIRST_PERSON_ORDER.pattern
+    found = 0
+    for sentence in _event_sentences(4000):
+        expected = pattern.search(sentence)
+        shortcut = events_stage._first_person_order(sentence)
+        assert (shortcut and shortcut.span()) == (expected and expected.span()), repr(sentence)
+        found += expected is not None
+    assert found  # the inputs exercise matches too
+
+
+def test_may_hold_is_false_only_where_the_pattern_cannot_match():
+    patterns = [events_stage._MEETING_MINISTERS]
+    skipped = 0
+    for sentence in _event_sentences(4000):
+        low = lowered(sentence)
+        for pattern in patterns:
+            needs = events_stage._needs(pattern)
+            if pattern.search(sentence):
+                assert events_stage._may_hold(needs, low), (pattern.pattern, sentence)
+            skipped += not events_stage._may_hold(needs, low)
+    assert skipped
+
+
+def test_vote_and_common_pick_what_counter_most_common_picks():
+    from collections import Counter
+
+    rng = random.Random(8)
+    for _ in range(3000):
+        values = [rng.choice([None, "a", "b", "c", ("t", 1)]) for _ in range(rng.randint(0, 6))]
+        strengths = [rng.choice([1.0, 1.3, 1.5, 1.8, 2.3]) for _ in values]
+        group = events_stage.Group("reports")
+        for value, strength in zip(values, strengths, strict=True):
+            statement = events_stage.Statement(None, "", None, None, None, value, None, strength, True)
+            group.statements.append(statement)
+        weights: Counter = Counter()
+        for value, strength in zip(values, strengths, strict=True):
+            if value is not None:
+                weights[value] += strength
+        expected = weights.most_common(1)[0][0] if weights else None
+        if values:
+            assert events_stage._vote(group, lambda s: s.forces_of) == expected, (values, strengths)
+        counted = Counter(v for v in values if v is not None)
+        assert events_stage._common(values) == (counted.most_common(1)[0][0] if counted else None)
