@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from app.ingest.scan import lowered
 
@@ -86,6 +87,7 @@ def _safe(year: int, month: int, day: int) -> date | None:
         return None
 
 
+@lru_cache(maxsize=4096)  # a pure function of small values: an article's dates share their anchor
 def _closest_year(month: int, day: int, anchor: date | None) -> date | None:
     if anchor is None:
         return None
@@ -108,7 +110,6 @@ _YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")  # what _YEAR matches: every pattern
 # The first three letters of a month as _MONTH writes them; one alternation of literals, which the regex engine
 # scans for their first letters fast.
 _MONTH_START = re.compile("|".join(m[:1].upper() + m[1:3] for m in MONTHS) + "|" + "|".join(m.upper() for m in MONTHS))
-_RELATIVE_WORDS = ("today", "tomorrow", "yesterday", "tonight")
 # What each pattern cannot match without (see _cues); the patterns whose needs a text lacks are not run on it.
 _NEEDS = {
     "iso": frozenset({"year"}),
@@ -127,11 +128,12 @@ _NEEDS = {
 _PATTERN_NEEDS = [(kind, pattern, _NEEDS[kind]) for kind, pattern in _PATTERNS]
 
 
-def _cues(text: str) -> set[str]:
+def _cues(text: str, low: str | None = None) -> set[str]:
     """What of the patterns' needs ``text`` holds: a digit, a year's four digits, a month name (its first three
     letters, as _MONTH writes them), the 'day' of a weekday, a word of 'relative', the 'month' or 'year' of
     'period', the 'last' or 'this past' of 'last_month'. The case-insensitive words are looked for in the lowered
-    text; where lowering may hide a case-insensitive match (see app.ingest.scan.lowered), they count as present."""
+    text (``low``, else lowered here); where lowering may hide a case-insensitive match (see app.ingest.scan.lowered),
+    they count as present."""
     cues = set()
     if _DIGIT.search(text):
         cues.add("digit")
@@ -143,21 +145,23 @@ def _cues(text: str) -> set[str]:
         cues.add("day")
     if "last" in text or "this past" in text:
         cues.add("last")
-    low = lowered(text)
-    if low is None or any(word in low for word in _RELATIVE_WORDS):
+    if low is None:
+        low = lowered(text)
+    if low is None or "today" in low or "yesterday" in low or "tomorrow" in low or "tonight" in low:
         cues.add("relative")
     if low is None or "month" in low or "year" in low:
         cues.add("period")
     return cues
 
 
-def find_dates(text: str, anchor: date | None) -> list[DateMention]:
-    """Every date expression in ``text``; relative ones ('on Monday', 'tomorrow') need an anchor."""
+def find_dates(text: str, anchor: date | None, low: str | None = None) -> list[DateMention]:
+    """Every date expression in ``text``; relative ones ('on Monday', 'tomorrow') need an anchor. ``low`` is
+    ``lowered(text)`` if the caller has it (see app.ingest.scan.lowered)."""
     found: list[DateMention] = []
     if not _MAY_HOLD_DATE.search(text):
         return found
     taken: list[tuple[int, int]] = []
-    cues = _cues(text)
+    cues = _cues(text, low)
     for kind, pattern, needs in _PATTERN_NEEDS:
         if not needs <= cues:
             continue

@@ -543,3 +543,15 @@ def test_vote_and_common_pick_what_counter_most_common_picks():
             assert events_stage._vote(group, lambda s: s.forces_of) == expected, (values, strengths)
         counted = Counter(v for v in values if v is not None)
         assert events_stage._common(values) == (counted.most_common(1)[0][0] if counted else None)
+
+
+def test_find_dates_given_the_articles_lowered_text_finds_what_it_finds_alone():
+    anchor = date(2016, 3, 14)
+    texts = CLEAN + _random_strings(500, 200) + [" ".join(_DATE_PIECES[i : i + 9]) for i in range(len(_DATE_PIECES))]
+    texts += ["ΟΔΟΣ.Today, ΟΔΟΣ March 4. Tomorrow ΣMonday", "İn 2016. Today. On 4 March 2016."]  # context lowering
+    for text in texts:
+        low = lowered(text)
+        for span in text_stage.sentence_spans(text):
+            sentence = text[span.start : span.end]
+            given = dates_stage.find_dates(sentence, anchor, low and low[span.start : span.end])
+            assert given == dates_stage.find_dates(sentence, anchor), repr(sentence)
