@@ -88,6 +88,7 @@ class EventLexicon:
         )
         self.offices = HeadScan(re.compile(rf"\b(?:{_alternation(list(lexicon['office_phrases']))})\b", re.IGNORECASE))
         self.office_names = {k.lower(): v for k, v in lexicon["office_phrases"].items()}
+        self.office_countries = frozenset(office.country for office in knowledge.offices)  # see _office_holder
         geo = knowledge.geo
         self.geo = geo
         forces = _alternation(lexicon["forces_words"])
@@ -112,6 +113,9 @@ class EventLexicon:
         units = _alternation(lexicon["figure_units"])
         numbers = _alternation([w for w in _NUMBER_WORDS if _NUMBER_WORDS[w]])
         self.figures = re.compile(rf"\b(\d[\d,]*|{numbers})\s+(?:(?:[A-Za-z-]+)\s+)??({units})\b", re.IGNORECASE)
+        # What a match holds, looked for in the lowered sentence before the search (most sentences lack a unit).
+        self.figures_needs = _needs(self.figures)
+        self.place_needs = _needs(self.place)
 
     def term_sentences(self, text: str, spans: list[Span], low: str | None = None) -> dict[int, list[re.Match]]:
         """The sentences that hold a withdrawal term: index -> the term matches in the sentence.
@@ -463,6 +467,8 @@ def _context(
     place, figures = None, {}
     # Office holders ('the defence minister') belong to the orderer's country, else the withdrawing one.
     office_country = (orderer.country if orderer else None) or forces_of
+    # Nobody holds an office of a country that the knowledge lists no office for (see _office_holder).
+    has_offices = office_country in lex.office_countries
 
     def add(store, entity, role, span, confidence):
         key = (entity.name, role)
@@ -484,7 +490,7 @@ def _context(
             m for m in inside if m.entity.type == "person" and m.entity != orderer and not _SPEAKER.match(text, m.end)
         ]
         in_event = i in nearby or has_term or any(m.entity.kind == "base" for m in inside)
-        if i in statement_idx and office_country is not None:  # no country, no office holder (_office_holder)
+        if has_offices and i in statement_idx:
             for office in lex.offices.finditer(sentence, low):
                 holder = _office_holder(knowledge, lex.office_names[office.group().lower()], office_country, event_date)
                 if holder is not None:
@@ -516,11 +522,11 @@ def _context(
                     add(bases, m.entity, "venue", span, 0.7)
                     place = place or m.entity.name
         if i in nearby or has_term:
-            if place is None and i in statement_idx:
+            if place is None and i in statement_idx and _may_hold(lex.place_needs, low):
                 found = lex.place.search(sentence)
                 if found:
                     place = found.group(1)
-            if has_term:
+            if has_term and _may_hold(lex.figures_needs, low):
                 for number, unit in lex.figures.findall(sentence):
                     value = _number(number)
                     if value and unit.lower() not in figures:
