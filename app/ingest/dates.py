@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from app.ingest.scan import lowered
 
@@ -100,11 +100,6 @@ def looks_future(text: str, start: int) -> bool:
     return bool(_FUTURE.search(text[max(0, start - 40) : start]))
 
 
-# A digit or a word a date may be written with: r"\d|(?i:day\b|tomorrow|tonight|last\s|this\s|next\s)", written to
-# open with a character set (which the regex engine scans fast); the look-behinds then check the character read.
-_MAY_HOLD_DATE = re.compile(
-    r"[\dDdTtLlNn](?:(?<=\d)|(?i:(?<=d)ay\b|(?<=t)o(?:morrow|night)|(?<=l)ast\s|(?<=t)his\s|(?<=n)ext\s))"
-)
 _DIGIT = re.compile(r"\d")
 _YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")  # what _YEAR matches: every pattern with a year needs it
 # The first three letters of a month as _MONTH writes them; one alternation of literals, which the regex engine
@@ -125,7 +120,12 @@ _NEEDS = {
     "period": frozenset({"period"}),
     "year": frozenset({"year"}),
 }
-_PATTERN_NEEDS = [(kind, pattern, _NEEDS[kind]) for kind, pattern in _PATTERNS]
+
+
+@cache  # one entry for each combination of cues: at most 2**7
+def _runnable(cues: frozenset[str]) -> tuple[tuple[str, re.Pattern], ...]:
+    """The patterns, in order, whose needs are all among ``cues``."""
+    return tuple((kind, pattern) for kind, pattern in _PATTERNS if _NEEDS[kind] <= cues)
 
 
 def _cues(text: str, low: str | None = None) -> set[str]:
@@ -133,18 +133,19 @@ def _cues(text: str, low: str | None = None) -> set[str]:
     letters, as _MONTH writes them), the 'day' of a weekday, a word of 'relative', the 'month' or 'year' of
     'period', the 'last' or 'this past' of 'last_month'. The case-insensitive words are looked for in the lowered
     text (``low``, else lowered here); where lowering may hide a case-insensitive match (see app.ingest.scan.lowered),
-    they count as present."""
+    they count as present. A month is only looked for beside a digit or a 'last': every pattern that needs one needs
+    one of those too (see _NEEDS)."""
     cues = set()
     if _DIGIT.search(text):
         cues.add("digit")
         if _YEAR_DIGITS.search(text):
             cues.add("year")
-    if _MONTH_START.search(text):
-        cues.add("month")
     if "day" in text:
         cues.add("day")
     if "last" in text or "this past" in text:
         cues.add("last")
+    if cues and ("digit" in cues or "last" in cues) and _MONTH_START.search(text):
+        cues.add("month")
     if low is None:
         low = lowered(text)
     if low is None or "today" in low or "yesterday" in low or "tomorrow" in low or "tonight" in low:
@@ -158,13 +159,11 @@ def find_dates(text: str, anchor: date | None, low: str | None = None) -> list[D
     """Every date expression in ``text``; relative ones ('on Monday', 'tomorrow') need an anchor. ``low`` is
     ``lowered(text)`` if the caller has it (see app.ingest.scan.lowered)."""
     found: list[DateMention] = []
-    if not _MAY_HOLD_DATE.search(text):
+    cues = _cues(text, low)
+    if not cues:  # the text holds nothing any pattern needs (most sentences)
         return found
     taken: list[tuple[int, int]] = []
-    cues = _cues(text, low)
-    for kind, pattern, needs in _PATTERN_NEEDS:
-        if not needs <= cues:
-            continue
+    for kind, pattern in _runnable(frozenset(cues)):
         for match in pattern.finditer(text):
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):
@@ -173,7 +172,7 @@ def find_dates(text: str, anchor: date | None, low: str | None = None) -> list[D
             if mention is not None:
                 found.append(mention)
                 taken.append((start, end))
-    return sorted(found, key=lambda m: m.start)
+    return sorted(found, key=lambda m: m.start) if len(found) > 1 else found
 
 
 def _resolve(kind: str, match: re.Match, text: str, anchor: date | None) -> DateMention | None:
