@@ -226,23 +226,24 @@ def _by_sentence(mentions: list[Mention], spans: list[Span]) -> list[list[Mentio
 
 def _statement(article: ArticleView, i: int, published: date | None, lex: EventLexicon):
     """A withdrawal-order statement in one sentence: a withdrawal term close to an order cue."""
+    terms = article.terms[i]
+    if not terms:
+        return None
     span, inside = article.sentences.spans[i], article.by_sentence[i]
     sentence = article.sentence(i)
-    terms = article.terms[i]
     low = article.lower(i)
-    if not terms or lex.negation.search(sentence, low):
-        return None
     first_person = _first_person_order(sentence)
-    cues = lex.cue.finditer(sentence, low)
-    pairs = [(_gap(t, c), t, c) for t in terms for c in cues if c.span() != t.span()]
-    pairs = [p for p in pairs if p[0] <= MAX_CUE_GAP]
-    if not pairs and not first_person:
+    pair = _closest_pair(terms, lex.cue.finditer(sentence, low))
+    # A negated sentence and one with neither a cue near a term nor a first-person order are both no statement;
+    # the second test, which turns away more sentences, is made first.
+    if (pair is None and not first_person) or lex.negation.search(sentence, low):
         return None
-    _gap_size, term, cue = min(pairs, key=lambda p: p[0]) if pairs else (0, terms[0], first_person)
+    _gap_size, term, cue = pair or (0, terms[0], first_person)
 
     stated, effective = None, None
+    term_spans = [t.span() for t in terms]
     for mention in article.dates(i, published):
-        if not any(_near(mention, t) for t in terms):
+        if not _near_any(mention, term_spans):
             continue
         if _DEADLINE.search(sentence[max(0, mention.start - 25) : mention.start]):
             continue
@@ -253,7 +254,7 @@ def _statement(article: ArticleView, i: int, published: date | None, lex: EventL
 
     people = [m for m in inside if m.entity.type == "person"]
     orderer = None
-    if first_person and (not pairs or cue is first_person):
+    if first_person and (pair is None or cue is first_person):
         quoted = _quoted_ranges(sentence)
         speakers = [m for m in people if not any(a <= m.start - span.start < b for a, b in quoted)]
         orderer = speakers[-1] if speakers else None
@@ -279,7 +280,7 @@ def _statement(article: ArticleView, i: int, published: date | None, lex: EventL
     # A withdrawal from a deal or a race is not a withdrawal of forces: such a sentence may only add to an
     # event that military statements establish.
     military = bool(first_person or country or lex.military.search(sentence, low))
-    strength = 1.0 + (0.5 if orderer else 0) + (0.3 if stated else 0) + (0.2 if country else 0) + (0.3 if pairs else 0)
+    strength = 1.0 + (0.5 if orderer else 0) + (0.3 if stated else 0) + (0.2 if country else 0) + (0.3 if pair else 0)
     return Statement(
         span, sentence, stated, effective, orderer.entity if orderer else None, forces_of, country, strength, military
     )
@@ -291,13 +292,25 @@ def _first_person_order(sentence: str) -> re.Match | None:
     return _FIRST_PERSON_ORDER.pattern.search(sentence) if "I" in sentence else None
 
 
-def _near(mention: DateMention, term: re.Match) -> bool:
-    return term.start() - MAX_DATE_GAP <= mention.end and mention.start <= term.end() + MAX_DATE_GAP
+def _closest_pair(terms: list[re.Match], cues: list[re.Match]) -> tuple[int, re.Match, re.Match] | None:
+    """(gap, term, cue) of the term and the other cue match closest together, within MAX_CUE_GAP characters
+    (0 when they touch or overlap); of pairs as close, the first in term-then-cue order (as min() picks)."""
+    best = None
+    cue_spans = [(c.start(), c.end(), c) for c in cues]
+    for term in terms:
+        term_start, term_end = term.span()
+        for cue_start, cue_end, cue in cue_spans:
+            if cue_start == term_start and cue_end == term_end:
+                continue
+            gap = max(0, max(term_start, cue_start) - min(term_end, cue_end))
+            if gap <= MAX_CUE_GAP and (best is None or gap < best[0]):
+                best = (gap, term, cue)
+    return best
 
 
-def _gap(a: re.Match, b: re.Match) -> int:
-    """Characters between two matches (0 when they touch or overlap)."""
-    return max(0, max(a.start(), b.start()) - min(a.end(), b.end()))
+def _near_any(mention: DateMention, term_spans: list[tuple[int, int]]) -> bool:
+    """Whether the date is within MAX_DATE_GAP characters of one of the terms."""
+    return any(start - MAX_DATE_GAP <= mention.end and mention.start <= end + MAX_DATE_GAP for start, end in term_spans)
 
 
 def _quoted_ranges(sentence: str) -> list[tuple[int, int]]:
@@ -489,7 +502,8 @@ def _context(
         people = [
             m for m in inside if m.entity.type == "person" and m.entity != orderer and not _SPEAKER.match(text, m.end)
         ]
-        in_event = i in nearby or has_term or any(m.entity.kind == "base" for m in inside)
+        base_mentions = [m for m in inside if m.entity.kind == "base"]
+        in_event = i in nearby or has_term or bool(base_mentions)
         if has_offices and i in statement_idx:
             for office in lex.offices.finditer(sentence, low):
                 holder = _office_holder(knowledge, lex.office_names[office.group().lower()], office_country, event_date)
@@ -511,7 +525,6 @@ def _context(
                     holder = _office_holder(knowledge, office, office_country, event_date)
                     if holder is not None:
                         add(participants, holder, "present", span, 0.6)
-        base_mentions = [m for m in inside if m.entity.kind == "base"]
         if base_mentions:
             retained = lex.retain.search(sentence, low)
             venue = (in_event or i < 3) and lex.venue.search(sentence, low)
@@ -537,7 +550,15 @@ def _context(
 def _may_hold(needs: tuple[frozenset[str], ...], low: str | None) -> bool:
     """False only when ``low`` (a lowered text, see app.ingest.scan.lowered) lacks every literal of one of the
     sets of ``needs`` (see app.ingest.scan.required_literals): then the pattern they were read off cannot match."""
-    return low is None or all(any(literal in low for literal in literals) for literals in needs)
+    if low is None:
+        return True
+    for literals in needs:  # loops rather than all(any(...)): this runs for most sentences
+        for literal in literals:
+            if literal in low:
+                break
+        else:
+            return False
+    return True
 
 
 def _number(token: str) -> int | None:

@@ -565,3 +565,23 @@ def test_find_dates_given_the_articles_lowered_text_finds_what_it_finds_alone():
             sentence = text[span.start : span.end]
             given = dates_stage.find_dates(sentence, anchor, low and low[span.start : span.end])
             assert given == dates_stage.find_dates(sentence, anchor), repr(sentence)
+
+
+def test_closest_pair_is_the_first_of_the_closest_pairs():
+    def plain(terms, cues):  # the computation _closest_pair replaced
+        pairs = [(max(0, max(t.start(), c.start()) - min(t.end(), c.end())), t, c) for t in terms for c in cues]
+        pairs = [p for p in pairs if p[2].span() != p[1].span() and p[0] <= events_stage.MAX_CUE_GAP]
+        return min(pairs, key=lambda p: p[0]) if pairs else None
+
+    lex = events_stage._lexicon(K, "withdrawal_order")
+    rng = random.Random(4)
+    words = ["order", "ordered", "troops", "withdraw", "pull", "out", "x" * 60, "and", "said", "will", "leave", "."]
+    sentences = [s for t in CLEAN for s in re.split(r"(?<=[.!?])\s+", t)]
+    sentences += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 12))) for _ in range(3000)]
+    for sentence in sentences:
+        terms = list(lex.term.pattern.finditer(sentence))
+        for cues in (list(lex.cue.pattern.finditer(sentence)), terms, terms[::-1]):  # equal spans are no pair
+            got, expected = events_stage._closest_pair(terms, cues), plain(terms, cues)
+            assert (got and (got[0], got[1].span(), got[2].span(), got[2] is expected[2])) == (
+                expected and (expected[0], expected[1].span(), expected[2].span(), True)
+            ), sentence
