@@ -1,6 +1,7 @@
 """Date expressions in text, resolved against an anchor date (usually the publication date)."""
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache, lru_cache
@@ -105,6 +106,21 @@ _YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")  # what _YEAR matches: every pattern
 # The first three letters of a month as _MONTH writes them; one alternation of literals, which the regex engine
 # scans for their first letters fast.
 _MONTH_START = re.compile("|".join(m[:1].upper() + m[1:3] for m in MONTHS) + "|" + "|".join(m.upper() for m in MONTHS))
+# Where a match of the patterns that open with \b and a month, a day's digits or a weekday can begin, found by a
+# search that opens with literals or a character set, which the regex engine scans for fast (a pattern opening with
+# \b is tried at every offset): a month as _MONTH writes it, a digit that begins a word, a weekday's name. Every
+# match of such a pattern begins at one of the offsets found. (A month found inside another, as 'NOV' in 'JUNOV',
+# is not found but cannot begin a match either: it follows a letter, where \b fails.)
+_WORD_DIGIT = re.compile(r"\d(?<!\w.)")
+_WEEKDAY_NAME = re.compile("|".join(name.title() for name in WEEKDAYS))
+_STARTS = {
+    "mdy": _MONTH_START,
+    "dmy": _WORD_DIGIT,
+    "my": _MONTH_START,
+    "md": _MONTH_START,
+    "dm": _WORD_DIGIT,
+    "weekday": _WEEKDAY_NAME,
+}
 # What each pattern cannot match without (see _cues); the patterns whose needs a text lacks are not run on it.
 _NEEDS = {
     "iso": frozenset({"year"}),
@@ -123,9 +139,23 @@ _NEEDS = {
 
 
 @cache  # one entry for each combination of cues: at most 2**7
-def _runnable(cues: frozenset[str]) -> tuple[tuple[str, re.Pattern], ...]:
-    """The patterns, in order, whose needs are all among ``cues``."""
-    return tuple((kind, pattern) for kind, pattern in _PATTERNS if _NEEDS[kind] <= cues)
+def _runnable(cues: frozenset[str]) -> tuple[tuple[str, re.Pattern, re.Pattern | None], ...]:
+    """The patterns, in order, whose needs are all among ``cues``, each with its search for where it may begin."""
+    return tuple((kind, pattern, _STARTS.get(kind)) for kind, pattern in _PATTERNS if _NEEDS[kind] <= cues)
+
+
+def _matches(pattern: re.Pattern, text: str, starts: re.Pattern | None) -> Iterator[re.Match]:
+    """``pattern.finditer(text)``; where every match begins at a match of ``starts``, the pattern is tried at those
+    offsets only, skipping those inside the match before (as finditer resumes after a match)."""
+    if starts is None:
+        yield from pattern.finditer(text)
+        return
+    resume = 0
+    for head in starts.finditer(text):
+        at = head.start()
+        if at >= resume and (match := pattern.match(text, at)):
+            resume = match.end()
+            yield match
 
 
 def _cues(text: str, low: str | None = None) -> set[str]:
@@ -163,8 +193,8 @@ def find_dates(text: str, anchor: date | None, low: str | None = None) -> list[D
     if not cues:  # the text holds nothing any pattern needs (most sentences)
         return found
     taken: list[tuple[int, int]] = []
-    for kind, pattern in _runnable(frozenset(cues)):
-        for match in pattern.finditer(text):
+    for kind, pattern, starts in _runnable(frozenset(cues)):
+        for match in _matches(pattern, text, starts):
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):
                 continue

@@ -585,3 +585,40 @@ def test_closest_pair_is_the_first_of_the_closest_pairs():
             assert (got and (got[0], got[1].span(), got[2].span(), got[2] is expected[2])) == (
                 expected and (expected[0], expected[1].span(), expected[2].span(), True)
             ), sentence
+
+
+def test_date_patterns_tried_where_they_may_begin_find_what_finditer_finds():
+    rng = random.Random(12)
+    pieces = _DATE_PIECES + [
+        "JUNOV 4",
+        "JUNE 4",
+        "xMarch 4",
+        "March 4:30",
+        "4th of JULY",
+        "٣ March",
+        "3٣ May",
+        "_7 May",
+    ]
+    pieces += [
+        "MondayTuesday",
+        "Sundays",
+        "aSunday",
+        "SEPT. 4, 2016",
+        "Sept 31",
+        "12 DECEMBER 1999",
+        "Dec.4",
+        "1,2 May",
+    ]
+    texts = [s for t in CLEAN for s in re.split(r"(?<=[.!?])\s+", t)] + _random_strings(1000)
+    texts += [
+        "".join(rng.choice(pieces) + rng.choice(["", " ", "  ", "-", "/"]) for _ in range(12)) for _ in range(4000)
+    ]
+    found = dict.fromkeys(dates_stage._STARTS, 0)
+    for text in texts:
+        for kind, pattern in dates_stage._PATTERNS:
+            starts = dates_stage._STARTS.get(kind)
+            expected = [m.span() for m in pattern.finditer(text)]
+            assert [m.span() for m in dates_stage._matches(pattern, text, starts)] == expected, (kind, text)
+            if kind in found:
+                found[kind] += len(expected)
+    assert all(found.values()), found  # each shortcut is exercised
