@@ -1,8 +1,10 @@
 """Date expressions in text, resolved against an anchor date (usually the publication date)."""
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache, lru_cache
 
 from app.ingest.scan import lowered
 
@@ -86,6 +88,7 @@ def _safe(year: int, month: int, day: int) -> date | None:
         return None
 
 
+@lru_cache(maxsize=4096)  # a pure function of small values: an article's dates share their anchor
 def _closest_year(month: int, day: int, anchor: date | None) -> date | None:
     if anchor is None:
         return None
@@ -98,17 +101,26 @@ def looks_future(text: str, start: int) -> bool:
     return bool(_FUTURE.search(text[max(0, start - 40) : start]))
 
 
-# A digit or a word a date may be written with: r"\d|(?i:day\b|tomorrow|tonight|last\s|this\s|next\s)", written to
-# open with a character set (which the regex engine scans fast); the look-behinds then check the character read.
-_MAY_HOLD_DATE = re.compile(
-    r"[\dDdTtLlNn](?:(?<=\d)|(?i:(?<=d)ay\b|(?<=t)o(?:morrow|night)|(?<=l)ast\s|(?<=t)his\s|(?<=n)ext\s))"
-)
 _DIGIT = re.compile(r"\d")
 _YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")  # what _YEAR matches: every pattern with a year needs it
 # The first three letters of a month as _MONTH writes them; one alternation of literals, which the regex engine
 # scans for their first letters fast.
 _MONTH_START = re.compile("|".join(m[:1].upper() + m[1:3] for m in MONTHS) + "|" + "|".join(m.upper() for m in MONTHS))
-_RELATIVE_WORDS = ("today", "tomorrow", "yesterday", "tonight")
+# Where a match of the patterns that open with \b and a month, a day's digits or a weekday can begin, found by a
+# search that opens with literals or a character set, which the regex engine scans for fast (a pattern opening with
+# \b is tried at every offset): a month as _MONTH writes it, a digit that begins a word, a weekday's name. Every
+# match of such a pattern begins at one of the offsets found. (A month found inside another, as 'NOV' in 'JUNOV',
+# is not found but cannot begin a match either: it follows a letter, where \b fails.)
+_WORD_DIGIT = re.compile(r"\d(?<!\w.)")
+_WEEKDAY_NAME = re.compile("|".join(name.title() for name in WEEKDAYS))
+_STARTS = {
+    "mdy": _MONTH_START,
+    "dmy": _WORD_DIGIT,
+    "my": _MONTH_START,
+    "md": _MONTH_START,
+    "dm": _WORD_DIGIT,
+    "weekday": _WEEKDAY_NAME,
+}
 # What each pattern cannot match without (see _cues); the patterns whose needs a text lacks are not run on it.
 _NEEDS = {
     "iso": frozenset({"year"}),
@@ -124,44 +136,65 @@ _NEEDS = {
     "period": frozenset({"period"}),
     "year": frozenset({"year"}),
 }
-_PATTERN_NEEDS = [(kind, pattern, _NEEDS[kind]) for kind, pattern in _PATTERNS]
 
 
-def _cues(text: str) -> set[str]:
+@cache  # one entry for each combination of cues: at most 2**7
+def _runnable(cues: frozenset[str]) -> tuple[tuple[str, re.Pattern, re.Pattern | None], ...]:
+    """The patterns, in order, whose needs are all among ``cues``, each with its search for where it may begin."""
+    return tuple((kind, pattern, _STARTS.get(kind)) for kind, pattern in _PATTERNS if _NEEDS[kind] <= cues)
+
+
+def _matches(pattern: re.Pattern, text: str, starts: re.Pattern | None) -> Iterator[re.Match]:
+    """``pattern.finditer(text)``; where every match begins at a match of ``starts``, the pattern is tried at those
+    offsets only, skipping those inside the match before (as finditer resumes after a match)."""
+    if starts is None:
+        yield from pattern.finditer(text)
+        return
+    resume = 0
+    for head in starts.finditer(text):
+        at = head.start()
+        if at >= resume and (match := pattern.match(text, at)):
+            resume = match.end()
+            yield match
+
+
+def _cues(text: str, low: str | None = None) -> set[str]:
     """What of the patterns' needs ``text`` holds: a digit, a year's four digits, a month name (its first three
     letters, as _MONTH writes them), the 'day' of a weekday, a word of 'relative', the 'month' or 'year' of
     'period', the 'last' or 'this past' of 'last_month'. The case-insensitive words are looked for in the lowered
-    text; where lowering may hide a case-insensitive match (see app.ingest.scan.lowered), they count as present."""
+    text (``low``, else lowered here); where lowering may hide a case-insensitive match (see app.ingest.scan.lowered),
+    they count as present. A month is only looked for beside a digit or a 'last': every pattern that needs one needs
+    one of those too (see _NEEDS)."""
     cues = set()
     if _DIGIT.search(text):
         cues.add("digit")
         if _YEAR_DIGITS.search(text):
             cues.add("year")
-    if _MONTH_START.search(text):
-        cues.add("month")
     if "day" in text:
         cues.add("day")
     if "last" in text or "this past" in text:
         cues.add("last")
-    low = lowered(text)
-    if low is None or any(word in low for word in _RELATIVE_WORDS):
+    if cues and ("digit" in cues or "last" in cues) and _MONTH_START.search(text):
+        cues.add("month")
+    if low is None:
+        low = lowered(text)
+    if low is None or "today" in low or "yesterday" in low or "tomorrow" in low or "tonight" in low:
         cues.add("relative")
     if low is None or "month" in low or "year" in low:
         cues.add("period")
     return cues
 
 
-def find_dates(text: str, anchor: date | None) -> list[DateMention]:
-    """Every date expression in ``text``; relative ones ('on Monday', 'tomorrow') need an anchor."""
+def find_dates(text: str, anchor: date | None, low: str | None = None) -> list[DateMention]:
+    """Every date expression in ``text``; relative ones ('on Monday', 'tomorrow') need an anchor. ``low`` is
+    ``lowered(text)`` if the caller has it (see app.ingest.scan.lowered)."""
     found: list[DateMention] = []
-    if not _MAY_HOLD_DATE.search(text):
+    cues = _cues(text, low)
+    if not cues:  # the text holds nothing any pattern needs (most sentences)
         return found
     taken: list[tuple[int, int]] = []
-    cues = _cues(text)
-    for kind, pattern, needs in _PATTERN_NEEDS:
-        if not needs <= cues:
-            continue
-        for match in pattern.finditer(text):
+    for kind, pattern, starts in _runnable(frozenset(cues)):
+        for match in _matches(pattern, text, starts):
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):
                 continue
@@ -169,7 +202,7 @@ def find_dates(text: str, anchor: date | None) -> list[DateMention]:
             if mention is not None:
                 found.append(mention)
                 taken.append((start, end))
-    return sorted(found, key=lambda m: m.start)
+    return sorted(found, key=lambda m: m.start) if len(found) > 1 else found
 
 
 def _resolve(kind: str, match: re.Match, text: str, anchor: date | None) -> DateMention | None:

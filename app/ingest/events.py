@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 
 from app.ingest.dates import DateMention, find_dates, looks_future
 from app.ingest.entities import Sentences
-from app.ingest.scan import HeadScan, lowered
+from app.ingest.scan import HeadScan, lowered, required_literals
 from app.ingest.types import EntityRef, EventParticipant, Evidence, ExtractedEvent, Mention, Metadata, Span
 from app.knowledge import Geography, Knowledge
 
@@ -30,6 +30,15 @@ _MEETING_MINISTERS = re.compile(
     r"\bwith (?:his|the|[A-Z]\w+'s) (defen[cs]e|foreign)(?: and (defen[cs]e|foreign))? minist(?:ers?|ries|ry)\b",
     re.IGNORECASE,
 )
+
+
+def _needs(pattern: re.Pattern) -> tuple[frozenset[str], ...]:
+    """The sets of literals of which every match of ``pattern`` holds one each (app.ingest.scan.required_literals),
+    those of the longest literals, which are the rarer, first."""
+    return tuple(sorted(required_literals(pattern), key=lambda literals: -min(map(len, literals))))
+
+
+_MEETING_MINISTERS_NEEDS = _needs(_MEETING_MINISTERS)
 _SPEAKER = re.compile(r",?\s+(?:said|says|told|added)\b")
 _NUMBER_WORDS = {
     "one": 1,
@@ -79,6 +88,7 @@ class EventLexicon:
         )
         self.offices = HeadScan(re.compile(rf"\b(?:{_alternation(list(lexicon['office_phrases']))})\b", re.IGNORECASE))
         self.office_names = {k.lower(): v for k, v in lexicon["office_phrases"].items()}
+        self.office_countries = frozenset(office.country for office in knowledge.offices)  # see _office_holder
         geo = knowledge.geo
         self.geo = geo
         forces = _alternation(lexicon["forces_words"])
@@ -103,6 +113,9 @@ class EventLexicon:
         units = _alternation(lexicon["figure_units"])
         numbers = _alternation([w for w in _NUMBER_WORDS if _NUMBER_WORDS[w]])
         self.figures = re.compile(rf"\b(\d[\d,]*|{numbers})\s+(?:(?:[A-Za-z-]+)\s+)??({units})\b", re.IGNORECASE)
+        # What a match holds, looked for in the lowered sentence before the search (most sentences lack a unit).
+        self.figures_needs = _needs(self.figures)
+        self.place_needs = _needs(self.place)
 
     def term_sentences(self, text: str, spans: list[Span], low: str | None = None) -> dict[int, list[re.Match]]:
         """The sentences that hold a withdrawal term: index -> the term matches in the sentence.
@@ -191,7 +204,7 @@ class ArticleView:
         """find_dates() of sentence ``i``, run once however many times the stage asks."""
         key = (i, anchor)
         if key not in self._dates:
-            self._dates[key] = find_dates(self.sentence(i), anchor)
+            self._dates[key] = find_dates(self.sentence(i), anchor, self.lower(i))
         return self._dates[key]
 
     @cached_property
@@ -213,23 +226,24 @@ def _by_sentence(mentions: list[Mention], spans: list[Span]) -> list[list[Mentio
 
 def _statement(article: ArticleView, i: int, published: date | None, lex: EventLexicon):
     """A withdrawal-order statement in one sentence: a withdrawal term close to an order cue."""
+    terms = article.terms[i]
+    if not terms:
+        return None
     span, inside = article.sentences.spans[i], article.by_sentence[i]
     sentence = article.sentence(i)
-    terms = article.terms[i]
     low = article.lower(i)
-    if not terms or lex.negation.search(sentence, low):
+    first_person = _first_person_order(sentence)
+    pair = _closest_pair(terms, lex.cue.finditer(sentence, low))
+    # A negated sentence and one with neither a cue near a term nor a first-person order are both no statement;
+    # the second test, which turns away more sentences, is made first.
+    if (pair is None and not first_person) or lex.negation.search(sentence, low):
         return None
-    first_person = _FIRST_PERSON_ORDER.search(sentence, low)
-    cues = lex.cue.finditer(sentence, low)
-    pairs = [(_gap(t, c), t, c) for t in terms for c in cues if c.span() != t.span()]
-    pairs = [p for p in pairs if p[0] <= MAX_CUE_GAP]
-    if not pairs and not first_person:
-        return None
-    _gap_size, term, cue = min(pairs, key=lambda p: p[0]) if pairs else (0, terms[0], first_person)
+    _gap_size, term, cue = pair or (0, terms[0], first_person)
 
     stated, effective = None, None
+    term_spans = [t.span() for t in terms]
     for mention in article.dates(i, published):
-        if not any(_near(mention, t) for t in terms):
+        if not _near_any(mention, term_spans):
             continue
         if _DEADLINE.search(sentence[max(0, mention.start - 25) : mention.start]):
             continue
@@ -240,7 +254,7 @@ def _statement(article: ArticleView, i: int, published: date | None, lex: EventL
 
     people = [m for m in inside if m.entity.type == "person"]
     orderer = None
-    if first_person and (not pairs or cue is first_person):
+    if first_person and (pair is None or cue is first_person):
         quoted = _quoted_ranges(sentence)
         speakers = [m for m in people if not any(a <= m.start - span.start < b for a, b in quoted)]
         orderer = speakers[-1] if speakers else None
@@ -266,19 +280,37 @@ def _statement(article: ArticleView, i: int, published: date | None, lex: EventL
     # A withdrawal from a deal or a race is not a withdrawal of forces: such a sentence may only add to an
     # event that military statements establish.
     military = bool(first_person or country or lex.military.search(sentence, low))
-    strength = 1.0 + (0.5 if orderer else 0) + (0.3 if stated else 0) + (0.2 if country else 0) + (0.3 if pairs else 0)
+    strength = 1.0 + (0.5 if orderer else 0) + (0.3 if stated else 0) + (0.2 if country else 0) + (0.3 if pair else 0)
     return Statement(
         span, sentence, stated, effective, orderer.entity if orderer else None, forces_of, country, strength, military
     )
 
 
-def _near(mention: DateMention, term: re.Match) -> bool:
-    return term.start() - MAX_DATE_GAP <= mention.end and mention.start <= term.end() + MAX_DATE_GAP
+def _first_person_order(sentence: str) -> re.Match | None:
+    """``_FIRST_PERSON_ORDER.search(sentence)``. The pattern is case-sensitive and cannot match without a capital
+    'I', which most sentences lack: one containment test then stands in for the search."""
+    return _FIRST_PERSON_ORDER.pattern.search(sentence) if "I" in sentence else None
 
 
-def _gap(a: re.Match, b: re.Match) -> int:
-    """Characters between two matches (0 when they touch or overlap)."""
-    return max(0, max(a.start(), b.start()) - min(a.end(), b.end()))
+def _closest_pair(terms: list[re.Match], cues: list[re.Match]) -> tuple[int, re.Match, re.Match] | None:
+    """(gap, term, cue) of the term and the other cue match closest together, within MAX_CUE_GAP characters
+    (0 when they touch or overlap); of pairs as close, the first in term-then-cue order (as min() picks)."""
+    best = None
+    cue_spans = [(c.start(), c.end(), c) for c in cues]
+    for term in terms:
+        term_start, term_end = term.span()
+        for cue_start, cue_end, cue in cue_spans:
+            if cue_start == term_start and cue_end == term_end:
+                continue
+            gap = max(0, max(term_start, cue_start) - min(term_end, cue_end))
+            if gap <= MAX_CUE_GAP and (best is None or gap < best[0]):
+                best = (gap, term, cue)
+    return best
+
+
+def _near_any(mention: DateMention, term_spans: list[tuple[int, int]]) -> bool:
+    """Whether the date is within MAX_DATE_GAP characters of one of the terms."""
+    return any(start - MAX_DATE_GAP <= mention.end and mention.start <= end + MAX_DATE_GAP for start, end in term_spans)
 
 
 def _quoted_ranges(sentence: str) -> list[tuple[int, int]]:
@@ -316,17 +348,28 @@ def _group(statements: list[Statement], published: date | None) -> list[Group]:
 
 def _vote(group: Group, value_of):
     """The value the statements of a group support most, each weighted by how complete the statement is."""
-    weights: Counter = Counter()
-    for statement in group.statements:
+    statements = group.statements
+    if len(statements) == 1:  # the one value, or None
+        return value_of(statements[0])
+    weights: dict = {}
+    for statement in statements:
         value = value_of(statement)
         if value is not None:
-            weights[value] += statement.strength
-    return weights.most_common(1)[0][0] if weights else None
+            weights[value] = weights.get(value, 0) + statement.strength
+    return _first_max(weights)
 
 
 def _common(values) -> object | None:
-    counted = Counter(v for v in values if v is not None)
-    return counted.most_common(1)[0][0] if counted else None
+    counted: dict = {}
+    for value in values:
+        if value is not None:
+            counted[value] = counted.get(value, 0) + 1
+    return _first_max(counted)
+
+
+def _first_max(weights: dict) -> object | None:
+    """The key of the largest weight, the first counted among equals: ``Counter(weights).most_common(1)``'s."""
+    return max(weights, key=weights.__getitem__) if weights else None
 
 
 def _build(
@@ -437,6 +480,8 @@ def _context(
     place, figures = None, {}
     # Office holders ('the defence minister') belong to the orderer's country, else the withdrawing one.
     office_country = (orderer.country if orderer else None) or forces_of
+    # Nobody holds an office of a country that the knowledge lists no office for (see _office_holder).
+    has_offices = office_country in lex.office_countries
 
     def add(store, entity, role, span, confidence):
         key = (entity.name, role)
@@ -457,8 +502,9 @@ def _context(
         people = [
             m for m in inside if m.entity.type == "person" and m.entity != orderer and not _SPEAKER.match(text, m.end)
         ]
-        in_event = i in nearby or has_term or any(m.entity.kind == "base" for m in inside)
-        if i in statement_idx:
+        base_mentions = [m for m in inside if m.entity.kind == "base"]
+        in_event = i in nearby or has_term or bool(base_mentions)
+        if has_offices and i in statement_idx:
             for office in lex.offices.finditer(sentence, low):
                 holder = _office_holder(knowledge, lex.office_names[office.group().lower()], office_country, event_date)
                 if holder is not None:
@@ -468,7 +514,8 @@ def _context(
             for m in people:
                 if m.start - span.start > informed.start():
                     add(participants, m.entity, "informed", span, 0.8)
-        if in_event and lex.present.search(sentence, low):
+        # Only people, or ministers met with, can be present: a sentence with neither needs no search for the cue.
+        if in_event and (people or _may_hold(_MEETING_MINISTERS_NEEDS, low)) and lex.present.search(sentence, low):
             for m in people:
                 if text[m.end : m.end + 2] != "'s":
                     add(participants, m.entity, "present", span, 0.7)
@@ -478,7 +525,6 @@ def _context(
                     holder = _office_holder(knowledge, office, office_country, event_date)
                     if holder is not None:
                         add(participants, holder, "present", span, 0.6)
-        base_mentions = [m for m in inside if m.entity.kind == "base"]
         if base_mentions:
             retained = lex.retain.search(sentence, low)
             venue = (in_event or i < 3) and lex.venue.search(sentence, low)
@@ -489,16 +535,30 @@ def _context(
                     add(bases, m.entity, "venue", span, 0.7)
                     place = place or m.entity.name
         if i in nearby or has_term:
-            if place is None and i in statement_idx:
+            if place is None and i in statement_idx and _may_hold(lex.place_needs, low):
                 found = lex.place.search(sentence)
                 if found:
                     place = found.group(1)
-            if has_term:
+            if has_term and _may_hold(lex.figures_needs, low):
                 for number, unit in lex.figures.findall(sentence):
                     value = _number(number)
                     if value and unit.lower() not in figures:
                         figures[unit.lower()] = value
     return list(participants.values()), list(bases.values()), place, figures
+
+
+def _may_hold(needs: tuple[frozenset[str], ...], low: str | None) -> bool:
+    """False only when ``low`` (a lowered text, see app.ingest.scan.lowered) lacks every literal of one of the
+    sets of ``needs`` (see app.ingest.scan.required_literals): then the pattern they were read off cannot match."""
+    if low is None:
+        return True
+    for literals in needs:  # loops rather than all(any(...)): this runs for most sentences
+        for literal in literals:
+            if literal in low:
+                break
+        else:
+            return False
+    return True
 
 
 def _number(token: str) -> int | None:

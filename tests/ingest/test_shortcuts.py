@@ -454,3 +454,171 @@ def test_may_match_is_false_only_where_the_boilerplate_pattern_cannot_match():
             assert may_match(anywhere, text), repr(text)
         skipped += not may_match(anywhere, text)
     assert skipped  # the shortcut is taken somewhere
+
+
+# --- the events stage's own shortcuts ---------------------------------------------------------------------------
+
+_EVENT_PIECES = TRICKY + [
+    "I",
+    "I order",
+    "I\tordered",
+    "I have decided",
+    "i order",
+    "Ι",  # Greek capital iota
+    "with his",
+    "with the",
+    "with Putin's",
+    "WITH HIS",
+    "defence",
+    "Defense",
+    "foreign",
+    "and",
+    "minister",
+    "MINISTRIES",
+    "ministry",
+    "miniſters",
+    "MİNİSTER",
+    "troops",
+    "12",
+    "1,500",
+    "a dozen",
+    "Three",
+    "warplanes",
+    "fighter jets",
+    "special forces units",
+    "Special-Forces units",
+    "meeting",
+    "talks with",
+    "visit",
+    " in ",
+    "at the",
+    "Damascus",
+]
+
+
+def _event_sentences(count: int, seed: int = 5) -> list[str]:
+    rng = random.Random(seed)
+    sentences = [s for t in CLEAN for s in re.split(r"(?<=[.!?])\s+", t)] + _random_strings(1000)
+    sentences += [
+        "".join(rng.choice(_EVENT_PIECES) + rng.choice(["", " ", "  ", "\n", "-"]) for _ in range(rng.randint(0, 14)))
+        for _ in range(count)
+    ]
+    return sentences
+
+
+def test_first_person_order_is_the_pattern_search():
+    pattern = events_stage._FIRST_PERSON_ORDER.pattern
+    found = 0
+    for sentence in _event_sentences(4000):
+        expected = pattern.search(sentence)
+        shortcut = events_stage._first_person_order(sentence)
+        assert (shortcut and shortcut.span()) == (expected and expected.span()), repr(sentence)
+        found += expected is not None
+    assert found  # the inputs exercise matches too
+
+
+def test_may_hold_is_false_only_where_the_pattern_cannot_match():
+    lex = events_stage._lexicon(K, "withdrawal_order")
+    patterns = [events_stage._MEETING_MINISTERS, lex.figures, lex.place]
+    assert lex.figures_needs == events_stage._needs(lex.figures) and lex.place_needs == events_stage._needs(lex.place)
+    needs = [events_stage._needs(pattern) for pattern in patterns]
+    matched, skipped = [0] * len(patterns), 0
+    for sentence in _event_sentences(4000):
+        low = lowered(sentence)
+        for k, pattern in enumerate(patterns):
+            if pattern.search(sentence):
+                assert events_stage._may_hold(needs[k], low), (pattern.pattern, sentence)
+                matched[k] += 1
+            skipped += not events_stage._may_hold(needs[k], low)
+    assert all(matched) and skipped  # both sides are exercised
+
+
+def test_vote_and_common_pick_what_counter_most_common_picks():
+    from collections import Counter
+
+    rng = random.Random(8)
+    for _ in range(3000):
+        values = [rng.choice([None, "a", "b", "c", ("t", 1)]) for _ in range(rng.randint(0, 6))]
+        strengths = [rng.choice([1.0, 1.3, 1.5, 1.8, 2.3]) for _ in values]
+        group = events_stage.Group("reports")
+        for value, strength in zip(values, strengths, strict=True):
+            statement = events_stage.Statement(None, "", None, None, None, value, None, strength, True)
+            group.statements.append(statement)
+        weights: Counter = Counter()
+        for value, strength in zip(values, strengths, strict=True):
+            if value is not None:
+                weights[value] += strength
+        expected = weights.most_common(1)[0][0] if weights else None
+        if values:
+            assert events_stage._vote(group, lambda s: s.forces_of) == expected, (values, strengths)
+        counted = Counter(v for v in values if v is not None)
+        assert events_stage._common(values) == (counted.most_common(1)[0][0] if counted else None)
+
+
+def test_find_dates_given_the_articles_lowered_text_finds_what_it_finds_alone():
+    anchor = date(2016, 3, 14)
+    texts = CLEAN + _random_strings(500, 200) + [" ".join(_DATE_PIECES[i : i + 9]) for i in range(len(_DATE_PIECES))]
+    texts += ["ΟΔΟΣ.Today, ΟΔΟΣ March 4. Tomorrow ΣMonday", "İn 2016. Today. On 4 March 2016."]  # context lowering
+    for text in texts:
+        low = lowered(text)
+        for span in text_stage.sentence_spans(text):
+            sentence = text[span.start : span.end]
+            given = dates_stage.find_dates(sentence, anchor, low and low[span.start : span.end])
+            assert given == dates_stage.find_dates(sentence, anchor), repr(sentence)
+
+
+def test_closest_pair_is_the_first_of_the_closest_pairs():
+    def plain(terms, cues):  # the computation _closest_pair replaced
+        pairs = [(max(0, max(t.start(), c.start()) - min(t.end(), c.end())), t, c) for t in terms for c in cues]
+        pairs = [p for p in pairs if p[2].span() != p[1].span() and p[0] <= events_stage.MAX_CUE_GAP]
+        return min(pairs, key=lambda p: p[0]) if pairs else None
+
+    lex = events_stage._lexicon(K, "withdrawal_order")
+    rng = random.Random(4)
+    words = ["order", "ordered", "troops", "withdraw", "pull", "out", "x" * 60, "and", "said", "will", "leave", "."]
+    sentences = [s for t in CLEAN for s in re.split(r"(?<=[.!?])\s+", t)]
+    sentences += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 12))) for _ in range(3000)]
+    for sentence in sentences:
+        terms = list(lex.term.pattern.finditer(sentence))
+        for cues in (list(lex.cue.pattern.finditer(sentence)), terms, terms[::-1]):  # equal spans are no pair
+            got, expected = events_stage._closest_pair(terms, cues), plain(terms, cues)
+            assert (got and (got[0], got[1].span(), got[2].span(), got[2] is expected[2])) == (
+                expected and (expected[0], expected[1].span(), expected[2].span(), True)
+            ), sentence
+
+
+def test_date_patterns_tried_where_they_may_begin_find_what_finditer_finds():
+    rng = random.Random(12)
+    pieces = _DATE_PIECES + [
+        "JUNOV 4",
+        "JUNE 4",
+        "xMarch 4",
+        "March 4:30",
+        "4th of JULY",
+        "٣ March",
+        "3٣ May",
+        "_7 May",
+    ]
+    pieces += [
+        "MondayTuesday",
+        "Sundays",
+        "aSunday",
+        "SEPT. 4, 2016",
+        "Sept 31",
+        "12 DECEMBER 1999",
+        "Dec.4",
+        "1,2 May",
+    ]
+    texts = [s for t in CLEAN for s in re.split(r"(?<=[.!?])\s+", t)] + _random_strings(1000)
+    texts += [
+        "".join(rng.choice(pieces) + rng.choice(["", " ", "  ", "-", "/"]) for _ in range(12)) for _ in range(4000)
+    ]
+    found = dict.fromkeys(dates_stage._STARTS, 0)
+    for text in texts:
+        for kind, pattern in dates_stage._PATTERNS:
+            starts = dates_stage._STARTS.get(kind)
+            expected = [m.span() for m in pattern.finditer(text)]
+            assert [m.span() for m in dates_stage._matches(pattern, text, starts)] == expected, (kind, text)
+            if kind in found:
+                found[kind] += len(expected)
+    assert all(found.values()), found  # each shortcut is exercised
