@@ -8,6 +8,7 @@ import random
 import re
 import sys
 import unicodedata
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -16,6 +17,7 @@ from app.ingest import clean as clean_stage
 from app.ingest import dates as dates_stage
 from app.ingest import entities as entities_stage
 from app.ingest import events as events_stage
+from app.ingest import metadata as metadata_stage
 from app.ingest import text as text_stage
 from app.ingest.clean import normalise_unicode
 from app.ingest.pipeline import content_hash
@@ -169,6 +171,37 @@ def test_scans_on_finds_patterns_that_open_with_a_broad_repeat():
     assert scans_on(re.compile(r".*\d:\d\d$")) and scans_on(re.compile(r"(?:[^.!?]{0,80})x"))
     assert not scans_on(re.compile(r"\d+ min")) and not scans_on(re.compile(r"[\w.]{2,40} \d"))
     assert not scans_on(re.compile(r"comments?$")) and not scans_on(re.compile(r"\W*photo"))
+
+
+# --- metadata -------------------------------------------------------------------------------------------------
+
+
+def _plain_language(text: str) -> str:
+    words = re.findall(r"\w+", text[:2000].lower())
+    if not words:
+        return "en"
+    counts = Counter(words)
+    scores = {lang: sum(counts.get(w, 0) for w in stop) for lang, stop in K.lexicon["stopwords"].items()}
+    best = max(scores, key=scores.get)
+    return best if scores[best] > 0 else "en"
+
+
+def _language_texts(count: int, seed: int = 17) -> list[str]:
+    """Stopwords of every language in mixed case, glued with word characters, punctuation and tricky letters."""
+    rng = random.Random(seed)
+    pieces = [w for stop in K.lexicon["stopwords"].values() for w in stop] + TRICKY + ["_", "x", "9", "\x00", "Ü"]
+    pieces += [p.upper() for p in pieces[:40]] + [p.title() for p in pieces[:40]]
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(count)]
+
+
+def test_language_of_ascii_text_is_counted_as_the_word_regex_counts():
+    texts = CLEAN + _language_texts(4000) + ["x" * 1999 + " the", "a" * 2100, "le le the"]
+    ascii_texts = 0
+    for text in texts:
+        ascii_texts += text[:2000].isascii()
+        assert metadata_stage.detect_language(text, K) == _plain_language(text), repr(text)
+    assert ascii_texts > 300  # the shortcut is taken
+    assert {metadata_stage.detect_language(t, K) for t in _language_texts(2000)} >= {"en", "fr", "de"}
 
 
 # --- sentences, dates, hashes ---------------------------------------------------------------------------------
