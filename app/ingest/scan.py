@@ -24,6 +24,8 @@ CASE_TRAPS = frozenset("\u0130\u0131\u017f\u212a")
 def lowered(text: str) -> str | None:
     """``text.lower()`` if it keeps every offset and can stand in for case-insensitive matching of ASCII words."""
     low = text.lower()
+    if text.isascii():  # (a flag of the string, read at once) lowering ASCII keeps every offset, and holds no trap
+        return low
     if len(low) != len(text) or any(trap in text for trap in CASE_TRAPS):
         return None
     return low

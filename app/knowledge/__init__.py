@@ -366,12 +366,20 @@ class Knowledge:
         """furniture_classifier[size + "_start"] for the lines of one text, whose lowered form is ``low`` (see
         app.ingest.scan.lowered): without the patterns that run on through every line but need literals the text
         lacks (a line is a piece of the text, so it lacks them too). The category a line gets is the same."""
-        without = frozenset(
-            pattern
-            for pattern, needs in self._line_scanning_starts[size]
-            if low is not None and not all(any(literal in low for literal in literals) for literals in needs)
-        )
-        return self._start_patterns[size, without]
+        scanning = self._line_scanning_starts[size]
+        if low is None or not scanning:
+            return self._start_patterns[size, frozenset()]
+        # (Loops rather than generator expressions: this runs for every line of a text that holds the literals.)
+        without = []
+        for pattern, needs in scanning:
+            for literals in needs:
+                for literal in literals:
+                    if literal in low:
+                        break
+                else:  # none of this set: the pattern cannot match
+                    without.append(pattern)
+                    break
+        return self._start_patterns[size, frozenset(without)]
 
     @cached_property
     def credit_pattern(self) -> re.Pattern:

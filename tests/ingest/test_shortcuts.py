@@ -141,7 +141,11 @@ def test_start_pattern_narrowed_to_a_text_classifies_each_line_alike():
                 expected = full.match(line)
                 found = start.match(line)
                 assert (found and found.lastgroup) == (expected and expected.lastgroup), (size, line)
+                # clean narrows the pattern again for each line (a line is a text of its own)
+                found = K.furniture_start(size, lowered(line)).match(line)
+                assert (found and found.lastgroup) == (expected and expected.lastgroup), (size, line)
     assert narrowed  # the shortcut is taken somewhere
+    assert K.furniture_start("short", "") is not K.furniture_start("short", None)  # lines can be narrowed
 
 
 def test_required_literals_are_in_every_match():
