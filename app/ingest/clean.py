@@ -135,8 +135,9 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
     # The anchored patterns that run on through a line are left out where the text lacks what they need; where
     # the text holds it, they are left out of each line that lacks it (a line is a text of its own). A line is
     # only looked at where the text kept some of them (its start pattern is not the one without all of them).
-    starts = {size: knowledge.furniture_start(size, low) for size in ("short", "long")}
-    narrow = {size: start is not knowledge.furniture_start(size, "") for size, start in starts.items()}
+    # The start pattern is also narrowed to what a match can begin with: a table per first character of a line.
+    starts = {size: knowledge.furniture_starts(size, low) for size in ("short", "long")}
+    narrow = {size: table is not knowledge.furniture_starts(size, "") for size, table in starts.items()}
     anywhere_pattern = {size: classifier[f"{size}_anywhere"] if anywhere else None for size in starts}
     kept: list[str] = []
     dropped: list[str] = []
@@ -146,8 +147,8 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
         if not line:
             continue
         size = "long" if len(line) > _SHORT_LINE else "short"
-        start = knowledge.furniture_start(size, lowered(line)) if narrow[size] else starts[size]
-        kind = _furniture_kind(line, start, anywhere_pattern[size])
+        table = knowledge.furniture_starts(size, lowered(line)) if narrow[size] else starts[size]
+        kind = _furniture_kind(line, table[line[0]], anywhere_pattern[size])
         if kind == "cut":
             dropped.append(line)
             if body_started:

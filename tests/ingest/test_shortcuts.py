@@ -21,7 +21,7 @@ from app.ingest import metadata as metadata_stage
 from app.ingest import text as text_stage
 from app.ingest.clean import normalise_unicode
 from app.ingest.pipeline import content_hash
-from app.ingest.scan import CASE_TRAPS, literal_heads, lowered, may_match, required_literals, scans_on
+from app.ingest.scan import CASE_TRAPS, first_chars, literal_heads, lowered, may_match, required_literals, scans_on
 from app.ingest.sources import records
 from app.knowledge import _GEO_TOKEN, load_knowledge
 from tests.conftest import CORPUS, ROOT, SEEDS
@@ -146,6 +146,43 @@ def test_start_pattern_narrowed_to_a_text_classifies_each_line_alike():
                 assert (found and found.lastgroup) == (expected and expected.lastgroup), (size, line)
     assert narrowed  # the shortcut is taken somewhere
     assert K.furniture_start("short", "") is not K.furniture_start("short", None)  # lines can be narrowed
+
+
+def test_start_pattern_narrowed_to_a_line_s_first_character_classifies_it_alike():
+    classifier = K.furniture_classifier
+    rng = random.Random(21)
+    lines = [line.strip() for text in CLEAN + _furniture_texts(3000) for line in text.split("\n")]
+    # Furniture lines with their first character changed or its case swapped, and case traps in front.
+    furniture = [p.strip("^$").replace("\\", "") for ps in K.furniture.values() if isinstance(ps, list) for p in ps]
+    for line in furniture + [f"{w} 12:30" for w in ("BY", "By", "ſign up", "Kelvin", "İmage:")]:
+        lines += [line, line.swapcase(), rng.choice(TRICKY) + line, line[1:], "ſ" + line[1:], "K" + line[1:]]
+    lines = [line for line in lines if line]
+    narrowed = 0
+    for line in lines:
+        for size in ("short", "long"):
+            expected = classifier[f"{size}_start"].match(line)
+            for low in (None, lowered(line)):
+                start = K.furniture_starts(size, low)[line[0]]
+                narrowed += start.pattern != classifier[f"{size}_start"].pattern
+                found = start.match(line)
+                assert (found and found.lastgroup) == (expected and expected.lastgroup), (size, line)
+    assert narrowed
+
+
+def test_first_chars_are_what_every_match_begins_with():
+    patterns = [re.compile(p[1:], re.IGNORECASE) for p in K._first_chars]
+    patterns += [re.compile(p) for p in (r"(?i:k)x", r"\W*\d", r"(?:ab|[^a-y])c", r"(?>x|y)z", r"[\s\S]")]
+    texts = [line.strip() for text in CLEAN + _furniture_texts(1000) for line in text.split("\n")]
+    texts += _random_strings(3000, 20) + ["kx", "Kx", "\u212ax", "!!3", "zc", "bc", "ac"]
+    for pattern in patterns:
+        chars = first_chars(pattern)
+        for text in texts:
+            if text[:1].isascii() and pattern.match(text):
+                assert chars is None or text[0] in chars, (pattern, text)
+    assert first_chars(re.compile(r"(?i:k)x")) == {"k", "K"}
+    assert first_chars(re.compile(r"\W*\d")) >= set("!- 09") and "a" not in first_chars(re.compile(r"\W*\d"))
+    assert first_chars(re.compile(r"(?:ab|[^a-y])c")) == set(map(chr, range(128))) - set("bcdefghijklmnopqrstuvwxy")
+    assert first_chars(re.compile(r"x?")) is None and first_chars(re.compile(r"(?=a)\bab")) == {"a"}
 
 
 def test_required_literals_are_in_every_match():
