@@ -132,9 +132,13 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
     # they start with tells whether that search is needed.
     low = lowered(text)
     anywhere = may_match(classifier["anywhere"], text, low) and bool(classifier["anywhere"].search(text))
-    # The anchored patterns that run on through a line are left out where the text lacks what they need.
-    short = (knowledge.furniture_start("short", low), classifier["short_anywhere"] if anywhere else None)
-    long = (knowledge.furniture_start("long", low), classifier["long_anywhere"] if anywhere else None)
+    # The anchored patterns that run on through a line are left out where the text lacks what they need; where
+    # the text holds it, they are left out of each line that lacks it (a line is a text of its own). A line is
+    # only looked at where the text kept some of them (its start pattern is not the one without all of them).
+    # The start pattern is also narrowed to what a match can begin with: a table per first character of a line.
+    starts = {size: knowledge.furniture_starts(size, low) for size in ("short", "long")}
+    narrow = {size: table is not knowledge.furniture_starts(size, "") for size, table in starts.items()}
+    anywhere_pattern = {size: classifier[f"{size}_anywhere"] if anywhere else None for size in starts}
     kept: list[str] = []
     dropped: list[str] = []
     body_started = in_related = False
@@ -142,7 +146,9 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
     for line in lines:
         if not line:
             continue
-        kind = _furniture_kind(line, *(long if len(line) > _SHORT_LINE else short))
+        size = "long" if len(line) > _SHORT_LINE else "short"
+        table = knowledge.furniture_starts(size, lowered(line)) if narrow[size] else starts[size]
+        kind = _furniture_kind(line, table[line[0]], anywhere_pattern[size])
         if kind == "cut":
             dropped.append(line)
             if body_started:

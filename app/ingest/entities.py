@@ -19,9 +19,18 @@ _NEXT_TOKEN = re.compile(r"[ \-.'’]{1,3}([A-Za-z0-9]+)")
 # run can match, so the engine is spared the retries and the matches are the same.
 _NAME_TOKEN = r"(?:(?:al|el|ad|Al|El)-)?(?:Mc|Mac|O'|D')?[A-Z][a-z]++(?:[-'][A-Z]?[a-z]++)*"
 _PARTICLE = r"(?:de|al|el|van|von|bin|ibn|der|da|di|la|le|du|dos)"
-# The look-ahead names the letters a name can begin with ('al-', 'el-', 'ad-' or a capital), so that the engine
-# gives up at once everywhere else.
-_NAME = re.compile(rf"(?=[A-Zae])\b{_NAME_TOKEN}(?:\s+(?:{_PARTICLE}\s+)?(?:[A-Z]\.\s+)?{_NAME_TOKEN}){{1,6}}\b")
+# r"(?=[A-Zae])\b{_NAME_TOKEN}(?:...){1,6}\b", written to open with a character set (which the regex engine scans
+# fast; a look-ahead it tries at every offset): the set holds the letters a name can begin with ('al-', 'el-',
+# 'ad-' or a capital), the look-behind is the word boundary before it, and the first token goes on from its first
+# letter, read back by look-behinds, with its branches in the order the plain token tries them.
+_FIRST_NAME_TOKEN = (
+    r"(?:(?:(?<=a)l|(?<=e)l|(?<=a)d|(?<=A)l|(?<=E)l)-(?:Mc|Mac|O'|D')?[A-Z]"
+    r"|(?:(?<=M)c|(?<=M)ac|(?<=O)'|(?<=D)')[A-Z]"
+    r"|(?<=[A-Z]))[a-z]++(?:[-'][A-Z]?[a-z]++)*"
+)
+_NAME = re.compile(
+    rf"[A-Zae](?<!\w.){_FIRST_NAME_TOKEN}(?:\s+(?:{_PARTICLE}\s+)?(?:[A-Z]\.\s+)?{_NAME_TOKEN}){{1,6}}\b"
+)
 _MAX_NAME_WORDS = 4
 _APPOSITION = re.compile(r",\s+(?:a|an)\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*\s*(?:[,.]|who\b|with\b|at\b|in\b|from\b)")
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|of|at|for|from|to|on|by|the|via|with)\s+$")
@@ -157,19 +166,19 @@ def _discover_persons(text: str, folded: str, known: list[Mention], knowledge: K
         words = match.group().split()
         start = match.start()
         # The name is the run of words after the last title or common word ('Iraqi Prime Minister Nouri al-Maliki').
-        cut = max(
-            (i + 1 for i, w in enumerate(words) if w in stop or w.lower().rstrip(".") in cues or w.lower() in cues),
-            default=0,
-        )
+        cut = 0
+        for i, word in enumerate(words, 1):
+            if word in stop or (low := word.lower()) in cues or low.rstrip(".") in cues:
+                cut = i
+        if not 2 <= len(words) - cut <= _MAX_NAME_WORDS:
+            continue
         for word in words[:cut]:
             start = folded.index(word, start) + len(word)
         while folded[start : start + 1].isspace():
             start += 1
-        words = words[cut:]
-        if not 2 <= len(words) <= _MAX_NAME_WORDS or any("'" in w for w in words):
-            continue
         end = match.end()
-        if any(start < e and s < end for s, e in taken):
+        # The words left are folded[start:end] with white space between them: one test for an apostrophe.
+        if "'" in folded[start:end] or _overlaps(taken, start, end):
             continue
         line_start = text.rfind("\n", 0, start) + 1
         before, after = text[max(line_start, start - 80) : start], text[end : end + 80]
@@ -186,6 +195,14 @@ def _discover_persons(text: str, folded: str, known: list[Mention], knowledge: K
             )
             found.append(Mention(ref, start, end, "discovered"))
     return found
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether start:end overlaps one of the spans (a loop: much cheaper than any() over a generator)."""
+    for s, e in spans:  # noqa: SIM110 - the loop is the point
+        if start < e and s < end:
+            return True
+    return False
 
 
 # r"\b[A-Z][\w'-]*(?:\s+(?:al-|el-)?[A-Z][\w'-]*){0,3}", written to open with a character set (which the regex
@@ -241,7 +258,7 @@ def _discover_bases(text: str, folded: str, known: list[Mention]) -> list[Mentio
             while words and (words[0] in _BASE_STOP or words[0].endswith(("ing", "ed"))):
                 start += len(words[0]) + 1
                 words = words[1:]
-            if len(words) < 2 or any(s < end and start < e for s, e in taken):
+            if len(words) < 2 or _overlaps(taken, start, end):
                 continue
             name = " ".join(words)
             found.append(
@@ -271,7 +288,7 @@ def _resolve_surnames(mentions: list[Mention], text: str, knowledge: Knowledge) 
         taken = [(m.start, m.end) for m in resolved]
         for start, end in _words_found(text, [ref.aliases[0] for ref in surnames.values()]):
             ref = surnames[lookup_key(text[start:end])]
-            if start > first[ref.name] and not any(start < e and s < end for s, e in taken):
+            if start > first[ref.name] and not _overlaps(taken, start, end):
                 resolved.append(Mention(ref, start, end, "surname"))
     return sorted(resolved, key=lambda m: m.start)
 

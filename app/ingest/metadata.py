@@ -267,11 +267,28 @@ def find_outlet(raw: RawArticle, header: tuple[str, ...], lines: list[str], know
     return None
 
 
+# Each ASCII byte that \w does not match ([A-Za-z0-9_] it does) made a space: the words bytes.split() then gives
+# are the words re.findall(r"\w+") gives in ASCII text, found without a match object for each.
+_ASCII_WORD_BYTES = bytes(c if chr(c).isalnum() or chr(c) == "_" else ord(" ") for c in range(128)) + b" " * 128
+
+
+@lru_cache(maxsize=4)
+def _stopword_bytes(knowledge: Knowledge) -> dict[str, tuple[bytes, ...]]:
+    """The stopwords encoded, to count in the words of ASCII text (a non-ASCII one is never among them)."""
+    return {lang: tuple(word.encode() for word in stop) for lang, stop in knowledge.lexicon["stopwords"].items()}
+
+
 def detect_language(text: str, knowledge: Knowledge) -> str:
-    words = re.findall(r"\w+", text[:2000].lower())
+    head = text[:2000]
+    if head.isascii():
+        words = head.encode().lower().translate(_ASCII_WORD_BYTES).split()
+        stopwords = _stopword_bytes(knowledge)
+    else:
+        words = re.findall(r"\w+", head.lower())
+        stopwords = knowledge.lexicon["stopwords"]
     if not words:
         return "en"
     counts = Counter(words)
-    scores = {lang: sum(map(counts.get, stop, repeat(0))) for lang, stop in knowledge.lexicon["stopwords"].items()}
+    scores = {lang: sum(map(counts.get, stop, repeat(0))) for lang, stop in stopwords.items()}
     best = max(scores, key=scores.get)
     return best if scores[best] > 0 else "en"

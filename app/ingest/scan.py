@@ -24,6 +24,8 @@ CASE_TRAPS = frozenset("\u0130\u0131\u017f\u212a")
 def lowered(text: str) -> str | None:
     """``text.lower()`` if it keeps every offset and can stand in for case-insensitive matching of ASCII words."""
     low = text.lower()
+    if text.isascii():  # (a flag of the string, read at once) lowering ASCII keeps every offset, and holds no trap
+        return low
     if len(low) != len(text) or any(trap in text for trap in CASE_TRAPS):
         return None
     return low
@@ -237,3 +239,75 @@ class HeadScan:
                 found.append(match)
                 resume = match.end()
         return found
+
+
+ASCII = frozenset(map(chr, range(128)))
+_CLASS_ESCAPES = {
+    _constants.CATEGORY_DIGIT: r"\d",
+    _constants.CATEGORY_NOT_DIGIT: r"\D",
+    _constants.CATEGORY_SPACE: r"\s",
+    _constants.CATEGORY_NOT_SPACE: r"\S",
+    _constants.CATEGORY_WORD: r"\w",
+    _constants.CATEGORY_NOT_WORD: r"\W",
+}
+
+
+def first_chars(pattern: re.Pattern) -> frozenset[str] | None:
+    """The ASCII characters a match of ``pattern`` can begin with (at least those): a text whose first character
+    is ASCII and not among them gives no match of ``pattern.match(text)``. None where a match may be empty."""
+    chars, empty = _first(list(_parser.parse(pattern.pattern, pattern.flags)), pattern.flags)
+    return None if empty else frozenset(chars)
+
+
+def _first(items: list, flags: int) -> tuple[set[str], bool]:
+    """(the ASCII characters the items' match can begin with, whether it can be empty). Whatever is not worked
+    out exactly counts as any character: the set is then larger than it need be, never smaller."""
+    found: set[str] = set()
+    for op, arg in items:
+        if op in (_constants.AT, _constants.ASSERT, _constants.ASSERT_NOT):
+            continue  # takes no characters
+        if op in (_constants.LITERAL, _constants.NOT_LITERAL, _constants.IN, _constants.ANY):
+            chars, empty = _one_char(op, arg, flags), False
+        elif op is _constants.SUBPATTERN:
+            chars, empty = _first(list(arg[3]), (flags | arg[1]) & ~arg[2])
+        elif op is _constants.ATOMIC_GROUP:
+            chars, empty = _first(list(arg), flags)
+        elif op is _constants.BRANCH:
+            branches = [_first(list(branch), flags) for branch in arg[1]]
+            chars, empty = set().union(*(c for c, _ in branches)), any(e for _, e in branches)
+        elif op in _REPEATS:
+            chars, empty = _first(list(arg[2]), flags)
+            empty = empty or arg[0] == 0
+        else:  # a group reference, a conditional: anything
+            return set(ASCII), True
+        found |= chars
+        if not empty:
+            return found, False
+    return found, True
+
+
+def _one_char(op, arg, flags: int) -> set[str]:
+    """The ASCII characters one character item matches, asked of the regex engine itself (so that case folding
+    is the engine's: under IGNORECASE 'k' also matches the Kelvin sign, which is not ASCII, 's' the long s)."""
+    if op is _constants.ANY:
+        return set(ASCII)
+    if op is _constants.LITERAL:
+        item = re.escape(chr(arg))
+    elif op is _constants.NOT_LITERAL:
+        item = "[^" + re.escape(chr(arg)) + "]"
+    else:
+        parts = []
+        for part_op, part_arg in arg:
+            if part_op is _constants.NEGATE:
+                parts.append("^")
+            elif part_op is _constants.LITERAL:
+                parts.append(re.escape(chr(part_arg)))
+            elif part_op is _constants.RANGE:
+                parts.append(re.escape(chr(part_arg[0])) + "-" + re.escape(chr(part_arg[1])))
+            elif part_op is _constants.CATEGORY and part_arg in _CLASS_ESCAPES:
+                parts.append(_CLASS_ESCAPES[part_arg])
+            else:
+                return set(ASCII)
+        item = "[" + "".join(parts) + "]"
+    one = re.compile(item, flags & ~re.VERBOSE)
+    return {char for char in ASCII if one.fullmatch(char)}

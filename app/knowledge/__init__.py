@@ -5,10 +5,10 @@ import itertools
 import json
 import re
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 
-from app.ingest.scan import required_literals, scans_on
+from app.ingest.scan import first_chars, required_literals, scans_on
 from app.ingest.text import lookup_key
 from app.ingest.types import EntityRef
 
@@ -120,6 +120,20 @@ class GeoMention:
     end: int
     country: str
     kind: str  # place (a country's name, alias or a place in it) | people (a demonym)
+
+
+class _StartTable(dict):
+    """First character of a line -> its start pattern, made on first use (by ``build``) and kept for ASCII."""
+
+    def __init__(self, build) -> None:
+        super().__init__()
+        self._build = build
+
+    def __missing__(self, first: str) -> re.Pattern:
+        pattern = self._build(first)
+        if first.isascii():  # other characters are many and rare: they all get the pattern without first_chars
+            self[first] = pattern
+        return pattern
 
 
 class Knowledge:
@@ -366,12 +380,57 @@ class Knowledge:
         """furniture_classifier[size + "_start"] for the lines of one text, whose lowered form is ``low`` (see
         app.ingest.scan.lowered): without the patterns that run on through every line but need literals the text
         lacks (a line is a piece of the text, so it lacks them too). The category a line gets is the same."""
-        without = frozenset(
-            pattern
-            for pattern, needs in self._line_scanning_starts[size]
-            if low is not None and not all(any(literal in low for literal in literals) for literals in needs)
-        )
-        return self._start_patterns[size, without]
+        return self._start_patterns[size, self._left_out(size, low)]
+
+    def furniture_starts(self, size: str, low: str | None) -> dict[str, re.Pattern]:
+        """furniture_start(size, low) for each first character of a line: without, besides, the patterns that
+        no match can begin with that character (see app.ingest.scan.first_chars). Filled in as lines come."""
+        return self._start_tables[size, self._left_out(size, low)]
+
+    def _left_out(self, size: str, low: str | None) -> frozenset[str]:
+        scanning = self._line_scanning_starts[size]
+        if low is None or not scanning:
+            return frozenset()
+        # (Loops rather than generator expressions: this runs for every line of a text that holds the literals.)
+        without = []
+        for pattern, needs in scanning:
+            for literals in needs:
+                for literal in literals:
+                    if literal in low:
+                        break
+                else:  # none of this set: the pattern cannot match
+                    without.append(pattern)
+                    break
+        return frozenset(without)
+
+    @cached_property
+    def _start_tables(self) -> dict[tuple[str, frozenset[str]], "_StartTable"]:
+        return {key: _StartTable(partial(self._start_for, *key)) for key in self._start_patterns}
+
+    @cached_property
+    def _first_chars(self) -> dict[str, frozenset[str] | None]:
+        """Each anchored furniture pattern -> the ASCII characters its matches can begin with (None: any)."""
+        return {
+            p: first_chars(re.compile(p[1:], re.IGNORECASE))
+            for ps in self.furniture.values()
+            if isinstance(ps, list)
+            for p in ps
+            if p.startswith("^")
+        }
+
+    def _start_for(self, size: str, without: frozenset[str], first: str) -> re.Pattern:
+        """The start pattern without ``without`` for lines that begin with ``first``."""
+        if not first.isascii():
+            return self._start_patterns[size, without]
+        cannot = frozenset(p for p, chars in self._first_chars.items() if chars is not None and first not in chars)
+        key = (size, without | cannot)
+        if key not in self._narrowed_starts:  # lines that begin differently often leave out the same patterns
+            self._narrowed_starts[key] = self._furniture_pattern(_LINE_SIZES[size], True, key[1])
+        return self._narrowed_starts[key]
+
+    @cached_property
+    def _narrowed_starts(self) -> dict[tuple[str, frozenset[str]], re.Pattern]:
+        return {}
 
     @cached_property
     def credit_pattern(self) -> re.Pattern:

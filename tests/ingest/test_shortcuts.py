@@ -8,6 +8,7 @@ import random
 import re
 import sys
 import unicodedata
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -16,10 +17,11 @@ from app.ingest import clean as clean_stage
 from app.ingest import dates as dates_stage
 from app.ingest import entities as entities_stage
 from app.ingest import events as events_stage
+from app.ingest import metadata as metadata_stage
 from app.ingest import text as text_stage
 from app.ingest.clean import normalise_unicode
 from app.ingest.pipeline import content_hash
-from app.ingest.scan import CASE_TRAPS, literal_heads, lowered, may_match, required_literals, scans_on
+from app.ingest.scan import CASE_TRAPS, first_chars, literal_heads, lowered, may_match, required_literals, scans_on
 from app.ingest.sources import records
 from app.knowledge import _GEO_TOKEN, load_knowledge
 from tests.conftest import CORPUS, ROOT, SEEDS
@@ -139,7 +141,48 @@ def test_start_pattern_narrowed_to_a_text_classifies_each_line_alike():
                 expected = full.match(line)
                 found = start.match(line)
                 assert (found and found.lastgroup) == (expected and expected.lastgroup), (size, line)
+                # clean narrows the pattern again for each line (a line is a text of its own)
+                found = K.furniture_start(size, lowered(line)).match(line)
+                assert (found and found.lastgroup) == (expected and expected.lastgroup), (size, line)
     assert narrowed  # the shortcut is taken somewhere
+    assert K.furniture_start("short", "") is not K.furniture_start("short", None)  # lines can be narrowed
+
+
+def test_start_pattern_narrowed_to_a_line_s_first_character_classifies_it_alike():
+    classifier = K.furniture_classifier
+    rng = random.Random(21)
+    lines = [line.strip() for text in CLEAN + _furniture_texts(3000) for line in text.split("\n")]
+    # Furniture lines with their first character changed or its case swapped, and case traps in front.
+    furniture = [p.strip("^$").replace("\\", "") for ps in K.furniture.values() if isinstance(ps, list) for p in ps]
+    for line in furniture + [f"{w} 12:30" for w in ("BY", "By", "ſign up", "Kelvin", "İmage:")]:
+        lines += [line, line.swapcase(), rng.choice(TRICKY) + line, line[1:], "ſ" + line[1:], "K" + line[1:]]
+    lines = [line for line in lines if line]
+    narrowed = 0
+    for line in lines:
+        for size in ("short", "long"):
+            expected = classifier[f"{size}_start"].match(line)
+            for low in (None, lowered(line)):
+                start = K.furniture_starts(size, low)[line[0]]
+                narrowed += start.pattern != classifier[f"{size}_start"].pattern
+                found = start.match(line)
+                assert (found and found.lastgroup) == (expected and expected.lastgroup), (size, line)
+    assert narrowed
+
+
+def test_first_chars_are_what_every_match_begins_with():
+    patterns = [re.compile(p[1:], re.IGNORECASE) for p in K._first_chars]
+    patterns += [re.compile(p) for p in (r"(?i:k)x", r"\W*\d", r"(?:ab|[^a-y])c", r"(?>x|y)z", r"[\s\S]")]
+    texts = [line.strip() for text in CLEAN + _furniture_texts(1000) for line in text.split("\n")]
+    texts += _random_strings(3000, 20) + ["kx", "Kx", "\u212ax", "!!3", "zc", "bc", "ac"]
+    for pattern in patterns:
+        chars = first_chars(pattern)
+        for text in texts:
+            if text[:1].isascii() and pattern.match(text):
+                assert chars is None or text[0] in chars, (pattern, text)
+    assert first_chars(re.compile(r"(?i:k)x")) == {"k", "K"}
+    assert first_chars(re.compile(r"\W*\d")) >= set("!- 09") and "a" not in first_chars(re.compile(r"\W*\d"))
+    assert first_chars(re.compile(r"(?:ab|[^a-y])c")) == set(map(chr, range(128))) - set("bcdefghijklmnopqrstuvwxy")
+    assert first_chars(re.compile(r"x?")) is None and first_chars(re.compile(r"(?=a)\bab")) == {"a"}
 
 
 def test_required_literals_are_in_every_match():
@@ -169,6 +212,37 @@ def test_scans_on_finds_patterns_that_open_with_a_broad_repeat():
     assert scans_on(re.compile(r".*\d:\d\d$")) and scans_on(re.compile(r"(?:[^.!?]{0,80})x"))
     assert not scans_on(re.compile(r"\d+ min")) and not scans_on(re.compile(r"[\w.]{2,40} \d"))
     assert not scans_on(re.compile(r"comments?$")) and not scans_on(re.compile(r"\W*photo"))
+
+
+# --- metadata -------------------------------------------------------------------------------------------------
+
+
+def _plain_language(text: str) -> str:
+    words = re.findall(r"\w+", text[:2000].lower())
+    if not words:
+        return "en"
+    counts = Counter(words)
+    scores = {lang: sum(counts.get(w, 0) for w in stop) for lang, stop in K.lexicon["stopwords"].items()}
+    best = max(scores, key=scores.get)
+    return best if scores[best] > 0 else "en"
+
+
+def _language_texts(count: int, seed: int = 17) -> list[str]:
+    """Stopwords of every language in mixed case, glued with word characters, punctuation and tricky letters."""
+    rng = random.Random(seed)
+    pieces = [w for stop in K.lexicon["stopwords"].values() for w in stop] + TRICKY + ["_", "x", "9", "\x00", "Ü"]
+    pieces += [p.upper() for p in pieces[:40]] + [p.title() for p in pieces[:40]]
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(count)]
+
+
+def test_language_of_ascii_text_is_counted_as_the_word_regex_counts():
+    texts = CLEAN + _language_texts(4000) + ["x" * 1999 + " the", "a" * 2100, "le le the"]
+    ascii_texts = 0
+    for text in texts:
+        ascii_texts += text[:2000].isascii()
+        assert metadata_stage.detect_language(text, K) == _plain_language(text), repr(text)
+    assert ascii_texts > 300  # the shortcut is taken
+    assert {metadata_stage.detect_language(t, K) for t in _language_texts(2000)} >= {"en", "fr", "de"}
 
 
 # --- sentences, dates, hashes ---------------------------------------------------------------------------------
@@ -281,6 +355,12 @@ _NAME_PIECES = TRICKY + [
     "al-",
     "El-",
     "Mc",
+    "Mac",
+    "MacDonald",
+    "ad-",
+    "Ad-",
+    "el-",
+    "e",
     "O'",
     "D'",
     "Smith",
