@@ -21,7 +21,9 @@ class Settings(BaseSettings):
     page_size: int = 50
     max_page_size: int = 500
     sqlite_busy_timeout_ms: int = 5000
-    ingest_cache_mb: int = 64  # SQLite page cache of `drawdown ingest` (the default of 2 MB thrashes on a large database)
+    ingest_cache_mb: int = (
+        64  # SQLite page cache of `drawdown ingest` (the default of 2 MB thrashes on a large database)
+    )
     response_cache_mb: float = 64  # read answers kept in memory, per process, keyed on the data version; 0: off
     log_level: str = "info"
 
