@@ -702,3 +702,61 @@ def test_date_patterns_tried_where_they_may_begin_find_what_finditer_finds():
             if kind in found:
                 found[kind] += len(expected)
     assert all(found.values()), found  # each shortcut is exercised
+
+
+# --- sentences, title, language and hash shortcuts (speed-clean) -----------------------------------------------
+
+
+def _plain_sentence_spans(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+
+    def add(start: int, end: int) -> None:
+        piece = text[start:end]
+        start += len(piece) - len(piece.lstrip())
+        end -= len(piece) - len(piece.rstrip())
+        if end > start:
+            spans.append((start, end))
+
+    for boundary in text_stage._BOUNDARY.finditer(text):
+        if boundary.group().strip() and text_stage._ends_in_abbreviation(text, start, boundary.start() + 1):
+            continue
+        add(start, boundary.end())
+        start = boundary.end()
+    add(start, len(text))
+    return spans
+
+
+_SENTENCE_PIECES = TRICKY + [
+    "Gen.",
+    "gen.",
+    "Lt. Col.",
+    "U.S. ",
+    "u.n.",
+    "(U.S.)",
+    '"Mr.',
+    "A.",
+    "x.",
+    "etc..",
+    "?! ",
+    ". ",
+    '." ',
+    ".) ",
+    "\n\n",
+    "\x00",
+    " Sept. 9",
+    "İstanbul.",
+    "Zürich. ",
+    "café. ",
+    "\u2029",
+    "No. 5",
+    "abc.def.",
+    " The",
+    " 3",
+]
+
+
+def test_sentence_spans_are_the_plain_finditer_split():
+    rng = random.Random(23)
+    made_up = ["".join(rng.choice(_SENTENCE_PIECES) for _ in range(rng.randint(0, 40))) for _ in range(5000)]
+    for text in CLEAN + _random_strings(3000, 80) + made_up:
+        assert [(s.start, s.end) for s in text_stage.sentence_spans(text)] == _plain_sentence_spans(text), repr(text)
