@@ -760,3 +760,13 @@ def test_sentence_spans_are_the_plain_finditer_split():
     made_up = ["".join(rng.choice(_SENTENCE_PIECES) for _ in range(rng.randint(0, 40))) for _ in range(5000)]
     for text in CLEAN + _random_strings(3000, 80) + made_up:
         assert [(s.start, s.end) for s in text_stage.sentence_spans(text)] == _plain_sentence_spans(text), repr(text)
+
+
+def test_masthead_key_is_the_lookup_key_of_the_substituted_line():
+    pieces = TRICKY + ["Logo", "HOME", "home page", "Homepage", "ONLİNE", "onlıne", ".COM", "news.com", ":", "..", "\n"]
+    rng = random.Random(29)
+    lines = [line for text in CLEAN for line in text.split("\n")]
+    lines += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(5000)]
+    for line in lines:
+        expected = text_stage.lookup_key(metadata_stage._MASTHEAD_NOISE.sub("", line))
+        assert metadata_stage._masthead_key(line) == expected, repr(line)
