@@ -770,3 +770,18 @@ def test_masthead_key_is_the_lookup_key_of_the_substituted_line():
     for line in lines:
         expected = text_stage.lookup_key(metadata_stage._MASTHEAD_NOISE.sub("", line))
         assert metadata_stage._masthead_key(line) == expected, repr(line)
+
+
+def test_single_spaced_is_split_and_join():
+    from app.ingest.pipeline import _single_spaced
+
+    pieces = TRICKY + ["\n\n", "\n\n\n", " \n\n", "\n\n ", "word", "İ", "\u2029", "\x1c", "\u00a0", "\u200b"]
+    rng = random.Random(31)
+    texts = [clean_stage.clean(r.article, K).text for r in records([SEEDS]) if r.article is not None]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
+    paragraphs = [
+        " ".join(rng.choice(["The", "U.S.", "İstanbul", "troops", "'left'"]) for _ in range(8)) for _ in range(50)
+    ]
+    texts += ["\n\n".join(paragraphs[i : i + 4]) for i in range(0, 50, 4)]
+    for text in texts:
+        assert _single_spaced(text) == " ".join(text.split()), repr(text)
