@@ -785,3 +785,11 @@ def test_single_spaced_is_split_and_join():
     texts += ["\n\n".join(paragraphs[i : i + 4]) for i in range(0, 50, 4)]
     for text in texts:
         assert _single_spaced(text) == " ".join(text.split()), repr(text)
+
+
+def test_normalise_unicode_of_ascii_text_is_the_plain_normalisation():
+    pieces = [c for c in TRICKY if c.isascii()] + ["\x0b", "\x0c", "\x1c", "\x1f", "\x00", "\x7f", "\r", "\t", "\n"]
+    rng = random.Random(37)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(5000)]
+    for text in texts + [t for t in ARTICLES if t.isascii()]:
+        assert normalise_unicode(text) == plain_normalise(text), repr(text)
