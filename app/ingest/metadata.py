@@ -8,6 +8,7 @@ from itertools import repeat
 from urllib.parse import urlsplit
 
 from app.ingest.dates import find_dates
+from app.ingest.scan import lowered
 from app.ingest.text import lookup_key
 from app.ingest.types import CleanDocument, Metadata, RawArticle
 from app.knowledge import Knowledge
@@ -133,7 +134,7 @@ def find_title(lines: list[str], masthead: set[str] = frozenset()) -> str:
     candidates = [
         (i, line)
         for i, line in enumerate(lines[:_TITLE_WINDOW])
-        if _headline_like(line) and lookup_key(_MASTHEAD_NOISE.sub("", line)) not in masthead
+        if _headline_like(line) and not (masthead and _masthead_key(line) in masthead)
     ]
     if not candidates:
         return lines[0][:300] if lines else ""
@@ -155,6 +156,19 @@ def find_title(lines: list[str], masthead: set[str] = frozenset()) -> str:
         return overlap - 0.03 * index - standfirst
 
     return max(candidates, key=lambda item: (score(item), -item[0]))[1]
+
+
+_MASTHEAD_WORDS = ("logo", "home", "online", ".com")  # what the words of _MASTHEAD_NOISE begin with, lowered
+
+
+def _masthead_key(line: str) -> str:
+    """lookup_key(_MASTHEAD_NOISE.sub("", line)), without the substitution where it cannot match."""
+    # A match holds one of the words (looked for in the lowered line: lowered is None where a case-insensitive
+    # match could hide from lower()) or is a run of '.' or ':' at the end of the line or before a final '\n'.
+    low = lowered(line)
+    if low is None or "\n" in line or line.endswith((".", ":")) or any(word in low for word in _MASTHEAD_WORDS):
+        line = _MASTHEAD_NOISE.sub("", line)
+    return lookup_key(line)
 
 
 def _headline_like(line: str) -> bool:
@@ -241,13 +255,13 @@ def find_outlet(raw: RawArticle, header: tuple[str, ...], lines: list[str], know
     """The outlet named by the page: its masthead, its own boilerplate, a dateline tag or a copyright line."""
     names = _outlet_names(knowledge)
     for line in header[:8]:
-        found = names.get(lookup_key(_MASTHEAD_NOISE.sub("", line)))
+        found = names.get(_masthead_key(line))
         if found:
             return found
     text = raw.text if raw.text is not None else raw.html or ""
     if raw.html is not None:
         for piece in _html_brand_strings(raw.html):
-            found = names.get(lookup_key(_MASTHEAD_NOISE.sub("", piece)))
+            found = names.get(_masthead_key(piece))
             if found:
                 return found
     for outlet in knowledge.outlets:

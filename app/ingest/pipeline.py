@@ -14,7 +14,17 @@ from app.knowledge import Knowledge, load_knowledge
 def content_hash(clean_text: str) -> str:
     """Identity of an article's content: the clean text, case- and whitespace-insensitive."""
     # str.split() splits at exactly the characters regex \s matches: the same as re.sub(r"\s+", " ", text).strip().
-    return hashlib.sha256(" ".join(clean_text.split()).casefold().encode()).hexdigest()
+    return hashlib.sha256(_single_spaced(clean_text).casefold().encode()).hexdigest()
+
+
+def _single_spaced(text: str) -> str:
+    """ " ".join(text.split()), without splitting a clean text (single spaces, paragraphs joined by blank lines)."""
+    # Every white-space character but the space is unprintable, so in a printable text with no double, leading or
+    # trailing space the words are already joined by single spaces. A blank line is a run of white space like one.
+    joined = text.replace("\n\n", " ")
+    if joined.isprintable() and "  " not in joined and joined[:1] != " " and joined[-1:] != " ":
+        return joined
+    return " ".join(text.split())
 
 
 def extractor_version(knowledge: Knowledge) -> str:

@@ -97,17 +97,59 @@ _INITIALS = re.compile(r"([a-z]\.)+[a-z]")
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
 
 
+# The four characters a boundary opens with, made NUL bytes in the text encoded one byte per character (a
+# non-ASCII character is a '?'): bytes.find jumps from one to the next far more cheaply than the regex engine's
+# scan, which tests every character against the set. A NUL or non-ASCII character of the text itself is only a
+# false candidate, where the boundary pattern does not match.
+_OPENERS = bytes.maketrans(b".!?\n", b"\0\0\0\0")
+
+
+def _boundaries(text: str) -> list[re.Match]:
+    """_BOUNDARY.finditer(text): the pattern matched where it can begin, from the end of the last match on."""
+    found = []
+    marks = text.encode("ascii", "replace").translate(_OPENERS)
+    pos = marks.find(0)
+    while pos >= 0:
+        boundary = _BOUNDARY.match(text, pos)
+        if boundary:
+            found.append(boundary)
+            pos = marks.find(0, boundary.end())  # a match is never empty
+        else:
+            pos = marks.find(0, pos + 1)
+    return found
+
+
 def sentence_spans(text: str) -> list[Span]:
     """Split text into sentences (never across a line break), returned as character spans."""
     spans: list[Span] = []
     start = 0
-    for boundary in _BOUNDARY.finditer(text):
-        if boundary.group().strip() and _ends_in_abbreviation(text, start, boundary.start() + 1):
+    for boundary in _boundaries(text):
+        stop = boundary.start()
+        # Only a full stop can close an abbreviation ('!' and '?' never do; a line break is no sentence end).
+        if text[stop] == "." and _abbreviation_before(text, start, stop):
             continue
         _add(spans, text, start, boundary.end())
         start = boundary.end()
     _add(spans, text, start, len(text))
     return spans
+
+
+def _abbreviation_before(text: str, start: int, stop: int) -> bool:
+    """_ends_in_abbreviation(text, start, stop + 1), for the full stop at ``stop``.
+
+    The last word is a run of letters and dots, so it never reaches back past a space: it is looked for after
+    the last one only. Where all that follows the space is letters, that is the word.
+    """
+    after = max(start, text.rfind(" ", start, stop) + 1)
+    word = text[after:stop]
+    if not (word.isascii() and word.isalpha()):  # not just [A-Za-z]+
+        match = _LAST_WORD.search(text, after, stop + 1)
+        if not match:
+            return False
+        word = match.group(1)
+        if "." in word:
+            return word.lower() in _ABBREVIATIONS or bool(_INITIALS.fullmatch(word.lower()))
+    return len(word) == 1 or word.lower() in _ABBREVIATIONS
 
 
 _LAST_WORD_REACH = 40

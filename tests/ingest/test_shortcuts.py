@@ -702,3 +702,94 @@ def test_date_patterns_tried_where_they_may_begin_find_what_finditer_finds():
             if kind in found:
                 found[kind] += len(expected)
     assert all(found.values()), found  # each shortcut is exercised
+
+
+# --- sentences, title, language and hash shortcuts (speed-clean) -----------------------------------------------
+
+
+def _plain_sentence_spans(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+
+    def add(start: int, end: int) -> None:
+        piece = text[start:end]
+        start += len(piece) - len(piece.lstrip())
+        end -= len(piece) - len(piece.rstrip())
+        if end > start:
+            spans.append((start, end))
+
+    for boundary in text_stage._BOUNDARY.finditer(text):
+        if boundary.group().strip() and text_stage._ends_in_abbreviation(text, start, boundary.start() + 1):
+            continue
+        add(start, boundary.end())
+        start = boundary.end()
+    add(start, len(text))
+    return spans
+
+
+_SENTENCE_PIECES = TRICKY + [
+    "Gen.",
+    "gen.",
+    "Lt. Col.",
+    "U.S. ",
+    "u.n.",
+    "(U.S.)",
+    '"Mr.',
+    "A.",
+    "x.",
+    "etc..",
+    "?! ",
+    ". ",
+    '." ',
+    ".) ",
+    "\n\n",
+    "\x00",
+    " Sept. 9",
+    "İstanbul.",
+    "Zürich. ",
+    "café. ",
+    "\u2029",
+    "No. 5",
+    "abc.def.",
+    " The",
+    " 3",
+]
+
+
+def test_sentence_spans_are_the_plain_finditer_split():
+    rng = random.Random(23)
+    made_up = ["".join(rng.choice(_SENTENCE_PIECES) for _ in range(rng.randint(0, 40))) for _ in range(5000)]
+    for text in CLEAN + _random_strings(3000, 80) + made_up:
+        assert [(s.start, s.end) for s in text_stage.sentence_spans(text)] == _plain_sentence_spans(text), repr(text)
+
+
+def test_masthead_key_is_the_lookup_key_of_the_substituted_line():
+    pieces = TRICKY + ["Logo", "HOME", "home page", "Homepage", "ONLİNE", "onlıne", ".COM", "news.com", ":", "..", "\n"]
+    rng = random.Random(29)
+    lines = [line for text in CLEAN for line in text.split("\n")]
+    lines += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(5000)]
+    for line in lines:
+        expected = text_stage.lookup_key(metadata_stage._MASTHEAD_NOISE.sub("", line))
+        assert metadata_stage._masthead_key(line) == expected, repr(line)
+
+
+def test_single_spaced_is_split_and_join():
+    from app.ingest.pipeline import _single_spaced
+
+    pieces = TRICKY + ["\n\n", "\n\n\n", " \n\n", "\n\n ", "word", "İ", "\u2029", "\x1c", "\u00a0", "\u200b"]
+    rng = random.Random(31)
+    texts = [clean_stage.clean(r.article, K).text for r in records([SEEDS]) if r.article is not None]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
+    paragraphs = [
+        " ".join(rng.choice(["The", "U.S.", "İstanbul", "troops", "'left'"]) for _ in range(8)) for _ in range(50)
+    ]
+    texts += ["\n\n".join(paragraphs[i : i + 4]) for i in range(0, 50, 4)]
+    for text in texts:
+        assert _single_spaced(text) == " ".join(text.split()), repr(text)
+
+
+def test_normalise_unicode_of_ascii_text_is_the_plain_normalisation():
+    pieces = [c for c in TRICKY if c.isascii()] + ["\x0b", "\x0c", "\x1c", "\x1f", "\x00", "\x7f", "\r", "\t", "\n"]
+    rng = random.Random(37)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(5000)]
+    for text in texts + [t for t in ARTICLES if t.isascii()]:
+        assert normalise_unicode(text) == plain_normalise(text), repr(text)
