@@ -35,9 +35,10 @@ FOLDERS = [ROOT / "seeds", ROOT / "tests" / "corpus" / "articles", ROOT / "tests
 def raw_articles(n: int):
     for record in records([str(f) for f in FOLDERS]):
         if record.article is not None:
-            yield record.label, record.article
+            name = record.label.removeprefix(f"{ROOT}/")  # the same name in any checkout of the repository
+            yield name, record.article
             yield (
-                f"{record.label} (text only)",
+                f"{name} (text only)",
                 dataclasses.replace(record.article, title=None, outlet=None, published_at=None, url=None),
             )
     for i, payload in enumerate(variants(n)):
