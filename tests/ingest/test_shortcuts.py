@@ -52,9 +52,14 @@ TRICKY = list(
 ]
 
 
-def _random_strings(count: int, length: int = 60, seed: int = 11) -> list[str]:
+def _made_up(pieces: list[str], count: int, longest: int, seed: int) -> list[str]:
+    """``count`` texts, each of up to ``longest`` pieces drawn at random (the same texts for the same seed)."""
     rng = random.Random(seed)
-    return ["".join(rng.choice(TRICKY) for _ in range(rng.randint(0, length))) for _ in range(count)]
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, longest))) for _ in range(count)]
+
+
+def _random_strings(count: int, length: int = 60, seed: int = 11) -> list[str]:
+    return _made_up(TRICKY, count, length, seed)
 
 
 def _articles() -> list[str]:
@@ -124,8 +129,7 @@ _LINE_PIECES = TRICKY + ["12:30", "9:05", " | ", " › ", " > ", "comments", "by
 
 def _furniture_texts(count: int, seed: int = 9) -> list[str]:
     """Texts of short lines made of the pieces the line-scanning furniture patterns look for."""
-    rng = random.Random(seed)
-    lines = ["".join(rng.choice(_LINE_PIECES) for _ in range(rng.randint(0, 14))) for _ in range(count * 4)]
+    lines = _made_up(_LINE_PIECES, count * 4, 14, seed)
     return ["\n".join(lines[i : i + 4]) for i in range(0, len(lines), 4)]
 
 
@@ -229,10 +233,9 @@ def _plain_language(text: str) -> str:
 
 def _language_texts(count: int, seed: int = 17) -> list[str]:
     """Stopwords of every language in mixed case, glued with word characters, punctuation and tricky letters."""
-    rng = random.Random(seed)
     pieces = [w for stop in K.lexicon["stopwords"].values() for w in stop] + TRICKY + ["_", "x", "9", "\x00", "Ü"]
     pieces += [p.upper() for p in pieces[:40]] + [p.title() for p in pieces[:40]]
-    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(count)]
+    return _made_up(pieces, count, 40, seed)
 
 
 def test_language_of_ascii_text_is_counted_as_the_word_regex_counts():
@@ -288,9 +291,8 @@ _DATE_PIECES = TRICKY + [
 
 def test_find_dates_skips_only_patterns_that_cannot_match():
     anchor = date(2016, 3, 14)
-    rng = random.Random(3)
     sentences = [s for t in CLEAN for s in re.split(r"(?<=[.!?])\s+", t)] + _random_strings(2000)
-    sentences += ["".join(rng.choice(_DATE_PIECES) for _ in range(rng.randint(0, 12))) for _ in range(4000)]
+    sentences += _made_up(_DATE_PIECES, 4000, 12, seed=3)
     for sentence in sentences:
         cues = dates_stage._cues(sentence)
         for kind, pattern in dates_stage._PATTERNS:
@@ -336,8 +338,7 @@ def test_surname_search_finds_what_the_alternation_finds():
         ["U.S.", "S"],
     ]
     pieces = TRICKY + ["Lee", "Leeson", "al-Assad", "Assad", "O'Brien", "Brien", "U.S.", "S", "Leex", "_Lee"]
-    rng = random.Random(5)
-    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    texts = _made_up(pieces, 3000, 30, seed=5)
     for words in word_sets:
         pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b")
         for text in texts + CLEAN:
@@ -382,8 +383,7 @@ _NAME_PIECES = TRICKY + [
 
 
 def _name_texts(count: int, seed: int = 13) -> list[str]:
-    rng = random.Random(seed)
-    return ["".join(rng.choice(_NAME_PIECES) for _ in range(rng.randint(0, 25))) for _ in range(count)]
+    return _made_up(_NAME_PIECES, count, 25, seed)
 
 
 _PLAIN_TOKEN = r"(?:(?:al|el|ad|Al|El)-)?(?:Mc|Mac|O'|D')?[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*"
@@ -756,17 +756,15 @@ _SENTENCE_PIECES = TRICKY + [
 
 
 def test_sentence_spans_are_the_plain_finditer_split():
-    rng = random.Random(23)
-    made_up = ["".join(rng.choice(_SENTENCE_PIECES) for _ in range(rng.randint(0, 40))) for _ in range(5000)]
+    made_up = _made_up(_SENTENCE_PIECES, 5000, 40, seed=23)
     for text in CLEAN + _random_strings(3000, 80) + made_up:
         assert [(s.start, s.end) for s in text_stage.sentence_spans(text)] == _plain_sentence_spans(text), repr(text)
 
 
 def test_masthead_key_is_the_lookup_key_of_the_substituted_line():
     pieces = TRICKY + ["Logo", "HOME", "home page", "Homepage", "ONLİNE", "onlıne", ".COM", "news.com", ":", "..", "\n"]
-    rng = random.Random(29)
     lines = [line for text in CLEAN for line in text.split("\n")]
-    lines += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(5000)]
+    lines += _made_up(pieces, 5000, 12, seed=29)
     for line in lines:
         expected = text_stage.lookup_key(metadata_stage._MASTHEAD_NOISE.sub("", line))
         assert metadata_stage._masthead_key(line) == expected, repr(line)
@@ -789,7 +787,6 @@ def test_single_spaced_is_split_and_join():
 
 def test_normalise_unicode_of_ascii_text_is_the_plain_normalisation():
     pieces = [c for c in TRICKY if c.isascii()] + ["\x0b", "\x0c", "\x1c", "\x1f", "\x00", "\x7f", "\r", "\t", "\n"]
-    rng = random.Random(37)
-    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(5000)]
+    texts = _made_up(pieces, 5000, 40, seed=37)
     for text in texts + [t for t in ARTICLES if t.isascii()]:
         assert normalise_unicode(text) == plain_normalise(text), repr(text)
