@@ -134,25 +134,17 @@ def _events_statement(with_evidence: bool):
 # The statements behind the events of listed articles and the detail view, built once (see LinkedEntities).
 _EVENTS, _EVENTS_WITH_EVIDENCE = _events_statement(False), _events_statement(True)
 _DETAIL = select(*LISTED, Article.clean_text).where(Article.id == bindparam("article_id"))
-_ACTOR_LINKS, _BASE_LINKS = ArticleActor.__table__, ArticleBase.__table__
-_ACTORS = LinkedEntities(
-    Actor,
-    ActorPublic,
-    _ACTOR_LINKS,
-    "actor_id",
-    _ACTOR_LINKS.c.article_id == bindparam("article_id"),
-    _ACTOR_LINKS.c.evidence_start,
-    Actor.id,
-)
-_BASES = LinkedEntities(
-    MilitaryBase,
-    BasePublic,
-    _BASE_LINKS,
-    "base_id",
-    _BASE_LINKS.c.article_id == bindparam("article_id"),
-    _BASE_LINKS.c.evidence_start,
-    MilitaryBase.id,
-)
+
+
+def _linked_to_article(entity, schema, links, key: str) -> LinkedEntities:
+    """The actors or bases of the article ``bindparam("article_id")``, in the order it first mentions them."""
+    return LinkedEntities(
+        entity, schema, links, key, links.c.article_id == bindparam("article_id"), links.c.evidence_start, entity.id
+    )
+
+
+_ACTORS = _linked_to_article(Actor, ActorPublic, ArticleActor.__table__, "actor_id")
+_BASES = _linked_to_article(MilitaryBase, BasePublic, ArticleBase.__table__, "base_id")
 
 
 def _events_of(session: Session, article_ids: list[int], with_evidence: bool = False) -> dict[int, list[Item]]:
