@@ -192,7 +192,6 @@ class _BulkIngest:
         """Extract and write the queued records, then commit them (or store them one by one if that fails)."""
         extracted = [(record, *self._extract(record)) for record in self.queued]
         self.queued = []
-        self.pending = [(record, extraction, "failed", reason) for record, extraction, reason in extracted]
         written = [extraction for _record, extraction, _reason in extracted if extraction is not None]
         try:
             outcomes = iter(
@@ -206,7 +205,8 @@ class _BulkIngest:
             self.session.commit()
             self.cache.commit()
         except Exception:
-            log.warning("writing a batch of %d records failed; storing them one by one", len(self.pending))
+            log.warning("writing a batch of %d records failed; storing them one by one", len(extracted))
+            self.pending = [(record, extraction, "failed", reason) for record, extraction, reason in extracted]
             self._rollback()
             self._store_one_by_one()
             return
