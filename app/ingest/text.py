@@ -94,7 +94,6 @@ _ABBREVIATIONS = {
 _BOUNDARY = re.compile(r"[.!?\n](?:(?<=\n)\n*|(?<!\n)[.!?]*[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9]))")
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 _INITIALS = re.compile(r"([a-z]\.)+[a-z]")
-_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
 
 
 # The four characters a boundary opens with, made NUL bytes in the text encoded one byte per character (a
@@ -135,7 +134,8 @@ def sentence_spans(text: str) -> list[Span]:
 
 
 def _abbreviation_before(text: str, start: int, stop: int) -> bool:
-    """_ends_in_abbreviation(text, start, stop + 1), for the full stop at ``stop``.
+    """Whether the sentence text[start:stop + 1], closed by the full stop at ``stop``, ends in an abbreviation:
+    its last word (a run of letters and dots, see _LAST_WORD) is a known abbreviation, one letter or initials.
 
     The last word is a run of letters and dots, so it never reaches back past a space: it is looked for after
     the last one only. Where all that follows the space is letters, that is the word.
@@ -150,26 +150,6 @@ def _abbreviation_before(text: str, start: int, stop: int) -> bool:
         if "." in word:
             return word.lower() in _ABBREVIATIONS or bool(_INITIALS.fullmatch(word.lower()))
     return len(word) == 1 or word.lower() in _ABBREVIATIONS
-
-
-_LAST_WORD_REACH = 40
-
-
-def _ends_in_abbreviation(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] (which ends in a full stop or the like) ends in an abbreviation."""
-    # The last word is looked for near the end only (searching the whole head costs time in its length);
-    # when the word may reach further back than that, the whole head is searched after all.
-    head_end = end
-    while head_end > start and text[head_end - 1].isspace():
-        head_end -= 1
-    window = max(start, head_end - _LAST_WORD_REACH)
-    if window > start and text[window - 1] in _WORD_CHARS and _WORD_CHARS.issuperset(text[window:head_end]):
-        window = start  # the closing run of letters and dots reaches back past the window
-    match = _LAST_WORD.search(text, window, head_end)
-    if not match:
-        return False
-    word = match.group(1).lower()
-    return word in _ABBREVIATIONS or len(word) == 1 or bool(_INITIALS.fullmatch(word))
 
 
 def _add(spans: list[Span], text: str, start: int, end: int) -> None:
