@@ -65,8 +65,9 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
 
 # Bulk ingest on SQLite indexes each batch of new articles with one INSERT ... SELECT instead of one trigger call
 # per article: FTS5 writes out its pending index at every statement savepoint, so indexing row by row costs about
-# twice as much. While the batch's own transaction holds a row in DEFERRED_TABLE the insert trigger stands aside;
-# the row is deleted before the commit (and vanishes with a rollback), so every other writer is indexed as before.
+# twice as much. While the batch's own transaction holds a row in DEFERRED_TABLE (named for the articles, it now
+# covers the events too) the insert triggers stand aside; the row is deleted before the commit (and vanishes with a
+# rollback), so every other writer is indexed as before.
 DEFERRED_TABLE = "article_fts_deferred"
 DEFER_INDEXING = f"INSERT OR IGNORE INTO {DEFERRED_TABLE} (id) VALUES (1)"
 RESUME_INDEXING = f"DELETE FROM {DEFERRED_TABLE}"
@@ -78,6 +79,54 @@ _ARTICLE_INSERT_TRIGGER = (
     "CREATE TRIGGER article_fts_ai AFTER INSERT ON article {when}BEGIN "
     "INSERT INTO article_fts(rowid, title, clean_text) VALUES (new.id, new.title, new.clean_text); END"
 )
+
+
+# Events go the same way, with one difference: an event can change (its title or summary) in the batch that
+# created it. So while indexing is deferred, the id of each new event waits in PENDING_EVENTS; the update and
+# delete triggers leave a pending event alone (it is not in the index yet), and the batch indexes its pending
+# events as they are at its end (INDEX_EVENTS), then forgets them (CLEAR_PENDING_EVENTS), before the commit.
+PENDING_EVENTS = "event_fts_pending"
+INDEX_EVENTS = (
+    "INSERT INTO event_fts(rowid, title, summary) "
+    f"SELECT id, title, summary FROM event WHERE id IN (SELECT id FROM {PENDING_EVENTS}) ORDER BY id"
+)
+CLEAR_PENDING_EVENTS = f"DELETE FROM {PENDING_EVENTS}"
+_NOT_PENDING = f"WHEN NOT EXISTS (SELECT 1 FROM {PENDING_EVENTS} WHERE id = old.id) "
+_EVENT_TRIGGERS = {
+    "ai": "AFTER INSERT ON event {when}BEGIN "
+    "INSERT INTO event_fts(rowid, title, summary) VALUES (new.id, new.title, new.summary); END",
+    "ad": "AFTER DELETE ON event {when}BEGIN "
+    "INSERT INTO event_fts(event_fts, rowid, title, summary) VALUES ('delete', old.id, old.title, old.summary); END",
+    "au": "AFTER UPDATE OF title, summary ON event {when}BEGIN "
+    "INSERT INTO event_fts(event_fts, rowid, title, summary) VALUES ('delete', old.id, old.title, old.summary); "
+    "INSERT INTO event_fts(rowid, title, summary) VALUES (new.id, new.title, new.summary); END",
+}
+
+
+def sqlite_pending_event_statements() -> list[str]:
+    """The deferred indexing of new events (a migration's upgrade)."""
+    when = {
+        "ai": f"WHEN NOT EXISTS (SELECT 1 FROM {DEFERRED_TABLE}) ",
+        "ad": _NOT_PENDING,
+        "au": _NOT_PENDING,
+    }
+    return [
+        f"CREATE TABLE {PENDING_EVENTS} (id INTEGER PRIMARY KEY)",
+        *(f"DROP TRIGGER IF EXISTS event_fts_{name}" for name in _EVENT_TRIGGERS),
+        *(f"CREATE TRIGGER event_fts_{name} " + sql.format(when=when[name]) for name, sql in _EVENT_TRIGGERS.items()),
+        f"CREATE TRIGGER event_fts_ai_deferred AFTER INSERT ON event WHEN EXISTS (SELECT 1 FROM {DEFERRED_TABLE}) "
+        f"BEGIN INSERT OR IGNORE INTO {PENDING_EVENTS} (id) VALUES (new.id); END",
+    ]
+
+
+def sqlite_pending_event_drop_statements() -> list[str]:
+    """Back to indexing every event in its own trigger (the migration's downgrade)."""
+    return [
+        "DROP TRIGGER IF EXISTS event_fts_ai_deferred",
+        *(f"DROP TRIGGER IF EXISTS event_fts_{name}" for name in _EVENT_TRIGGERS),
+        *(f"CREATE TRIGGER event_fts_{name} " + sql.format(when="") for name, sql in _EVENT_TRIGGERS.items()),
+        f"DROP TABLE IF EXISTS {PENDING_EVENTS}",
+    ]
 
 
 def sqlite_deferred_statements() -> list[str]:

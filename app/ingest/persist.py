@@ -32,7 +32,7 @@ from app.models import (
     MilitaryBase,
     utcnow,
 )
-from app.search_schema import DEFER_INDEXING, INDEX_ARTICLES, RESUME_INDEXING
+from app.search_schema import CLEAR_PENDING_EVENTS, DEFER_INDEXING, INDEX_ARTICLES, INDEX_EVENTS, RESUME_INDEXING
 
 MATCH_WINDOW = timedelta(days=2)
 _PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
@@ -231,7 +231,8 @@ class LinkBatch:
         self.unindexed: list[int] | None = None  # SQLite: new articles whose full-text indexing waits for flush()
 
     def defer_indexing(self, session: Session) -> None:
-        """SQLite: index the transaction's new articles in one statement at ``flush()`` (see search_schema)."""
+        """SQLite: index the transaction's new articles and events in one statement each at ``flush()`` (see
+        search_schema)."""
         if self.unindexed is None and _dialect(session) == "sqlite":
             session.connection().exec_driver_sql(DEFER_INDEXING)
             self.unindexed = []
@@ -250,8 +251,10 @@ class LinkBatch:
         if self.unindexed is not None:
             if self.unindexed:
                 ids = ", ".join(str(int(i)) for i in self.unindexed)
-                session.connection().exec_driver_sql(INDEX_ARTICLES.format(ids=ids))
-            session.connection().exec_driver_sql(RESUME_INDEXING)
+                connection.exec_driver_sql(INDEX_ARTICLES.format(ids=ids))
+            connection.exec_driver_sql(INDEX_EVENTS)
+            connection.exec_driver_sql(CLEAR_PENDING_EVENTS)
+            connection.exec_driver_sql(RESUME_INDEXING)
             self.unindexed = None
 
     def discard(self) -> None:
@@ -399,8 +402,7 @@ def write_links(
         for link in extraction.actors
     ]
     article_bases = [
-        (article_id, ident(link.entity), link.mentions, *_evidence(link.evidence, version))
-        for link in extraction.bases
+        (article_id, ident(link.entity), link.mentions, *_evidence(link.evidence, version)) for link in extraction.bases
     ]
     article_events, event_actors, event_bases = [], [], []
     linked: set[int] = set()

@@ -231,6 +231,12 @@ def test_the_full_text_index_holds_exactly_the_stored_articles_after_a_batched_r
             assert connection.exec_driver_sql("SELECT count(*) FROM article_fts_deferred").scalar() == 0
             indexed = connection.exec_driver_sql("SELECT count(*) FROM article_fts_docsize").scalar()
             assert indexed == summary.created
+            # The events too, each as it was when its batch ended.
+            connection.exec_driver_sql("INSERT INTO event_fts(event_fts, rank) VALUES ('integrity-check', 1)")
+            assert connection.exec_driver_sql("SELECT count(*) FROM event_fts_pending").scalar() == 0
+            events = connection.exec_driver_sql("SELECT count(*) FROM event").scalar()
+            assert events > 0
+            assert connection.exec_driver_sql("SELECT count(*) FROM event_fts_docsize").scalar() == events
     # A later single write is indexed by the trigger, as before.
     with Session(db.engine) as session:
         extra = _poisoned(stream[0], "a later single write")
@@ -241,6 +247,67 @@ def test_the_full_text_index_holds_exactly_the_stored_articles_after_a_batched_r
             assert (
                 connection.exec_driver_sql("SELECT count(*) FROM article_fts_docsize").scalar() == summary.created + 1
             )
+
+
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)  # the deferral is SQLite's (search_schema)
+def test_an_event_changed_in_the_batch_that_created_it_is_indexed_as_the_batch_ends(db):
+    """While indexing is deferred, a new event waits in event_fts_pending: a change to its title (an ordering actor
+    found later in the batch) must not touch the index, which does not hold it yet; the batch's end indexes it as
+    it is then. Events stored before the batch are re-indexed by their update trigger as always."""
+    from app.search_schema import CLEAR_PENDING_EVENTS, DEFER_INDEXING, INDEX_EVENTS, RESUME_INDEXING
+
+    columns = (
+        "key, type, title, summary, date, date_precision, figures, article_count, source_count, created_at, updated_at"
+    )
+
+    def add_event(connection, key: str, title: str) -> int:
+        values = (
+            key,
+            "withdrawal_order",
+            title,
+            "a summary",
+            "2016-03-14",
+            "day",
+            "{}",
+            0,
+            0,
+            "2026-01-01",
+            "2026-01-01",
+        )
+        return connection.exec_driver_sql(
+            f"INSERT INTO event ({columns}) VALUES ({', '.join('?' * len(values))}) RETURNING id", values
+        ).scalar_one()
+
+    def matches(connection, words: str) -> list[int]:
+        found = connection.exec_driver_sql(
+            "SELECT rowid FROM event_fts WHERE event_fts MATCH ? ORDER BY rowid", (words,)
+        )
+        return list(found.scalars())
+
+    with db.engine.begin() as connection:
+        stored = add_event(connection, "stored", "Withdrawal of Ruritanian forces")
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql(DEFER_INDEXING)
+        new = add_event(connection, "new", "Withdrawal of Elbonian forces")
+        assert matches(connection, "Elbonian") == []  # not indexed yet
+        connection.exec_driver_sql(
+            "UPDATE event SET title = 'Putin orders withdrawal of Elbonian forces' WHERE id = ?", (new,)
+        )
+        connection.exec_driver_sql(
+            "UPDATE event SET title = 'Putin orders withdrawal of Ruritanian forces' WHERE id = ?", (stored,)
+        )
+        for statement in (INDEX_EVENTS, CLEAR_PENDING_EVENTS, RESUME_INDEXING):
+            connection.exec_driver_sql(statement)
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO event_fts(event_fts, rank) VALUES ('integrity-check', 1)")
+        assert matches(connection, "Putin") == [stored, new]
+        assert matches(connection, "Elbonian") == [new]
+        # Outside a deferred batch, a new event is indexed at once and a deleted one leaves the index.
+        later = add_event(connection, "later", "Withdrawal of Freedonian forces")
+        assert matches(connection, "Freedonian") == [later]
+        connection.exec_driver_sql("DELETE FROM event WHERE id = ?", (new,))
+        assert matches(connection, "Elbonian") == []
+        connection.exec_driver_sql("INSERT INTO event_fts(event_fts, rank) VALUES ('integrity-check', 1)")
 
 
 def test_a_collision_with_another_writers_row_is_resolved_by_doing_the_article_again(db, monkeypatch):
