@@ -113,6 +113,7 @@ class Event(Timestamped, table=True):
         Index("ix_event_date_id", "date", "id"),
         Index("ix_event_updated_at", "updated_at"),
         Index("ix_event_article_count", "article_count", "id"),
+        Index("ix_event_forces_country", "forces_of", "country"),  # the ingest's event matching reads by both
     )
 
     id: int | None = Field(default=None, primary_key=True)

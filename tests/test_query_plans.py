@@ -24,6 +24,7 @@ import pytest
 from sqlalchemy import insert, text
 from sqlmodel import Session
 
+from app.ingest.persist import similar_events
 from app.ingest.text import lookup_key
 from app.models import Actor, ActorAlias, Article, ArticleEvent, Event, EventActor
 from app.services.listing import page
@@ -64,11 +65,14 @@ def generate(database: Database) -> None:
     aliases = [{"actor_id": a["id"], "key": lookup_key(a["name"])} for a in actors] + [
         {"actor_id": 1, "key": lookup_key("putin")}
     ]
+    groups = random.Random(5)  # (own generator: the other columns stay as they were)
     events = [
         {
             "id": i,
             "key": f"event-{i}",
             "type": "withdrawal_order",
+            "country": None if i % 10 == 0 else f"Country {groups.randrange(70)}",
+            "forces_of": None if i % 15 == 0 else f"Force {groups.randrange(30)}",
             "title": f"Order {i}",
             "date": first_day + dt.timedelta(days=rng.randrange(15 * 365)),
             "date_precision": "day",
@@ -176,3 +180,27 @@ def test_benchmark_list_query_reads_through_indexes(populated, query):
                     statement,
                     scans,
                 )
+
+
+@pytest.mark.parametrize(
+    ("country", "forces_of"), [("Country 1", "Force 1"), (None, "Force 1"), ("Country 1", None), (None, None)]
+)
+def test_ingest_event_matching_reads_one_group_through_its_index(populated, country, forces_of):
+    """The ingest matches a statement to the stored events of its (country, forces_of), each given or missing:
+    each form of the statement reads that group through ix_event_forces_country, not every event of the force."""
+    params = {"country": country, "forces_of": forces_of}
+    dated = {**params, "low": dt.date(2014, 1, 1), "high": dt.date(2016, 1, 1)}
+    with Session(populated.engine) as session, recorded_statements(populated.engine) as sent:
+        for parameters, in_range in ((params, False), (dated, True)):
+            statement = similar_events(country is not None, forces_of is not None, dated=in_range)
+            session.execute(statement, parameters).all()
+    selects = [(statement, parameters) for statement, parameters in sent if statement.lstrip().startswith("SELECT")]
+    assert len(selects) == 2, sent
+    for statement, parameters in selects:
+        if populated.backend == "sqlite":
+            plan = sqlite_plan(populated, statement, parameters)
+            assert any("SEARCH event USING INDEX ix_event_forces_country" in step for step in plan), plan
+        else:
+            nodes = postgresql_plan(populated, statement, parameters)
+            indexes = {n.get("Index Name") for n in nodes if n["Node Type"] in {"Index Scan", "Bitmap Index Scan"}}
+            assert "ix_event_forces_country" in indexes, [(n["Node Type"], n.get("Index Name")) for n in nodes]

@@ -108,16 +108,31 @@ _EVENT_COLUMNS = (
     Event.figures,
     Event.ordering_actor_id,
 )
-_SIMILAR_EVENTS = (
-    select(*_EVENT_COLUMNS)
-    .where(
-        Event.type == bindparam("type"),
-        Event.country.is_not_distinct_from(bindparam("country")),
-        Event.forces_of.is_not_distinct_from(bindparam("forces_of")),
-    )
-    .order_by(Event.id)
-)
-_CANDIDATE_EVENTS = _SIMILAR_EVENTS.where(Event.date.between(bindparam("low"), bindparam("high")))
+
+
+@lru_cache(maxsize=8)
+def similar_events(country_given: bool, forces_given: bool, dated: bool = False):
+    """The stored events of one (country, forces_of), in id order; within a date range (low, high) if ``dated``.
+    The caller keeps those of its type (see _of_type).
+
+    A missing country or force is matched with IS NULL and a given one with "=" (one statement for each
+    combination, built once): PostgreSQL cannot answer IS NOT DISTINCT FROM from an index. So both databases read
+    the group from ix_event_forces_country, instead of every event of one force (1.7 ms a group on the 100k
+    corpus). The type is left out of the WHERE clause: with it, SQLite (which has no statistics) preferred
+    ix_event_type, which holds every event."""
+    where = [
+        Event.country == bindparam("country") if country_given else Event.country.is_(None),
+        Event.forces_of == bindparam("forces_of") if forces_given else Event.forces_of.is_(None),
+    ]
+    if dated:
+        where.append(Event.date.between(bindparam("low"), bindparam("high")))
+    return select(*_EVENT_COLUMNS).where(*where).order_by(Event.id)
+
+
+def _of_type(rows, type_: str) -> list["StoredEvent"]:
+    return [StoredEvent(*row) for row in rows if row.type == type_]
+
+
 _EVENT_BY_KEY = select(*_EVENT_COLUMNS).where(Event.key == bindparam("key"))
 _INSERT_EVENT = {
     name: dialect.insert(Event.__table__).on_conflict_do_nothing(index_elements=["key"]).returning(Event.id)
@@ -203,9 +218,9 @@ class EventIndex:
     def similar(self, session: Session, type_: str, country: str | None, forces_of: str | None) -> list[StoredEvent]:
         group = self._groups.get((type_, country, forces_of))
         if group is None:
-            params = {"type": type_, "country": country, "forces_of": forces_of}
-            rows = session.connection().execute(_SIMILAR_EVENTS, params)
-            group = self._groups[(type_, country, forces_of)] = [StoredEvent(*row) for row in rows]
+            params = {"country": country, "forces_of": forces_of}
+            rows = session.connection().execute(similar_events(country is not None, forces_of is not None), params)
+            group = self._groups[(type_, country, forces_of)] = _of_type(rows, type_)
         return group
 
     def add(self, event: StoredEvent) -> None:
@@ -534,13 +549,13 @@ def match_or_create_event(
         pool = index.similar(session, extracted.type, extracted.country, extracted.forces_of)
     else:
         params = {
-            "type": extracted.type,
             "low": low,
             "high": high,
             "country": extracted.country,
             "forces_of": extracted.forces_of,
         }
-        pool = [StoredEvent(*row) for row in session.connection().execute(_CANDIDATE_EVENTS, params)]
+        statement = similar_events(extracted.country is not None, extracted.forces_of is not None, dated=True)
+        pool = _of_type(session.connection().execute(statement, params), extracted.type)
     candidates = [e for e in pool if low <= e.date <= high and _compatible(e, extracted)]
     if candidates:
         # Ties (as close before as after) go to the oldest event: candidates are in id order.
