@@ -138,7 +138,8 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
     # The anchored patterns that run on through a line are left out where the text lacks what they need; where
     # the text holds it, they are left out of each line that lacks it (a line is a text of its own). A line is
     # only looked at where the text kept some of them (its start pattern is not the one without all of them).
-    # The start pattern is also narrowed to what a match can begin with: a table per first character of a line.
+    # The start pattern is also narrowed to what a match can begin with and, for patterns that run to the end of
+    # the line, end with: a table per first and last character of a line.
     starts = {size: knowledge.furniture_starts(size, low) for size in ("short", "long")}
     narrow = {size: table is not knowledge.furniture_starts(size, "") for size, table in starts.items()}
     anywhere_pattern = {size: classifier[f"{size}_anywhere"] if anywhere else None for size in starts}
@@ -158,7 +159,7 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
         size, narrowed, table, anywhere_line = long if len(line) > _SHORT_LINE else short
         if narrowed:
             table = knowledge.furniture_starts(size, lowered(line))
-        found = table[line[0]].match(line) or (anywhere_line and anywhere_line.search(line))
+        found = table[line[0] + line[-1]].match(line) or (anywhere_line and anywhere_line.search(line))
         # 'cut', 'related', 'drop' or None; the anywhere pattern is None where the text showed that it matches no line
         kind = found.lastgroup if found else None
         if kind == "cut":

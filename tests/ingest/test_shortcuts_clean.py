@@ -5,6 +5,7 @@ made-up texts built from the pieces that make the shortcuts tricky (see tests/in
 """
 
 import random
+import re
 
 from app.ingest import clean as clean_stage
 from app.ingest.clean import normalise_unicode
@@ -137,3 +138,47 @@ def test_a_normalised_line_s_words_are_its_spaces_and_one():
             line = line.strip()
             if line:
                 assert len(line.split()) == line.count(" ") + 1, repr(line)
+
+
+def test_start_pattern_narrowed_to_a_line_s_first_and_last_characters_classifies_it_alike():
+    classifier = K.furniture_classifier
+    rng = random.Random(23)
+    lines = [line.strip() for text in CLEAN + _clean_texts(2000) for line in text.split("\n")]
+    # Furniture lines with their last (or first) character changed or its case swapped, and case traps around.
+    for line in _FURNITURE + ["BY John Smith", "Related Stories:", "3 MIN READ", "Comments (12)", "Kelvin 12:30"]:
+        tail = rng.choice(TRICKY)
+        lines += [line, line.swapcase(), line + tail, line[:-1], line[:-1] + "\u017f", line[:-1] + "K", line + "\n"]
+        lines += [tail + line, line[:-1] + line[-1].swapcase(), line[:-1] + "\u212a"]
+    lines = [line for line in lines if line]
+    narrowed = 0
+    for line in lines:
+        for size in ("short", "long"):
+            expected = classifier[f"{size}_start"].match(line)
+            for low in (None, clean_stage.lowered(line)):
+                start = K.furniture_starts(size, low)[line[0] + line[-1]]
+                narrowed += len(start.pattern) < len(K.furniture_starts(size, low)[line[0]].pattern)
+                found = start.match(line)
+                assert (found and found.lastgroup) == (expected and expected.lastgroup), (size, line)
+    assert narrowed > 1000  # the last character narrows beyond the first
+
+
+def test_last_chars_are_what_every_match_to_the_end_ends_with():
+    from app.knowledge import _last_chars
+
+    patterns = [p[1:] for p in K._first_chars]
+    patterns += [r"(?i:k)$", r"ab|c$", r"x(?:ab|[^a-y])$", r"a(?<=a)$", r"(?:\d+|x)*\Z", r"a\.?$", r"(?m)a$"]
+    patterns += [r"(a)b?\1$", r"(?>x|y)$", r"a\s*$", r"(?-i:a)$"]
+    texts = [line.strip() for text in CLEAN + _clean_texts(1000) for line in text.split("\n")]
+    texts += _made_up(TRICKY, 3000, 20, 3) + ["k", "K", "\u212a", "c", "xc", "xz", "a", "a\n", "aa", "aa\nb", "A"]
+    for pattern in patterns:
+        chars = _last_chars(pattern)
+        compiled = re.compile(pattern, re.IGNORECASE)
+        for text in texts:
+            if text[-1:].isascii() and compiled.match(text):
+                assert chars is None or text[-1] in chars, (pattern, text)
+    assert _last_chars(r"(?i:k)$") == {"k", "K", "\n"} and _last_chars(r"ab|c$") is None
+    assert _last_chars(r"a\.?$") == {"a", "A", ".", "\n"} and _last_chars(r"(?m)a$") is None
+    assert _last_chars(r"(a)b?\1$") is None and _last_chars(r"x?$") is None and _last_chars(r"x") is None
+    assert _last_chars(r"x(?:ab|[^a-y])$") == set(map(chr, range(128))) - set(
+        "acdefghijklmnopqrstuvwxyACDEFGHIJKLMNOPQRSTUVWXY"
+    )
