@@ -117,8 +117,24 @@ def _content_stem(word: str) -> str | None:
     return None if word.lower() in _STOP else _stem(word)
 
 
+# Each ASCII byte that _WORD's [A-Za-z'] does not match made a space: split() then gives the runs of letters and
+# apostrophes, and each _WORD match is such a run without its leading apostrophes, where that leaves two characters
+# or more (a run is matched at its first letter, and the match takes the rest of it). Other characters are no
+# letters of _WORD's either: encoded as '?', they become spaces too.
+_WORD_RUN_BYTES = bytes(c if chr(c).isalpha() or chr(c) == "'" else ord(" ") for c in range(128)) + b" " * 128
+
+
+@lru_cache(maxsize=65536)
+def _run_stem(run: str) -> str | None:
+    """_content_stem of the _WORD match in a run of ASCII letters and apostrophes; None where it holds none."""
+    word = run.lstrip("'")
+    return _content_stem(word) if len(word) >= 2 else None
+
+
 def _content_stems(text: str) -> list[str]:
-    return [stem for stem in map(_content_stem, _WORD.findall(text)) if stem is not None]
+    """The stems of the words of ``text`` that are not stopwords: _content_stem of each _WORD match."""
+    runs = text.encode("ascii", "replace").translate(_WORD_RUN_BYTES).decode("ascii").split()
+    return list(filter(None, map(_run_stem, runs)))  # (a stem is never empty: this drops just the stopwords' None)
 
 
 @lru_cache(maxsize=1024)
@@ -172,8 +188,8 @@ def _masthead_key(line: str) -> str:
 
 
 def _headline_like(line: str) -> bool:
-    words = line.split()
-    return 3 <= len(words) <= _TITLE_MAX_WORDS and not line.endswith((".", ":", ",", ";")) and len(line) <= 250
+    # (The ending and length first: they turn away the body's paragraphs without splitting them.)
+    return not line.endswith((".", ":", ",", ";")) and len(line) <= 250 and 3 <= len(line.split()) <= _TITLE_MAX_WORDS
 
 
 def find_published(header_lines: tuple[str, ...], lines: list[str]) -> date | None:

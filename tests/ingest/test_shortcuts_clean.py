@@ -6,8 +6,10 @@ made-up texts built from the pieces that make the shortcuts tricky (see tests/in
 
 import random
 import re
+from collections import Counter
 
 from app.ingest import clean as clean_stage
+from app.ingest import metadata as metadata_stage
 from app.ingest.clean import normalise_unicode
 from app.ingest.types import CleanDocument, RawArticle, Span
 from tests.ingest.test_shortcuts import ARTICLES, CLEAN, TRICKY, K, _made_up
@@ -182,3 +184,95 @@ def test_last_chars_are_what_every_match_to_the_end_ends_with():
     assert _last_chars(r"x(?:ab|[^a-y])$") == set(map(chr, range(128))) - set(
         "acdefghijklmnopqrstuvwxyACDEFGHIJKLMNOPQRSTUVWXY"
     )
+
+
+# --- metadata -------------------------------------------------------------------------------------------------
+
+
+def _plain_content_stems(text: str) -> list[str]:
+    return [s for s in map(metadata_stage._content_stem, metadata_stage._WORD.findall(text)) if s is not None]
+
+
+def _plain_headline_like(line: str) -> bool:
+    words = line.split()
+    return (
+        3 <= len(words) <= metadata_stage._TITLE_MAX_WORDS
+        and not line.endswith((".", ":", ",", ";"))
+        and len(line) <= 250
+    )
+
+
+def _plain_find_title(lines: list[str]) -> str:
+    candidates = [
+        (i, line) for i, line in enumerate(lines[: metadata_stage._TITLE_WINDOW]) if _plain_headline_like(line)
+    ]
+    if not candidates:
+        return lines[0][:300] if lines else ""
+    everything = Counter(_plain_content_stems("\n".join(lines)))
+
+    def score(item: tuple[int, str]) -> float:
+        index, line = item
+        stems = _plain_content_stems(line)
+        if not stems:
+            return -1.0
+        own = Counter(stems)
+        overlap = sum(1 for s in stems if everything[s] > own[s]) / (len(stems) + 2)
+        standfirst = 0.2 if len(line.split()) > metadata_stage._TITLE_LONG_WORDS else 0.0
+        return overlap - 0.03 * index - standfirst
+
+    return max(candidates, key=lambda item: (score(item), -item[0]))[1]
+
+
+_TITLE_PIECES = [
+    *TRICKY,
+    "'",
+    "''",
+    "'s",
+    "s'",
+    "O'Brien",
+    "rock'n'roll",
+    "x",
+    "ab",
+    "Troops",
+    "troop",
+    "withdrawing",
+    "withdrawal",
+    "bases",
+    "based",
+    "the",
+    "The",
+    "said",
+    "Ä",
+    "\u212a",
+    "ſ",
+    "é",
+    "\u2014",
+    "9",
+    "_",
+    " ",
+    "  ",
+    ".",
+    ":",
+    ";",
+    ",",
+]
+
+
+def test_content_stems_are_the_word_regex_s():
+    texts = CLEAN + _made_up(_TITLE_PIECES, 5000, 40, 41) + ["'a", "a'", "''ab", "é'ab", "ab'é", "a\u2014b"]
+    for text in texts:
+        assert metadata_stage._content_stems(text) == _plain_content_stems(text), repr(text)
+
+
+def test_find_title_is_the_plain_find_title():
+    rng = random.Random(43)
+    made_up = _made_up(_TITLE_PIECES, 8000, 30, 47) + [_BODY + ".", _BODY, "A short headline", "Troops withdraw"]
+    # At the bounds: 249 to 251 characters, 2, 3, 25 and 26 words, each ending, and the ends that turn lines away.
+    made_up += ["x" * (n - 4) + " a b" for n in (249, 250, 251)] + ["a " * (n - 1) + "z" for n in (2, 3, 25, 26)]
+    made_up += [line + end for line in made_up[-7:] for end in ".:;,!"]
+    line_lists = [[line for line in text.split("\n\n")] for text in CLEAN]
+    line_lists += [rng.sample(made_up, rng.randint(0, 12)) for _ in range(3000)]
+    for lines in line_lists:
+        assert all(metadata_stage._headline_like(line) == _plain_headline_like(line) for line in lines)
+        assert metadata_stage.find_title(lines) == _plain_find_title(lines), lines
+    assert sum(sum(map(_plain_headline_like, lines[:8])) > 1 for lines in line_lists) > 500  # stems are compared
