@@ -4,7 +4,6 @@ import re
 from collections import Counter
 from datetime import date
 from functools import lru_cache
-from itertools import repeat
 from urllib.parse import urlsplit
 
 from app.ingest.dates import find_dates
@@ -303,22 +302,31 @@ _ASCII_WORD_BYTES = bytes(c if chr(c).isalnum() or chr(c) == "_" else ord(" ") f
 
 
 @lru_cache(maxsize=4)
-def _stopword_bytes(knowledge: Knowledge) -> dict[str, tuple[bytes, ...]]:
-    """The stopwords encoded, to count in the words of ASCII text (a non-ASCII one is never among them)."""
-    return {lang: tuple(word.encode() for word in stop) for lang, stop in knowledge.lexicon["stopwords"].items()}
+def _stopword_languages(knowledge: Knowledge) -> tuple[dict[str, tuple[str, ...]], dict[bytes, tuple[str, ...]]]:
+    """Each stopword -> the languages listing it (a language as often as it lists the word), as text and encoded
+    (to count in the words of ASCII text: a non-ASCII stopword is never among them)."""
+    languages: dict[str, tuple[str, ...]] = {}
+    for lang, stop in knowledge.lexicon["stopwords"].items():
+        for word in stop:
+            languages[word] = (*languages.get(word, ()), lang)
+    return languages, {word.encode(): langs for word, langs in languages.items() if word.isascii()}
 
 
 def detect_language(text: str, knowledge: Knowledge) -> str:
     head = text[:2000]
     if head.isascii():
         words = head.encode().lower().translate(_ASCII_WORD_BYTES).split()
-        stopwords = _stopword_bytes(knowledge)
+        languages = _stopword_languages(knowledge)[1]
     else:
         words = re.findall(r"\w+", head.lower())
-        stopwords = knowledge.lexicon["stopwords"]
+        languages = _stopword_languages(knowledge)[0]
     if not words:
         return "en"
-    counts = Counter(words)
-    scores = {lang: sum(map(counts.get, stop, repeat(0))) for lang, stop in stopwords.items()}
+    # A language's score is the count of the words it lists: each stopword found adds its count to the languages
+    # listing it (the other words are not counted at all).
+    scores = dict.fromkeys(knowledge.lexicon["stopwords"], 0)
+    for word, count in Counter(filter(languages.__contains__, words)).items():
+        for lang in languages[word]:
+            scores[lang] += count
     best = max(scores, key=scores.get)
     return best if scores[best] > 0 else "en"

@@ -276,3 +276,29 @@ def test_find_title_is_the_plain_find_title():
         assert all(metadata_stage._headline_like(line) == _plain_headline_like(line) for line in lines)
         assert metadata_stage.find_title(lines) == _plain_find_title(lines), lines
     assert sum(sum(map(_plain_headline_like, lines[:8])) > 1 for lines in line_lists) > 500  # stems are compared
+
+
+class _Lexicon:
+    """A knowledge with only stopwords, some listed twice in a language and some in several languages."""
+
+    def __init__(self, stopwords: dict[str, list[str]]) -> None:
+        self.lexicon = {"stopwords": stopwords}
+
+
+def _plain_language(text: str, knowledge) -> str:
+    words = re.findall(r"\w+", text[:2000].lower())
+    if not words:
+        return "en"
+    counts = Counter(words)
+    scores = {lang: sum(counts.get(w, 0) for w in stop) for lang, stop in knowledge.lexicon["stopwords"].items()}
+    best = max(scores, key=scores.get)
+    return best if scores[best] > 0 else "en"
+
+
+def test_language_scores_count_each_listing_of_a_stopword():
+    knowledge = _Lexicon({"xx": ["le", "la", "la", "für"], "yy": ["la", "de", "für", "de"], "en": ["the", "de"]})
+    pieces = ["le ", "la ", "de ", "the ", "für ", "FÜR ", "La ", "x ", "é ", ". "]
+    texts = _made_up(pieces, 4000, 12, 53) + ["la la de", "le de de", "la", ""]
+    for text in texts:
+        assert metadata_stage.detect_language(text, knowledge) == _plain_language(text, knowledge), repr(text)
+    assert {metadata_stage.detect_language(t, knowledge) for t in texts} == {"xx", "yy", "en"}
