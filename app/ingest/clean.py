@@ -138,20 +138,30 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
     # The anchored patterns that run on through a line are left out where the text lacks what they need; where
     # the text holds it, they are left out of each line that lacks it (a line is a text of its own). A line is
     # only looked at where the text kept some of them (its start pattern is not the one without all of them).
-    # The start pattern is also narrowed to what a match can begin with: a table per first character of a line.
+    # The start pattern is also narrowed to what a match can begin with and, for patterns that run to the end of
+    # the line, end with: a table per first and last character of a line.
     starts = {size: knowledge.furniture_starts(size, low) for size in ("short", "long")}
     narrow = {size: table is not knowledge.furniture_starts(size, "") for size, table in starts.items()}
     anywhere_pattern = {size: classifier[f"{size}_anywhere"] if anywhere else None for size in starts}
+    # Per line size: what a line of that size is classified with, looked up once a line.
+    short, long = ((size, narrow[size], starts[size], anywhere_pattern[size]) for size in ("short", "long"))
+    # A line of an ASCII text holds '/' or a credit word (lowered) only if the text does: without them, a line
+    # may have a credit only where it ends in ')' or ']' (_may_have_credit of a stripped line).
+    credit_words = not text.isascii() or "/" in text or any(word in low for word in _CREDIT_WORDS)
     kept: list[str] = []
+    kept_body: list[bool] = []  # _body_like of each kept line
     dropped: list[str] = []
     body_started = in_related = False
     last_folded = None  # kept[-1].casefold()
     for line in lines:
         if not line:
             continue
-        size = "long" if len(line) > _SHORT_LINE else "short"
-        table = knowledge.furniture_starts(size, lowered(line)) if narrow[size] else starts[size]
-        kind = _furniture_kind(line, table[line[0]], anywhere_pattern[size])
+        size, narrowed, table, anywhere_line = long if len(line) > _SHORT_LINE else short
+        if narrowed:
+            table = knowledge.furniture_starts(size, lowered(line))
+        found = table[line[0] + line[-1]].match(line) or (anywhere_line and anywhere_line.search(line))
+        # 'cut', 'related', 'drop' or None; the anywhere pattern is None where the text showed that it matches no line
+        kind = found.lastgroup if found else None
         if kind == "cut":
             dropped.append(line)
             if body_started:
@@ -161,27 +171,35 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
             dropped.append(line)
             in_related = body_started
             continue
-        body_like = _body_like(line)
+        # The text is normalised (normalise_unicode): its only white space is the line break and single spaces,
+        # so a stripped line's words (str.split) are its spaces and one.
+        words = line.count(" ") + 1
+        body_like = words >= 12 and line[-1] in _BODY_ENDS  # _body_like(line), the line being stripped
         if in_related and not body_like:
             dropped.append(line)
             continue
         in_related = False
-        if kind == "drop" or (not body_started and len(line.split()) <= 2) or _is_date_line(line):
+        if kind == "drop" or (not body_started and words <= 2) or _is_date_line(line):
             dropped.append(line)
             continue
-        if _may_have_credit(line):
-            line = knowledge.credit_pattern.sub("", line).strip()
-        if not line or not any(c.isalnum() for c in line):
+        kept_like = body_like
+        if line.endswith((")", "]")) or (credit_words and _may_have_credit(line)):
+            cut = knowledge.credit_pattern.sub("", line).strip()
+            if cut != line:
+                line, kept_like = cut, _body_like(cut)
+        if not line or not (line[0].isalnum() or any(c.isalnum() for c in line)):
             continue
         folded = line.casefold()
         if folded == last_folded:  # the same line again
             continue
         kept.append(line)
+        kept_body.append(kept_like)
         last_folded = folded
         body_started = body_started or body_like
 
     # Headlines left at the very end are related links or a footer, not the article.
-    while len(kept) > 1 and not _body_like(kept[-1]) and any(_body_like(line) for line in kept):
+    while len(kept) > 1 and not kept_body[-1] and any(kept_body):
+        kept_body.pop()
         dropped.append(kept.pop())
     paragraphs, offset = [], 0
     for line in kept:
@@ -196,13 +214,6 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
         html_outlet=html_outlet,
         dropped=tuple(dropped),
     )
-
-
-def _furniture_kind(line: str, start: re.Pattern, anywhere: re.Pattern | None) -> str | None:
-    """'cut', 'related', 'drop' or None, from the classifier's patterns for the line's size. ``anywhere`` is
-    None when the caller found that the patterns that may match anywhere in a line match nowhere in the text."""
-    found = start.match(line) or (anywhere and anywhere.search(line))
-    return found.lastgroup if found else None
 
 
 _CREDIT_WORDS = ("photo", "foto", "image", "picture")

@@ -4,7 +4,6 @@ import re
 from collections import Counter
 from datetime import date
 from functools import lru_cache
-from itertools import repeat
 from urllib.parse import urlsplit
 
 from app.ingest.dates import find_dates
@@ -117,8 +116,24 @@ def _content_stem(word: str) -> str | None:
     return None if word.lower() in _STOP else _stem(word)
 
 
+# Each ASCII byte that _WORD's [A-Za-z'] does not match made a space: split() then gives the runs of letters and
+# apostrophes, and each _WORD match is such a run without its leading apostrophes, where that leaves two characters
+# or more (a run is matched at its first letter, and the match takes the rest of it). Other characters are no
+# letters of _WORD's either: encoded as '?', they become spaces too.
+_WORD_RUN_BYTES = bytes(c if chr(c).isalpha() or chr(c) == "'" else ord(" ") for c in range(128)) + b" " * 128
+
+
+@lru_cache(maxsize=65536)
+def _run_stem(run: str) -> str | None:
+    """_content_stem of the _WORD match in a run of ASCII letters and apostrophes; None where it holds none."""
+    word = run.lstrip("'")
+    return _content_stem(word) if len(word) >= 2 else None
+
+
 def _content_stems(text: str) -> list[str]:
-    return [stem for stem in map(_content_stem, _WORD.findall(text)) if stem is not None]
+    """The stems of the words of ``text`` that are not stopwords: _content_stem of each _WORD match."""
+    runs = text.encode("ascii", "replace").translate(_WORD_RUN_BYTES).decode("ascii").split()
+    return list(filter(None, map(_run_stem, runs)))  # (a stem is never empty: this drops just the stopwords' None)
 
 
 @lru_cache(maxsize=1024)
@@ -172,8 +187,8 @@ def _masthead_key(line: str) -> str:
 
 
 def _headline_like(line: str) -> bool:
-    words = line.split()
-    return 3 <= len(words) <= _TITLE_MAX_WORDS and not line.endswith((".", ":", ",", ";")) and len(line) <= 250
+    # (The ending and length first: they turn away the body's paragraphs without splitting them.)
+    return not line.endswith((".", ":", ",", ";")) and len(line) <= 250 and 3 <= len(line.split()) <= _TITLE_MAX_WORDS
 
 
 def find_published(header_lines: tuple[str, ...], lines: list[str]) -> date | None:
@@ -287,22 +302,31 @@ _ASCII_WORD_BYTES = bytes(c if chr(c).isalnum() or chr(c) == "_" else ord(" ") f
 
 
 @lru_cache(maxsize=4)
-def _stopword_bytes(knowledge: Knowledge) -> dict[str, tuple[bytes, ...]]:
-    """The stopwords encoded, to count in the words of ASCII text (a non-ASCII one is never among them)."""
-    return {lang: tuple(word.encode() for word in stop) for lang, stop in knowledge.lexicon["stopwords"].items()}
+def _stopword_languages(knowledge: Knowledge) -> tuple[dict[str, tuple[str, ...]], dict[bytes, tuple[str, ...]]]:
+    """Each stopword -> the languages listing it (a language as often as it lists the word), as text and encoded
+    (to count in the words of ASCII text: a non-ASCII stopword is never among them)."""
+    languages: dict[str, tuple[str, ...]] = {}
+    for lang, stop in knowledge.lexicon["stopwords"].items():
+        for word in stop:
+            languages[word] = (*languages.get(word, ()), lang)
+    return languages, {word.encode(): langs for word, langs in languages.items() if word.isascii()}
 
 
 def detect_language(text: str, knowledge: Knowledge) -> str:
     head = text[:2000]
     if head.isascii():
         words = head.encode().lower().translate(_ASCII_WORD_BYTES).split()
-        stopwords = _stopword_bytes(knowledge)
+        languages = _stopword_languages(knowledge)[1]
     else:
         words = re.findall(r"\w+", head.lower())
-        stopwords = knowledge.lexicon["stopwords"]
+        languages = _stopword_languages(knowledge)[0]
     if not words:
         return "en"
-    counts = Counter(words)
-    scores = {lang: sum(map(counts.get, stop, repeat(0))) for lang, stop in stopwords.items()}
+    # A language's score is the count of the words it lists: each stopword found adds its count to the languages
+    # listing it (the other words are not counted at all).
+    scores = dict.fromkeys(knowledge.lexicon["stopwords"], 0)
+    for word, count in Counter(filter(languages.__contains__, words)).items():
+        for lang in languages[word]:
+            scores[lang] += count
     best = max(scores, key=scores.get)
     return best if scores[best] > 0 else "en"
