@@ -228,12 +228,17 @@ class HeadScan:
             return list(self.pattern.finditer(text))
         return self._matches_at(text, self._starts(text, low))
 
-    def search(self, text: str, low: str | None) -> re.Match | None:
-        """``pattern.search(text)``: the match at the first offset where one begins."""
+    def search(self, text: str, low: str | None, end: int | None = None) -> re.Match | None:
+        """``pattern.search(text, 0, end)``: the match at the first offset where one begins, in the text up to
+        ``end`` (where the pattern takes it to end) if given. A match begins with a head, before ``end``."""
+        if end is None:
+            end = len(text)
         if low is None or self.heads is None:
-            return self.pattern.search(text)
+            return self.pattern.search(text, 0, end)
         for at, match_at in self._starts(text, low):
-            if match := match_at(text, at):
+            if at >= end:
+                break
+            if match := match_at(text, at, end):
                 return match
         return None
 

@@ -4,10 +4,12 @@ As in test_shortcuts.py, the plain versions are the reference, run on the labell
 dense with the words and characters that make the shortcuts tricky.
 """
 
+import random
 import re
 
 import pytest
 
+from app.ingest import dates as dates_stage
 from app.ingest import entities as entities_stage
 from app.ingest import events as events_stage
 from app.ingest import text as text_stage
@@ -24,16 +26,24 @@ _HANDMADE = [
     re.compile(r"\bab(\w)|abc|\bairfields?"),
 ]
 _PIECES = ["ab", "abc", "abd", "cd", "ce", "x", "c", "air", " base", "airfield", "to", " go", "tok", "token", "oo"]
+# Words before a place or a date: the verbs of from_verb and the words of _FUTURE, and what may follow them.
+_BEFORE = ["from", "FROM ", "out of", "out  of", "leave", "Leaving", "left", "quit", "exit", "exiting", "the", "Syria"]
+_BEFORE += ["will", "Will", "begin", "beginning", "start", "on", "by", "As of", "effective", "until", "next", "'s"]
 
 
 def _scans() -> list[HeadScan]:
     scans = [getattr(LEX, name) for name in _SCANS] + list(entities_stage._BASE_PATTERN_NEEDS.values())
+    scans += [LEX.from_verb, dates_stage._FUTURE_SCAN]
     return scans + [HeadScan(pattern) for pattern in _HANDMADE]
 
 
 def _texts(count: int) -> list[str]:
     made_up = _made_up(_PIECES + [" ", "-", "_", "A", "B", "X", "\n", "ſ", "é"], count, 16, seed=21)
-    return CLEAN + _random_strings(300, 120) + _term_phrases(count) + made_up
+    return CLEAN + _random_strings(300, 120) + _term_phrases(count) + made_up + _before_texts(count)
+
+
+def _before_texts(count: int) -> list[str]:
+    return _made_up([*_BEFORE, " ", " ", "  ", "\n", "-", "x", "İ", "2016"], count, 14, seed=22)
 
 
 def _outcome(match: re.Match | None):
@@ -79,3 +89,26 @@ def test_head_scans_give_the_plain_matches_with_their_groups(scan):
         whole = [_outcome(m) for m in scan.pattern.finditer(text)]
         assert [_outcome(m) for m in scan.finditer(text, low)] == whole, text
         assert _outcome(scan.search(text, low)) == (whole[0] if whole else None), text
+
+
+@pytest.mark.parametrize("scan", _scans(), ids=lambda scan: scan.pattern.pattern[:30])
+def test_head_scan_search_up_to_an_end_is_the_pattern_search_with_endpos(scan):
+    found = 0
+    rng = random.Random(3)
+    for text in [t[: rng.randint(0, 300)] for t in CLEAN] + _texts(300)[len(CLEAN) :: 3]:
+        low = lowered(text)
+        for end in range(len(text) + 1):
+            expected = scan.pattern.search(text, 0, end)
+            assert _outcome(scan.search(text, low, end)) == _outcome(expected), (text, end)
+            found += expected is not None
+    assert found or scan not in (LEX.from_verb, dates_stage._FUTURE_SCAN)  # those searched up to an end match
+
+
+def test_looks_future_is_the_plain_search_of_the_forty_characters_before():
+    future = 0
+    for text in _before_texts(3000) + CLEAN[:20]:
+        for start in range(len(text) + 1):
+            expected = bool(dates_stage._FUTURE.search(text[max(0, start - 40) : start]))
+            assert dates_stage.looks_future(text, start) == expected, (text, start)
+            future += expected
+    assert future
