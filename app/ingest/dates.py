@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache, lru_cache
 
-from app.ingest.scan import lowered
+from app.ingest.scan import HeadScan, lowered
 
 MONTHS = {
     "jan": 1,
@@ -96,9 +96,14 @@ def _closest_year(month: int, day: int, anchor: date | None) -> date | None:
     return min(candidates, key=lambda d: abs((d - anchor).days)) if candidates else None
 
 
+# Tried only where one of its words begins (see app.ingest.scan), not at each of the 40 offsets.
+_FUTURE_SCAN = HeadScan(_FUTURE)
+
+
 def looks_future(text: str, start: int) -> bool:
     """Whether the words just before a date point forward ('from Tuesday', 'will begin on Tuesday')."""
-    return bool(_FUTURE.search(text[max(0, start - 40) : start]))
+    window = text[max(0, start - 40) : start]
+    return _FUTURE_SCAN.search(window, lowered(window)) is not None
 
 
 _DIGIT = re.compile(r"\d")

@@ -99,8 +99,12 @@ class EventLexicon:
             )
         )
         self.forces_after = re.compile(rf"(?:'s)?\s+(?:[\w-]+\s+){{0,3}}?(?:{forces})\b")
-        self.from_verb = re.compile(
-            r"\b(?i:from|out\s+of|leave|leaving|left|quit|quitting|exit|exiting)\s+(?:the\s+)?(?:[\w'-]+\s+){0,6}?$"
+        # Searched for in the text before each place: tried only where a verb begins (see app.ingest.scan), not at
+        # every offset before the place.
+        self.from_verb = HeadScan(
+            re.compile(
+                r"\b(?i:from|out\s+of|leave|leaving|left|quit|quitting|exit|exiting)\s+(?:the\s+)?(?:[\w'-]+\s+){0,6}?$"
+            )
         )
         self.stationed = re.compile(
             r"\b(?i:troops|forces|soldiers|contingent|presence|personnel|units|mission)\s+"
@@ -272,7 +276,7 @@ def _statement(article: ArticleView, i: int, published: date | None, lex: EventL
         forces_of = subject.country if subject else None
     places = [g for g in geo_mentions if g.kind == "place"]
     where = next(
-        (g for g in places if g.start >= term.start() - 10 and lex.from_verb.search(sentence, 0, g.start)), None
+        (g for g in places if g.start >= term.start() - 10 and lex.from_verb.search(sentence, low, g.start)), None
     ) or next((g for g in places if lex.stationed.search(sentence, 0, g.start)), None)
     country = where.country if where else None
     if country is not None and country == forces_of:
