@@ -302,28 +302,42 @@ _CLASS_ESCAPES = {
 def first_chars(pattern: re.Pattern) -> frozenset[str] | None:
     """The ASCII characters a match of ``pattern`` can begin with (at least those): a text whose first character
     is ASCII and not among them gives no match of ``pattern.match(text)``. None where a match may be empty."""
-    chars, empty = _first(list(_parser.parse(pattern.pattern, pattern.flags)), pattern.flags)
+    chars, empty = _edge(list(_parser.parse(pattern.pattern, pattern.flags)), pattern.flags, last=False)
     return None if empty else frozenset(chars)
 
 
-def _first(items: list, flags: int) -> tuple[set[str], bool]:
-    """(the ASCII characters the items' match can begin with, whether it can be empty). Whatever is not worked
-    out exactly counts as any character: the set is then larger than it need be, never smaller."""
+def last_chars(pattern: str) -> frozenset[str] | None:
+    """The ASCII characters that a text ``pattern`` matches (case-insensitively, from its start: re.match) can end
+    with, for a pattern that must run to the end of the text (it ends with '$' or '\\Z'): a text whose last
+    character is ASCII and not among them gives no match. None where that is not so, or a match may be empty.
+    (The line break is always among them: '$' also matches before a final one.)"""
+    items = _parser.parse(pattern, re.IGNORECASE)
+    ends = (_constants.AT_END, _constants.AT_END_STRING)
+    if items.state.flags & re.MULTILINE or not items or items[-1][0] is not _constants.AT or items[-1][1] not in ends:
+        return None
+    chars, empty = _edge(list(items)[:-1], items.state.flags, last=True)
+    return None if empty else frozenset(chars | {"\n"})
+
+
+def _edge(items: list, flags: int, *, last: bool) -> tuple[set[str], bool]:
+    """(the ASCII characters the items' match can begin with, or end with if ``last``; whether it can be empty).
+    Whatever is not worked out exactly counts as any character: the set is then larger than it need be, never
+    smaller."""
     found: set[str] = set()
-    for op, arg in items:
+    for op, arg in reversed(items) if last else items:
         if op in (_constants.AT, _constants.ASSERT, _constants.ASSERT_NOT):
             continue  # takes no characters
         if op in (_constants.LITERAL, _constants.NOT_LITERAL, _constants.IN, _constants.ANY):
             chars, empty = _one_char(op, arg, flags), False
         elif op is _constants.SUBPATTERN:
-            chars, empty = _first(list(arg[3]), (flags | arg[1]) & ~arg[2])
+            chars, empty = _edge(list(arg[3]), (flags | arg[1]) & ~arg[2], last=last)
         elif op is _constants.ATOMIC_GROUP:
-            chars, empty = _first(list(arg), flags)
+            chars, empty = _edge(list(arg), flags, last=last)
         elif op is _constants.BRANCH:
-            branches = [_first(list(branch), flags) for branch in arg[1]]
+            branches = [_edge(list(branch), flags, last=last) for branch in arg[1]]
             chars, empty = set().union(*(c for c, _ in branches)), any(e for _, e in branches)
         elif op in _REPEATS:
-            chars, empty = _first(list(arg[2]), flags)
+            chars, empty = _edge(list(arg[2]), flags, last=last)
             empty = empty or arg[0] == 0
         else:  # a group reference, a conditional: anything
             return set(ASCII), True

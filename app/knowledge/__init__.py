@@ -7,9 +7,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache, partial
 from pathlib import Path
-from re import _constants, _parser  # the regex parser: what a pattern's matches end with
 
-from app.ingest.scan import _REPEATS, _one_char, first_chars, required_literals, scans_on
+from app.ingest.scan import first_chars, last_chars, required_literals, scans_on
 from app.ingest.text import lookup_key
 from app.ingest.types import EntityRef
 
@@ -391,7 +390,7 @@ class Knowledge:
         """furniture_start(size, low) for each first character of a line (key ``line[0]``), or for each first and
         last character (key ``line[0] + line[-1]``): without, besides, the patterns that no match can begin with
         that first character (see app.ingest.scan.first_chars) or, for a pattern that runs to the end of the line,
-        end with that last one (see _last_chars). Filled in as lines come."""
+        end with that last one (see app.ingest.scan.last_chars). Filled in as lines come."""
         return self._start_tables[size, self._left_out(size, low)]
 
     def _left_out(self, size: str, low: str | None) -> frozenset[str]:
@@ -428,7 +427,7 @@ class Knowledge:
     @cached_property
     def _last_chars(self) -> dict[str, frozenset[str] | None]:
         """Each anchored furniture pattern -> the ASCII characters a line it matches can end with (None: any)."""
-        return {p: _last_chars(p[1:]) for p in self._first_chars}
+        return {p: last_chars(p[1:]) for p in self._first_chars}
 
     def _start_for(self, size: str, without: frozenset[str], key: str) -> re.Pattern:
         """The start pattern without ``without`` for lines that begin with ``key[0]`` and end with ``key[1]``
@@ -472,49 +471,6 @@ def _named_alternation(groups: tuple[tuple[str, tuple[str, ...]], ...]) -> re.Pa
     """A case-insensitive alternation of the patterns, each group's in a named group (groups without any left out)."""
     parts = [f"(?P<{name}>" + "|".join(f"(?:{p})" for p in patterns) + ")" for name, patterns in groups if patterns]
     return re.compile("|".join(parts) or "(?!)", re.IGNORECASE)
-
-
-def _last_chars(pattern: str) -> frozenset[str] | None:
-    """The ASCII characters that a text ``pattern`` matches (case-insensitively, from its start: re.match) can end
-    with, for a pattern that must run to the end of the text (it ends with '$' or '\\Z'): a text whose last
-    character is ASCII and not among them gives no match. None where that is not so, or a match may be empty.
-
-    (The line break is always among them: '$' also matches before a final one.) The characters are asked of the
-    regex engine, as for first_chars (app.ingest.scan), whose walk through the parsed pattern this one mirrors
-    from the end."""
-    items = _parser.parse(pattern, re.IGNORECASE)
-    ends = (_constants.AT_END, _constants.AT_END_STRING)
-    if items.state.flags & re.MULTILINE or not items or items[-1][0] is not _constants.AT or items[-1][1] not in ends:
-        return None
-    chars, empty = _last(list(items)[:-1], items.state.flags)
-    return None if empty else frozenset(chars | {"\n"})
-
-
-def _last(items: list, flags: int) -> tuple[set[str], bool]:
-    """(the ASCII characters the items' match can end with, whether it can be empty); whatever is not worked out
-    exactly counts as any character, as in app.ingest.scan._first."""
-    found: set[str] = set()
-    for op, arg in reversed(items):
-        if op in (_constants.AT, _constants.ASSERT, _constants.ASSERT_NOT):
-            continue  # takes no characters
-        if op in (_constants.LITERAL, _constants.NOT_LITERAL, _constants.IN, _constants.ANY):
-            chars, empty = _one_char(op, arg, flags), False
-        elif op is _constants.SUBPATTERN:
-            chars, empty = _last(list(arg[3]), (flags | arg[1]) & ~arg[2])
-        elif op is _constants.ATOMIC_GROUP:
-            chars, empty = _last(list(arg), flags)
-        elif op is _constants.BRANCH:
-            branches = [_last(list(branch), flags) for branch in arg[1]]
-            chars, empty = set().union(*(c for c, _ in branches)), any(e for _, e in branches)
-        elif op in _REPEATS:
-            chars, empty = _last(list(arg[2]), flags)
-            empty = empty or arg[0] == 0
-        else:  # a group reference, a conditional: anything
-            return set(map(chr, range(128))), True
-        found |= chars
-        if not empty:
-            return found, False
-    return found, True
 
 
 _CONTEXT_SYNTAX = ("^", "$", "\\A", "\\Z", "(?=", "(?!", "(?<", "(?>", "*+", "++", "?+", "}+")

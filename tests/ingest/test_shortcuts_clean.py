@@ -165,7 +165,7 @@ def test_start_pattern_narrowed_to_a_line_s_first_and_last_characters_classifies
 
 
 def test_last_chars_are_what_every_match_to_the_end_ends_with():
-    from app.knowledge import _last_chars
+    from app.ingest.scan import last_chars as _last_chars
 
     patterns = [p[1:] for p in K._first_chars]
     patterns += [r"(?i:k)$", r"ab|c$", r"x(?:ab|[^a-y])$", r"a(?<=a)$", r"(?:\d+|x)*\Z", r"a\.?$", r"(?m)a$"]
