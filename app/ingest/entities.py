@@ -124,6 +124,7 @@ class _DiscoveryPatterns:
     cues: frozenset[str]
     cue_before: re.Pattern
     cue_before_reach: int  # the longest match of cue_before: it need only be tried that far from the end
+    cue_before_reversed: re.Pattern  # cue_before read from its end: see _cue_before
     cue_apposition: re.Pattern
     cue_after: re.Pattern
     relative: re.Pattern
@@ -141,6 +142,10 @@ def _discovery_patterns(knowledge: Knowledge) -> _DiscoveryPatterns:
         cues=frozenset(cues),
         cue_before=re.compile(r"(?:^|\W)(?:" + alternation + r")\W{0,2}$", re.IGNORECASE),
         cue_before_reach=1 + max(map(len, cues)) + 2,
+        # '$' is the end or the place before a final newline; \W{0,2} before it; the cue; the character before it.
+        cue_before_reversed=re.compile(
+            r"\n?\W{0,2}(?:" + "|".join(re.escape(c[::-1]) for c in cues) + r")\W", re.IGNORECASE
+        ),
         cue_apposition=re.compile(
             r"(?:^|\W)(?:" + alternation + r")\s+(?:of|for|at|in|to)\s+[\w .'-]{1,60},\s*$", re.IGNORECASE
         ),
@@ -182,9 +187,9 @@ def _discover_persons(text: str, folded: str, known: list[Mention], knowledge: K
             continue
         line_start = text.rfind("\n", 0, start) + 1
         before, after = text[max(line_start, start - 80) : start], text[end : end + 80]
-        # cue_before ends at the end of ``before``, so it is searched only within its longest reach of the end
-        # ('^' never matches at a search's start offset); cue_apposition ends with a comma, so needs one.
-        cued = patterns.cue_before.search(before, max(0, len(before) - patterns.cue_before_reach))
+        # cue_before ends at the end of ``before``, so it is tried only within its longest reach of the end, read
+        # from there by _cue_before; cue_apposition ends with a comma, so needs one.
+        cued = _cue_before(patterns, before, max(0, len(before) - patterns.cue_before_reach))
         cued = cued or (before.rstrip().endswith(",") and patterns.cue_apposition.search(before))
         cued = cued or patterns.cue_after.match(after) or patterns.relative.match(after)
         cued = cued or patterns.speech_before.search(before) or _APPOSITION.match(after)
@@ -195,6 +200,17 @@ def _discover_persons(text: str, folded: str, known: list[Mention], knowledge: K
             )
             found.append(Mention(ref, start, end, "discovered"))
     return found
+
+
+def _cue_before(patterns: _DiscoveryPatterns, before: str, pos: int) -> bool:
+    """Whether ``patterns.cue_before.search(before, pos)`` finds a match.
+
+    The pattern, tried at every offset from ``pos`` on, must end at the end of ``before``: one match of it
+    reversed at the start of ``before`` reversed says the same. The offset before the cue is a non-word character
+    at ``pos`` or later, or (for '^', tried only when ``pos`` is 0) the start of the text, which a space put before
+    the text stands for. The cues are matched letter by letter ignoring case, so reversed ones match alike.
+    """
+    return patterns.cue_before_reversed.match((before[pos:] if pos else " " + before)[::-1]) is not None
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
