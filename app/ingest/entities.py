@@ -246,11 +246,15 @@ _BASE_PATTERNS = [
 # ('naval' for 'Rota Naval Station' and 'Souda Bay Naval Facility', which hold no other of them).
 _BASE_WORDS = ("base", "airfield", "air station", "naval", "camp ", "fort ", "fob ", "cob ")
 # What each base pattern cannot match without (its kind words), checked before the pattern is run.
+_GARRISON_WORDS = ("Camp", "Fort", "Forward", "Contingency", "Joint", "FOB", "COB")  # (case-sensitive)
 _BASE_PATTERN_NEEDS = {
     "air_base": HeadScan(re.compile(r"(?<=\s)(?i:air\s+force\s+base|air\s+base|airbase|airfield|air\s+station)\b")),
     "naval_facility": HeadScan(re.compile(r"(?<=\s)Naval\s")),
-    "garrison": HeadScan(re.compile(r"\b(?:Camp|Fort|Forward|Contingency|Joint|FOB|COB)\s")),
+    "garrison": HeadScan(re.compile(r"\b(?:" + "|".join(_GARRISON_WORDS) + r")\s")),
 }
+# The characters an air base or naval facility match is made of (its names, kind words and the space between):
+# every such match lies in one run of them, around one of its kind words.
+_BASE_RUN = re.compile(r"[\w'\s-]*")
 _BASE_STOP = frozenset(
     {"The", "A", "An", "Its", "Their", "Russian", "American", "French", "British", "Syrian", "US", "U.S."}
 )
@@ -264,9 +268,14 @@ def _discover_bases(text: str, folded: str, known: list[Mention]) -> list[Mentio
     taken = [(m.start, m.end) for m in known]
     found: list[Mention] = []
     for pattern, kind in _BASE_PATTERNS:
-        if not _BASE_PATTERN_NEEDS[kind].search(folded, low):
+        needs = _BASE_PATTERN_NEEDS[kind]
+        if kind != "garrison":
+            matches = _matches_around(pattern, folded, needs.finditer(folded, low))
+        elif any(word in folded for word in _GARRISON_WORDS) and needs.search(folded, low):
+            matches = pattern.finditer(folded)
+        else:
             continue
-        for match in pattern.finditer(folded):
+        for match in matches:
             start, end = match.span()
             if kind != "garrison" and match.group(2).islower():
                 end = match.end(1)  # 'Baledogle airfield': the kind word is a description, not part of the name
@@ -281,6 +290,27 @@ def _discover_bases(text: str, folded: str, known: list[Mention]) -> list[Mentio
                 Mention(EntityRef(kind="base", name=name, type=kind, origin="discovered"), start, end, "discovered")
             )
             taken.append((start, end))
+    return found
+
+
+def _matches_around(pattern: re.Pattern, folded: str, kinds: list[re.Match]) -> list[re.Match]:
+    """``list(pattern.finditer(folded))`` for an air base or naval facility pattern, given the matches of its kind
+    words (``_BASE_PATTERN_NEEDS``): the pattern is run only on the runs of _BASE_RUN characters that hold them.
+
+    A match's kind word starts where the kind pattern matches, so at or inside one of ``kinds`` (finditer skips
+    only matches that overlap one it gives), in the same run. The runs are cut by characters no match holds, so
+    finditer, scanning from a run's start to its end, finds there what it finds in the whole text (the look-behind
+    sees the character before the run, and a word boundary at the run's end sees the same non-word character or end).
+    """
+    found: list[re.Match] = []
+    end = 0
+    for kind in kinds:
+        at = kind.start()
+        if at < end:
+            continue  # in the run just searched
+        start = at - _BASE_RUN.match(folded[:at][::-1]).end()
+        end = _BASE_RUN.match(folded, at).end()
+        found += pattern.finditer(folded, start, end)
     return found
 
 

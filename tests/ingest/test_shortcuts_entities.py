@@ -3,7 +3,8 @@ tests/ingest/test_shortcuts.py for the style: the plain versions are the referen
 and on made-up texts built from the pieces that make the shortcuts tricky)."""
 
 from app.ingest import entities as entities_stage
-from app.ingest.scan import CASE_TRAPS
+from app.ingest.scan import CASE_TRAPS, lowered
+from app.ingest.text import fold
 from tests.ingest.test_shortcuts import CLEAN, TRICKY, K, _made_up
 
 CASE_TRAPS_BY_LETTER = "\u017f\u212a\u0131\u0130"  # long s, Kelvin sign, dotless i, dotted capital I
@@ -34,3 +35,111 @@ def test_cue_before_is_the_regex_search():
             assert entities_stage._cue_before(PATTERNS, before, pos) == expected, (before, pos)
             found += expected
     assert found > 1000  # the texts hold cues where they count
+
+
+# --- bases ------------------------------------------------------------------------------------------------
+
+_BASE_PIECES = TRICKY + [
+    "Balad",
+    "Balad Air Base",
+    "King Fahd Air Base",
+    "Souda Bay Naval Facility",
+    "Al Udeid",
+    "al-Asad",
+    "Air Base",
+    "air base",
+    "Air Force Base",
+    "air  force\nbase",
+    "Airbase",
+    "airfield",
+    "AIRFIELD",
+    "Air Station",
+    "chair",
+    "air",
+    "Naval Station",
+    "Naval Air Station",
+    "Naval\nBase",
+    "Naval Facility",
+    "naval base",
+    "Naval",
+    "Camp Lemonnier",
+    "Fort Bragg",
+    "effort",
+    "Forward Operating Base",
+    "Joint Base",
+    "FOB ",
+    "COB ",
+    "Souda Bay",
+    "Rota",
+    "The",
+    "Syrian",
+    "U.S.",
+    "’",
+    ",",
+    ";",
+    "(",
+    "O'Neil",
+    "Jean-Luc",
+    "_x",
+    "9",
+]
+
+
+def _base_texts(count: int, seed: int) -> list[str]:
+    return [fold(t) for t in _made_up(_BASE_PIECES, count, 25, seed)]
+
+
+def test_base_patterns_run_around_their_kind_words_find_what_finditer_finds():
+    texts = _base_texts(8000, seed=21) + [fold(t) for t in CLEAN]
+    found = 0
+    for pattern, kind in entities_stage._BASE_PATTERNS[:2]:
+        needs = entities_stage._BASE_PATTERN_NEEDS[kind]
+        for text in texts:
+            expected = [(m.span(), m.groups()) for m in pattern.finditer(text)]
+            kinds = needs.finditer(text, lowered(text))
+            got = [(m.span(), m.groups()) for m in entities_stage._matches_around(pattern, text, kinds)]
+            assert got == expected, (kind, text)
+            found += len(expected)
+    assert found > 1000  # the texts hold bases
+
+
+def test_garrison_pattern_needs_a_garrison_word():
+    pattern = entities_stage._BASE_PATTERNS[2][0]
+    for text in _base_texts(8000, seed=22) + [fold(t) for t in CLEAN]:
+        if not any(word in text for word in entities_stage._GARRISON_WORDS):
+            assert pattern.search(text) is None, text
+
+
+def _plain_discover_bases(text: str, folded: str, known) -> list:
+    """_discover_bases as it was: every base pattern run on the whole text, where its kind words occur."""
+    low = lowered(folded)
+    if not any(word in (folded.lower() if low is None else low) for word in entities_stage._BASE_WORDS):
+        return []
+    taken = [(m.start, m.end) for m in known]
+    found = []
+    for pattern, kind in entities_stage._BASE_PATTERNS:
+        if not entities_stage._BASE_PATTERN_NEEDS[kind].search(folded, low):
+            continue
+        for match in pattern.finditer(folded):
+            start, end = match.span()
+            if kind != "garrison" and match.group(2).islower():
+                end = match.end(1)
+            words = text[start:end].split()
+            while words and (words[0] in entities_stage._BASE_STOP or words[0].endswith(("ing", "ed"))):
+                start += len(words[0]) + 1
+                words = words[1:]
+            if len(words) < 2 or entities_stage._overlaps(taken, start, end):
+                continue
+            found.append((" ".join(words), kind, start, end))
+            taken.append((start, end))
+    return found
+
+
+def test_discover_bases_finds_what_the_plain_scan_finds():
+    for text in _made_up(_BASE_PIECES, 4000, 25, seed=23) + CLEAN:
+        folded = fold(text)
+        known = entities_stage._gazetteer_mentions(folded, K)
+        got = [
+            (m.entity.name, m.entity.type, m.start, m.end) for m in entities_stage._discover_bases(text, folded, known)
+        ]
+        assert got == _plain_discover_bases(text, folded, known), text
