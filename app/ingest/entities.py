@@ -18,7 +18,8 @@ _NEXT_TOKEN = re.compile(r"[ \-.'’]{1,3}([A-Za-z0-9]+)")
 # The runs of letters are possessive ([a-z]++): giving letters back leaves a letter next, which nothing after a
 # run can match, so the engine is spared the retries and the matches are the same.
 _NAME_TOKEN = r"(?:(?:al|el|ad|Al|El)-)?(?:Mc|Mac|O'|D')?[A-Z][a-z]++(?:[-'][A-Z]?[a-z]++)*"
-_PARTICLE = r"(?:de|al|el|van|von|bin|ibn|der|da|di|la|le|du|dos)"
+_PARTICLES = ("de", "al", "el", "van", "von", "bin", "ibn", "der", "da", "di", "la", "le", "du", "dos")
+_PARTICLE = "(?:" + "|".join(_PARTICLES) + ")"
 # r"(?=[A-Zae])\b{_NAME_TOKEN}(?:...){1,6}\b", written to open with a character set (which the regex engine scans
 # fast; a look-ahead it tries at every offset): the set holds the letters a name can begin with ('al-', 'el-',
 # 'ad-' or a capital), the look-behind is the word boundary before it, and the first token goes on from its first
@@ -28,9 +29,16 @@ _FIRST_NAME_TOKEN = (
     r"|(?:(?<=M)c|(?<=M)ac|(?<=O)'|(?<=D)')[A-Z]"
     r"|(?<=[A-Z]))[a-z]++(?:[-'][A-Z]?[a-z]++)*"
 )
-_NAME = re.compile(
-    rf"[A-Zae](?<!\w.){_FIRST_NAME_TOKEN}(?:\s+(?:{_PARTICLE}\s+)?(?:[A-Z]\.\s+)?{_NAME_TOKEN}){{1,6}}\b"
+# After the first token comes white space and a particle, an initial or a token: the look-ahead, which holds the
+# letters these begin with ('al-', 'el-' and 'ad-' begin with a or e), turns the other words away at once.
+_NAME_REST = (
+    rf"(?=\s+[A-Z{''.join(sorted({p[0] for p in _PARTICLES} | {'a', 'e'}))}])"
+    rf"(?:\s+(?:{_PARTICLE}\s+)?(?:[A-Z]\.\s+)?{_NAME_TOKEN}){{1,6}}\b"
 )
+_NAME = re.compile(rf"[A-Zae](?<!\w.){_FIRST_NAME_TOKEN}{_NAME_REST}")
+# _NAME for texts without 'al-', 'el-' or 'ad-': only a name that begins with one of them begins with a or e, so
+# the pattern need only be tried at capitals (most a's and e's are inside words, where it fails).
+_NAME_CAPITALISED = re.compile(rf"[A-Z](?<!\w.){_FIRST_NAME_TOKEN}{_NAME_REST}")
 _MAX_NAME_WORDS = 4
 _APPOSITION = re.compile(r",\s+(?:a|an)\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*\s*(?:[,.]|who\b|with\b|at\b|in\b|from\b)")
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|of|at|for|from|to|on|by|the|via|with)\s+$")
@@ -167,7 +175,8 @@ def _discover_persons(text: str, folded: str, known: list[Mention], knowledge: K
     stop, cues = patterns.stop, patterns.cues
     taken = [(m.start, m.end) for m in known if m.surface != "surname"]
     found: list[Mention] = []
-    for match in _NAME.finditer(folded):
+    lower_start = "al-" in folded or "el-" in folded or "ad-" in folded
+    for match in (_NAME if lower_start else _NAME_CAPITALISED).finditer(folded):
         words = match.group().split()
         start = match.start()
         # The name is the run of words after the last title or common word ('Iraqi Prime Minister Nouri al-Maliki').

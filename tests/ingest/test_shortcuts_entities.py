@@ -5,7 +5,7 @@ and on made-up texts built from the pieces that make the shortcuts tricky)."""
 from app.ingest import entities as entities_stage
 from app.ingest.scan import CASE_TRAPS, lowered
 from app.ingest.text import fold
-from tests.ingest.test_shortcuts import CLEAN, TRICKY, K, _made_up
+from tests.ingest.test_shortcuts import _NAME_PIECES, _PLAIN_PATTERNS, CLEAN, TRICKY, K, _made_up
 
 CASE_TRAPS_BY_LETTER = "\u017f\u212a\u0131\u0130"  # long s, Kelvin sign, dotless i, dotted capital I
 assert set(CASE_TRAPS_BY_LETTER) == CASE_TRAPS
@@ -143,3 +143,21 @@ def test_discover_bases_finds_what_the_plain_scan_finds():
             (m.entity.name, m.entity.type, m.start, m.end) for m in entities_stage._discover_bases(text, folded, known)
         ]
         assert got == _plain_discover_bases(text, folded, known), text
+
+
+# --- discovered persons -------------------------------------------------------------------------------------
+
+
+def test_name_pattern_tried_at_capitals_finds_what_it_finds_where_no_name_begins_in_lower_case():
+    # Texts without 'al-', 'el-' or 'ad-' (but with 'Al-', 'El-', 'Ad-', 'al -', 'al' and 'e'), checked against
+    # the plain pattern.
+    pieces = [p for p in _NAME_PIECES if p not in {"al-", "el-", "ad-"}] + ["Al-", "El-", "Ad-", "al -", "al", "d-"]
+    texts = _made_up(pieces, 8000, 25, seed=31) + [fold(t) for t in CLEAN]
+    checked = found = 0
+    for text in texts:
+        if "al-" in text or "el-" in text or "ad-" in text:
+            continue
+        expected = [m.span() for m in _PLAIN_PATTERNS["name"].finditer(text)]
+        assert [m.span() for m in entities_stage._NAME_CAPITALISED.finditer(text)] == expected, text
+        checked, found = checked + 1, found + len(expected)
+    assert checked > 5000 and found > 1000
