@@ -67,6 +67,17 @@ class Geography:
         return frozenset(" ".join(k.split()[:n]) for k in self._surfaces for n in range(1, len(k.split()) + 1))
 
     @cached_property
+    def _next_tokens(self) -> dict[str, frozenset[str]]:
+        """Prefix -> the tokens that make it a longer prefix ('United' -> 'States', 'Kingdom', ...), for the
+        prefixes some longer surface begins with: ``f"{key} {token}" in _prefixes`` is ``token in _next_tokens[key]``."""
+        table: dict[str, set[str]] = {}
+        for prefix in self._prefixes:
+            head, _, token = prefix.rpartition(" ")
+            if head:
+                table.setdefault(head, set()).add(token)
+        return {head: frozenset(tokens) for head, tokens in table.items()}
+
+    @cached_property
     def _first_tokens(self) -> re.Pattern:
         """The tokens where a surface may begin, skipping the others at C speed: letter runs that start with a
         capital that begins some surface, or that are exactly one of the few lower-case first words ('the').
@@ -79,14 +90,20 @@ class Geography:
         words = sorted(f for f in firsts if not f[0].isupper())
         heads = "".join(sorted(set(capitals) | {w[0] for w in words}))
         letter = r"[^\W\d_]"
-        branches = [rf"(?<=[{re.escape(capitals)}]){letter}*"] + [
-            rf"(?<={re.escape(w[0])}){re.escape(w[1:])}(?!{letter})" for w in words
-        ]
+        branches = [rf"(?<=[{re.escape(capitals)}]){letter}*"]
+        for word in words:
+            branch = rf"(?<={re.escape(word[0])}){re.escape(word[1:])}(?!{letter})"
+            if word not in self._surfaces:
+                # The word ('the') begins longer surfaces only: it is tried only where the next token, read as
+                # _GEO_NEXT reads it (the whole run of letters after the separators), goes on with one.
+                nexts = "|".join(map(re.escape, sorted(self._next_tokens[word])))
+                branch += rf"(?={_GEO_SEPARATORS}(?:{nexts})(?!{letter}))"
+            branches.append(branch)
         return re.compile(rf"[{re.escape(heads)}](?<!{letter}.)(?:" + "|".join(branches) + ")")
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list["GeoMention"]:
         """Countries, places and demonyms in text[start:end], leftmost-longest, case-sensitive."""
-        surfaces, prefixes = self._surfaces, self._prefixes
+        surfaces, prefixes, next_tokens = self._surfaces, self._prefixes, self._next_tokens
         found: list[GeoMention] = []
         resume = start
         end = len(text) if end is None else end
@@ -97,13 +114,18 @@ class Geography:
             if token.start() < resume or token.group() not in prefixes:
                 continue
             key, stop, best = token.group(), token.end(), None
-            while key in prefixes:
+            while True:  # key is a prefix: the longest surface is looked for token by token
                 if key in surfaces:
                     best = (stop, surfaces[key])
-                following = _GEO_NEXT.match(text, stop, end)
-                if following is None:
+                # Where no longer surface begins with key, or the next token does not go on with it, the key
+                # made with the next token would be no prefix: it is not made.
+                nexts = next_tokens.get(key)
+                if nexts is None:
                     break
-                key, stop = f"{key} {following.group(1)}", following.end()
+                following = _GEO_NEXT.match(text, stop, end)
+                if following is None or (word := following.group(1)) not in nexts:
+                    break
+                key, stop = f"{key} {word}", following.end()
             if best is not None and not text[best[0] : best[0] + 1].isalnum():
                 found.append(GeoMention(token.start(), best[0], best[1][0], best[1][1]))
                 resume = best[0]
@@ -111,7 +133,8 @@ class Geography:
 
 
 _GEO_TOKEN = re.compile(r"[^\W\d_]+|\d+")
-_GEO_NEXT = re.compile(r"[ .'\u2019-]{1,3}([^\W\d_]+)")
+_GEO_SEPARATORS = r"[ .'\u2019-]{1,3}"
+_GEO_NEXT = re.compile(rf"{_GEO_SEPARATORS}([^\W\d_]+)")
 
 
 @dataclass(frozen=True)

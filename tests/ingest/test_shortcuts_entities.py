@@ -2,9 +2,12 @@
 tests/ingest/test_shortcuts.py for the style: the plain versions are the reference, run on the labelled articles
 and on made-up texts built from the pieces that make the shortcuts tricky)."""
 
+import random
+
 from app.ingest import entities as entities_stage
 from app.ingest.scan import CASE_TRAPS, lowered
 from app.ingest.text import fold
+from app.knowledge import _GEO_NEXT, _GEO_TOKEN, GeoMention
 from tests.ingest.test_shortcuts import _NAME_PIECES, _PLAIN_PATTERNS, CLEAN, TRICKY, K, _made_up
 
 CASE_TRAPS_BY_LETTER = "\u017f\u212a\u0131\u0130"  # long s, Kelvin sign, dotless i, dotted capital I
@@ -161,3 +164,49 @@ def test_name_pattern_tried_at_capitals_finds_what_it_finds_where_no_name_begins
         assert [m.span() for m in entities_stage._NAME_CAPITALISED.finditer(text)] == expected, text
         checked, found = checked + 1, found + len(expected)
     assert checked > 5000 and found > 1000
+
+
+# --- geography ----------------------------------------------------------------------------------------------
+
+
+def _plain_geo_find(text: str, start: int = 0, end: int | None = None) -> list[GeoMention]:
+    """Geography.find as it was: every token tried, each longer key made and looked up in the prefixes."""
+    geo = K.geo
+    surfaces, prefixes = geo._surfaces, geo._prefixes
+    found, resume = [], start
+    end = len(text) if end is None else end
+    for token in _GEO_TOKEN.finditer(text, start, end):
+        if token.start() < resume or token.group() not in prefixes:
+            continue
+        key, stop, best = token.group(), token.end(), None
+        while key in prefixes:
+            if key in surfaces:
+                best = (stop, surfaces[key])
+            following = _GEO_NEXT.match(text, stop, end)
+            if following is None:
+                break
+            key, stop = f"{key} {following.group(1)}", following.end()
+        if best is not None and not text[best[0] : best[0] + 1].isalnum():
+            found.append(GeoMention(token.start(), best[0], best[1][0], best[1][1]))
+            resume = best[0]
+    return found
+
+
+def _geo_texts(count: int, seed: int) -> list[str]:
+    surfaces = sorted({*K.geo.places, *K.geo.names, *K.geo.demonyms, *K.geo.capitals})
+    rng = random.Random(seed)
+    pieces = TRICKY + rng.sample(surfaces, 60) + ["United", "United States", "the", "The", "al", "Gulf", "of", "2"]
+    pieces += [" - ", " .", "...", "'", "    ", "Arab", "Republic", "New", "Saudi", "Emirates", "Qaim", "Bab", "x"]
+    pieces += ["the Emirates", "the.Emirates", "the - Emirates", "the .  Emirates", "al Qaim", "al-Bab", "al' Qaim"]
+    return _made_up(pieces, count, 20, seed)
+
+
+def test_geography_finds_what_the_plain_loop_finds():
+    found = 0
+    for text in _geo_texts(6000, seed=41) + CLEAN:
+        expected = _plain_geo_find(text)
+        assert K.geo.find(text) == expected, text
+        found += len(expected)
+        for start, end in ((3, None), (0, len(text) // 2), (len(text) // 3, len(text) - 2)):
+            assert K.geo.find(text, start, end) == _plain_geo_find(text, start, end), (text, start, end)
+    assert found > 3000
