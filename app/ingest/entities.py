@@ -9,12 +9,12 @@ from functools import cached_property, lru_cache
 from app.ingest.scan import HeadScan, is_word_char, lowered
 from app.ingest.text import fold, lookup_key, sentence_spans
 from app.ingest.types import EntityLink, EntityRef, Evidence, Mention, Span
-from app.knowledge import Knowledge
+from app.knowledge import ALIAS_SEPARATORS, Knowledge
 
 _COMPOUND_ADJECTIVE = re.compile(
     r"-(?:like|era|style|esque|ite|ist|ism|led|backed|controlled|held|brokered|allied|aligned)\b"
 )
-_NEXT_TOKEN = re.compile(r"[ \-.'’]{1,3}([A-Za-z0-9]+)")
+_NEXT_TOKEN = re.compile(rf"{ALIAS_SEPARATORS}([A-Za-z0-9]+)")
 # The runs of letters are possessive ([a-z]++): giving letters back leaves a letter next, which nothing after a
 # run can match, so the engine is spared the retries and the matches are the same.
 _NAME_TOKEN = r"(?:(?:al|el|ad|Al|El)-)?(?:Mc|Mac|O'|D')?[A-Z][a-z]++(?:[-'][A-Z]?[a-z]++)*"
@@ -84,30 +84,33 @@ def find_mentions(text: str, knowledge: Knowledge) -> list[Mention]:
 
 def _gazetteer_mentions(folded: str, knowledge: Knowledge) -> list[Mention]:
     """Leftmost-longest alias matches on accent-folded text, tried only where a token can begin an alias."""
-    aliases, prefixes, max_n = knowledge.aliases, knowledge.alias_prefixes, knowledge.max_alias_tokens
+    aliases, next_tokens = knowledge.aliases, knowledge.alias_next_tokens
     mentions: list[Mention] = []
     firsts = knowledge.alias_first_tokens
     resume = 0
-    for first in knowledge.alias_start_token.finditer(folded):
+    for first in knowledge.alias_first_token.finditer(folded):
         start = first.start()
         key = first.group().lower()
         if start < resume or key not in firsts:
             continue
         match = None
         end = first.end()
-        for _n in range(max_n):
-            if key not in prefixes:
-                break
+        while True:  # key is a prefix of some alias key: the longest alias is looked for token by token
             entries = aliases.get(key)
             if entries:
                 surface = folded[start:end]
                 usable = [e for e in entries if not e.case_surfaces or _surface_ok(surface, folded, end, e)]
                 if usable:
                     match = (end, usable)
-            following = _NEXT_TOKEN.match(folded, end)
-            if following is None:
+            # Where no longer key begins with key, or the next token does not go on with it, the key made with
+            # the next token would be no prefix: it is not made.
+            nexts = next_tokens.get(key)
+            if nexts is None:
                 break
-            key, end = f"{key} {following.group(1).lower()}", following.end()
+            following = _NEXT_TOKEN.match(folded, end)
+            if following is None or (word := following.group(1).lower()) not in nexts:
+                break
+            key, end = f"{key} {word}", following.end()
         if match is None:
             continue
         end, entries = match

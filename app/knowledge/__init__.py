@@ -15,6 +15,7 @@ from app.ingest.types import EntityRef
 HERE = Path(__file__).resolve().parent
 FILES = ("actors.json", "bases.json", "lexicon.json", "furniture.json", "outlets.json", "countries.json")
 MAX_VARIANTS = 64
+ALIAS_SEPARATORS = r"[ \-.'\u2019]{1,3}"  # what may come between the tokens of an alias in a text
 MAX_LEFT_OUT = 4  # line-scanning furniture patterns a text can do without (see Knowledge.furniture_start)
 
 
@@ -243,6 +244,25 @@ class Knowledge:
     def alias_start_token(self) -> re.Pattern:
         """Tokens where an alias may start: capitalised words and digits, or the few lower-case words that
         begin an alias ('its airbase in Latakia', 'al-Nusra'), so common words are skipped at C speed."""
+        return self._alias_start_pattern(lambda word: "")
+
+    @cached_property
+    def alias_first_token(self) -> re.Pattern:
+        """alias_start_token without the lower-case words that can begin no alias where they stand: a word that is
+        no alias itself ('the') is taken only before a token that goes on with it (as _NEXT_TOKEN in
+        app.ingest.entities reads the next token: the whole run of letters and digits after the separators).
+        The tokens left out would make no match: the matcher would find no alias key for them."""
+
+        def only_before_next(word: str) -> str:
+            if word in self.aliases:
+                return ""
+            nexts = "|".join(map(re.escape, sorted(self.alias_next_tokens.get(word, ())))) or "(?!)"
+            return rf"(?={ALIAS_SEPARATORS}(?i:{nexts})(?![A-Za-z0-9]))"
+
+        return self._alias_start_pattern(only_before_next)
+
+    def _alias_start_pattern(self, after_lower) -> re.Pattern:
+        """The start token pattern, with ``after_lower(word)`` put after each lower-case word's branch."""
         lower = sorted(
             {
                 lookup_key(surface).split()[0]
@@ -251,14 +271,27 @@ class Knowledge:
             }
         )
         if not all(re.fullmatch("[a-z][a-z0-9]*", word) for word in lower):
-            words = "|".join(map(re.escape, lower)) or "(?!)"
-            return re.compile(rf"(?<![A-Za-z0-9])(?:[A-Z0-9][A-Za-z0-9]*|(?:{words})(?![A-Za-z0-9]))")
+            words = "|".join(f"{re.escape(w)}(?![A-Za-z0-9]){after_lower(w)}" for w in lower) or "(?!)"
+            return re.compile(rf"(?<![A-Za-z0-9])(?:[A-Z0-9][A-Za-z0-9]*|(?:{words}))")
         # r"(?<![A-Za-z0-9])(?:[A-Z0-9][A-Za-z0-9]*|(?:al|its|the)(?![A-Za-z0-9]))", written to open with a
         # character set (which the regex engine scans fast); the look-behinds then check that the character
         # starts a token and pick the branch, tried in the same order.
         heads = "".join(sorted({w[0] for w in lower}))
-        branches = [r"(?<=[A-Z0-9])[A-Za-z0-9]*"] + [rf"(?<={w[0]}){w[1:]}(?![A-Za-z0-9])" for w in lower]
+        branches = [r"(?<=[A-Z0-9])[A-Za-z0-9]*"] + [
+            rf"(?<={w[0]}){w[1:]}(?![A-Za-z0-9]){after_lower(w)}" for w in lower
+        ]
         return re.compile(rf"[A-Z0-9{heads}](?<![A-Za-z0-9].)(?:" + "|".join(branches) + ")")
+
+    @cached_property
+    def alias_next_tokens(self) -> dict[str, frozenset[str]]:
+        """Alias prefix -> the tokens that make it a longer prefix, for the prefixes some longer key begins with:
+        ``f"{key} {token}" in alias_prefixes`` is ``token in alias_next_tokens[key]``."""
+        table: dict[str, set[str]] = {}
+        for prefix in self.alias_prefixes:
+            head, _, token = prefix.rpartition(" ")
+            if head:
+                table.setdefault(head, set()).add(token)
+        return {head: frozenset(tokens) for head, tokens in table.items()}
 
     @cached_property
     def _alias_surfaces(self) -> list[str]:
@@ -275,10 +308,6 @@ class Knowledge:
     def alias_first_tokens(self) -> frozenset[str]:
         """Tokens that can begin an alias: the matcher only starts there."""
         return frozenset(key.split()[0] for key in self.aliases)
-
-    @cached_property
-    def max_alias_tokens(self) -> int:
-        return max(len(key.split()) for key in self.aliases)
 
     def _add(self, table: dict, ref: EntityRef, surface: str, kind: str) -> None:
         """Record the keys of one surface. A key's kind is the strongest of the kinds of the surfaces that give

@@ -3,6 +3,7 @@ tests/ingest/test_shortcuts.py for the style: the plain versions are the referen
 and on made-up texts built from the pieces that make the shortcuts tricky)."""
 
 import random
+import re
 
 from app.ingest import entities as entities_stage
 from app.ingest.scan import CASE_TRAPS, lowered
@@ -210,3 +211,64 @@ def test_geography_finds_what_the_plain_loop_finds():
         for start, end in ((3, None), (0, len(text) // 2), (len(text) // 3, len(text) - 2)):
             assert K.geo.find(text, start, end) == _plain_geo_find(text, start, end), (text, start, end)
     assert found > 3000
+
+
+# --- gazetteer ----------------------------------------------------------------------------------------------
+
+_PLAIN_NEXT_TOKEN = re.compile(r"[ \-.'’]{1,3}([A-Za-z0-9]+)")
+
+
+def _plain_gazetteer_mentions(folded: str) -> list:
+    """_gazetteer_mentions as it was: every start token tried, each longer key made and looked up in the prefixes."""
+    aliases, prefixes, firsts = K.aliases, K.alias_prefixes, K.alias_first_tokens
+    max_n = max(len(key.split()) for key in aliases)
+    mentions, resume = [], 0
+    for first in _PLAIN_PATTERNS["alias start"].finditer(folded):
+        start, key = first.start(), first.group().lower()
+        if start < resume or key not in firsts:
+            continue
+        match, end = None, first.end()
+        for _n in range(max_n):
+            if key not in prefixes:
+                break
+            entries = aliases.get(key)
+            if entries:
+                surface = folded[start:end]
+                usable = [
+                    e for e in entries if not e.case_surfaces or entities_stage._surface_ok(surface, folded, end, e)
+                ]
+                if usable:
+                    match = (end, usable)
+            following = _PLAIN_NEXT_TOKEN.match(folded, end)
+            if following is None:
+                break
+            key, end = f"{key} {following.group(1).lower()}", following.end()
+        if match is None:
+            continue
+        end, entries = match
+        resume = end
+        if entities_stage._COMPOUND_ADJECTIVE.match(folded, end):
+            continue
+        if folded[end : end + 1] == "." and any("." in s for e in entries for s in e.case_surfaces):
+            end += 1
+        mentions += [(entry.entity.name, start, end, entry.kind) for entry in entries]
+    return mentions
+
+
+def _alias_texts(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    surfaces = sorted(K._alias_surfaces)
+    pieces = TRICKY + _NAME_PIECES + rng.sample(surfaces, min(80, len(surfaces))) + [" the ", " its ", " al "]
+    pieces += ["the Pentagon", "THE  KREMLIN", "its.naval", "al-Qaeda", "the - White House", "the    New", "-like"]
+    pieces += ["The", "Its", "AL", "the'", "its’", "Pentagonx", "naval2", "U.S.", "Putin", "Vladimir", "Sergei"]
+    return _made_up(pieces, count, 20, seed)
+
+
+def test_gazetteer_finds_what_the_plain_loop_finds():
+    found = 0
+    for text in _alias_texts(8000, seed=51) + [fold(t) for t in CLEAN]:
+        expected = _plain_gazetteer_mentions(text)
+        got = [(m.entity.name, m.start, m.end, m.surface) for m in entities_stage._gazetteer_mentions(text, K)]
+        assert got == expected, text
+        found += len(expected)
+    assert found > 10000
