@@ -9,16 +9,17 @@ from functools import cached_property, lru_cache
 from app.ingest.scan import HeadScan, is_word_char, lowered
 from app.ingest.text import fold, lookup_key, sentence_spans
 from app.ingest.types import EntityLink, EntityRef, Evidence, Mention, Span
-from app.knowledge import Knowledge
+from app.knowledge import ALIAS_SEPARATORS, Knowledge
 
 _COMPOUND_ADJECTIVE = re.compile(
     r"-(?:like|era|style|esque|ite|ist|ism|led|backed|controlled|held|brokered|allied|aligned)\b"
 )
-_NEXT_TOKEN = re.compile(r"[ \-.'’]{1,3}([A-Za-z0-9]+)")
+_NEXT_TOKEN = re.compile(rf"{ALIAS_SEPARATORS}([A-Za-z0-9]+)")
 # The runs of letters are possessive ([a-z]++): giving letters back leaves a letter next, which nothing after a
 # run can match, so the engine is spared the retries and the matches are the same.
 _NAME_TOKEN = r"(?:(?:al|el|ad|Al|El)-)?(?:Mc|Mac|O'|D')?[A-Z][a-z]++(?:[-'][A-Z]?[a-z]++)*"
-_PARTICLE = r"(?:de|al|el|van|von|bin|ibn|der|da|di|la|le|du|dos)"
+_PARTICLES = ("de", "al", "el", "van", "von", "bin", "ibn", "der", "da", "di", "la", "le", "du", "dos")
+_PARTICLE = "(?:" + "|".join(_PARTICLES) + ")"
 # r"(?=[A-Zae])\b{_NAME_TOKEN}(?:...){1,6}\b", written to open with a character set (which the regex engine scans
 # fast; a look-ahead it tries at every offset): the set holds the letters a name can begin with ('al-', 'el-',
 # 'ad-' or a capital), the look-behind is the word boundary before it, and the first token goes on from its first
@@ -28,9 +29,16 @@ _FIRST_NAME_TOKEN = (
     r"|(?:(?<=M)c|(?<=M)ac|(?<=O)'|(?<=D)')[A-Z]"
     r"|(?<=[A-Z]))[a-z]++(?:[-'][A-Z]?[a-z]++)*"
 )
-_NAME = re.compile(
-    rf"[A-Zae](?<!\w.){_FIRST_NAME_TOKEN}(?:\s+(?:{_PARTICLE}\s+)?(?:[A-Z]\.\s+)?{_NAME_TOKEN}){{1,6}}\b"
+# After the first token comes white space and a particle, an initial or a token: the look-ahead, which holds the
+# letters these begin with ('al-', 'el-' and 'ad-' begin with a or e), turns the other words away at once.
+_NAME_REST = (
+    rf"(?=\s+[A-Z{''.join(sorted({p[0] for p in _PARTICLES} | {'a', 'e'}))}])"
+    rf"(?:\s+(?:{_PARTICLE}\s+)?(?:[A-Z]\.\s+)?{_NAME_TOKEN}){{1,6}}\b"
 )
+_NAME = re.compile(rf"[A-Zae](?<!\w.){_FIRST_NAME_TOKEN}{_NAME_REST}")
+# _NAME for texts without 'al-', 'el-' or 'ad-': only a name that begins with one of them begins with a or e, so
+# the pattern need only be tried at capitals (most a's and e's are inside words, where it fails).
+_NAME_CAPITALISED = re.compile(rf"[A-Z](?<!\w.){_FIRST_NAME_TOKEN}{_NAME_REST}")
 _MAX_NAME_WORDS = 4
 _APPOSITION = re.compile(r",\s+(?:a|an)\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*\s*(?:[,.]|who\b|with\b|at\b|in\b|from\b)")
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|of|at|for|from|to|on|by|the|via|with)\s+$")
@@ -76,30 +84,33 @@ def find_mentions(text: str, knowledge: Knowledge) -> list[Mention]:
 
 def _gazetteer_mentions(folded: str, knowledge: Knowledge) -> list[Mention]:
     """Leftmost-longest alias matches on accent-folded text, tried only where a token can begin an alias."""
-    aliases, prefixes, max_n = knowledge.aliases, knowledge.alias_prefixes, knowledge.max_alias_tokens
+    aliases, next_tokens = knowledge.aliases, knowledge.alias_next_tokens
     mentions: list[Mention] = []
     firsts = knowledge.alias_first_tokens
     resume = 0
-    for first in knowledge.alias_start_token.finditer(folded):
+    for first in knowledge.alias_first_token.finditer(folded):
         start = first.start()
         key = first.group().lower()
         if start < resume or key not in firsts:
             continue
         match = None
         end = first.end()
-        for _n in range(max_n):
-            if key not in prefixes:
-                break
+        while True:  # key is a prefix of some alias key: the longest alias is looked for token by token
             entries = aliases.get(key)
             if entries:
                 surface = folded[start:end]
                 usable = [e for e in entries if not e.case_surfaces or _surface_ok(surface, folded, end, e)]
                 if usable:
                     match = (end, usable)
-            following = _NEXT_TOKEN.match(folded, end)
-            if following is None:
+            # Where no longer key begins with key, or the next token does not go on with it, the key made with
+            # the next token would be no prefix: it is not made.
+            nexts = next_tokens.get(key)
+            if nexts is None:
                 break
-            key, end = f"{key} {following.group(1).lower()}", following.end()
+            following = _NEXT_TOKEN.match(folded, end)
+            if following is None or (word := following.group(1).lower()) not in nexts:
+                break
+            key, end = f"{key} {word}", following.end()
         if match is None:
             continue
         end, entries = match
@@ -124,6 +135,7 @@ class _DiscoveryPatterns:
     cues: frozenset[str]
     cue_before: re.Pattern
     cue_before_reach: int  # the longest match of cue_before: it need only be tried that far from the end
+    cue_before_reversed: re.Pattern  # cue_before read from its end: see _cue_before
     cue_apposition: re.Pattern
     cue_after: re.Pattern
     relative: re.Pattern
@@ -141,6 +153,10 @@ def _discovery_patterns(knowledge: Knowledge) -> _DiscoveryPatterns:
         cues=frozenset(cues),
         cue_before=re.compile(r"(?:^|\W)(?:" + alternation + r")\W{0,2}$", re.IGNORECASE),
         cue_before_reach=1 + max(map(len, cues)) + 2,
+        # '$' is the end or the place before a final newline; \W{0,2} before it; the cue; the character before it.
+        cue_before_reversed=re.compile(
+            r"\n?\W{0,2}(?:" + "|".join(re.escape(c[::-1]) for c in cues) + r")\W", re.IGNORECASE
+        ),
         cue_apposition=re.compile(
             r"(?:^|\W)(?:" + alternation + r")\s+(?:of|for|at|in|to)\s+[\w .'-]{1,60},\s*$", re.IGNORECASE
         ),
@@ -162,7 +178,8 @@ def _discover_persons(text: str, folded: str, known: list[Mention], knowledge: K
     stop, cues = patterns.stop, patterns.cues
     taken = [(m.start, m.end) for m in known if m.surface != "surname"]
     found: list[Mention] = []
-    for match in _NAME.finditer(folded):
+    lower_start = "al-" in folded or "el-" in folded or "ad-" in folded
+    for match in (_NAME if lower_start else _NAME_CAPITALISED).finditer(folded):
         words = match.group().split()
         start = match.start()
         # The name is the run of words after the last title or common word ('Iraqi Prime Minister Nouri al-Maliki').
@@ -182,9 +199,9 @@ def _discover_persons(text: str, folded: str, known: list[Mention], knowledge: K
             continue
         line_start = text.rfind("\n", 0, start) + 1
         before, after = text[max(line_start, start - 80) : start], text[end : end + 80]
-        # cue_before ends at the end of ``before``, so it is searched only within its longest reach of the end
-        # ('^' never matches at a search's start offset); cue_apposition ends with a comma, so needs one.
-        cued = patterns.cue_before.search(before, max(0, len(before) - patterns.cue_before_reach))
+        # cue_before ends at the end of ``before``, so it is tried only within its longest reach of the end, read
+        # from there by _cue_before; cue_apposition ends with a comma, so needs one.
+        cued = _cue_before(patterns, before, max(0, len(before) - patterns.cue_before_reach))
         cued = cued or (before.rstrip().endswith(",") and patterns.cue_apposition.search(before))
         cued = cued or patterns.cue_after.match(after) or patterns.relative.match(after)
         cued = cued or patterns.speech_before.search(before) or _APPOSITION.match(after)
@@ -195,6 +212,17 @@ def _discover_persons(text: str, folded: str, known: list[Mention], knowledge: K
             )
             found.append(Mention(ref, start, end, "discovered"))
     return found
+
+
+def _cue_before(patterns: _DiscoveryPatterns, before: str, pos: int) -> bool:
+    """Whether ``patterns.cue_before.search(before, pos)`` finds a match.
+
+    The pattern, tried at every offset from ``pos`` on, must end at the end of ``before``: one match of it
+    reversed at the start of ``before`` reversed says the same. The offset before the cue is a non-word character
+    at ``pos`` or later, or (for '^', tried only when ``pos`` is 0) the start of the text, which a space put before
+    the text stands for. The cues are matched letter by letter ignoring case, so reversed ones match alike.
+    """
+    return patterns.cue_before_reversed.match((before[pos:] if pos else " " + before)[::-1]) is not None
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -230,11 +258,15 @@ _BASE_PATTERNS = [
 # ('naval' for 'Rota Naval Station' and 'Souda Bay Naval Facility', which hold no other of them).
 _BASE_WORDS = ("base", "airfield", "air station", "naval", "camp ", "fort ", "fob ", "cob ")
 # What each base pattern cannot match without (its kind words), checked before the pattern is run.
+_GARRISON_WORDS = ("Camp", "Fort", "Forward", "Contingency", "Joint", "FOB", "COB")  # (case-sensitive)
 _BASE_PATTERN_NEEDS = {
     "air_base": HeadScan(re.compile(r"(?<=\s)(?i:air\s+force\s+base|air\s+base|airbase|airfield|air\s+station)\b")),
     "naval_facility": HeadScan(re.compile(r"(?<=\s)Naval\s")),
-    "garrison": HeadScan(re.compile(r"\b(?:Camp|Fort|Forward|Contingency|Joint|FOB|COB)\s")),
+    "garrison": HeadScan(re.compile(r"\b(?:" + "|".join(_GARRISON_WORDS) + r")\s")),
 }
+# The characters an air base or naval facility match is made of (its names, kind words and the space between):
+# every such match lies in one run of them, around one of its kind words.
+_BASE_RUN = re.compile(r"[\w'\s-]*")
 _BASE_STOP = frozenset(
     {"The", "A", "An", "Its", "Their", "Russian", "American", "French", "British", "Syrian", "US", "U.S."}
 )
@@ -248,9 +280,14 @@ def _discover_bases(text: str, folded: str, known: list[Mention]) -> list[Mentio
     taken = [(m.start, m.end) for m in known]
     found: list[Mention] = []
     for pattern, kind in _BASE_PATTERNS:
-        if not _BASE_PATTERN_NEEDS[kind].search(folded, low):
+        needs = _BASE_PATTERN_NEEDS[kind]
+        if kind != "garrison":
+            matches = _matches_around(pattern, folded, needs.finditer(folded, low))
+        elif any(word in folded for word in _GARRISON_WORDS) and needs.search(folded, low):
+            matches = pattern.finditer(folded)
+        else:
             continue
-        for match in pattern.finditer(folded):
+        for match in matches:
             start, end = match.span()
             if kind != "garrison" and match.group(2).islower():
                 end = match.end(1)  # 'Baledogle airfield': the kind word is a description, not part of the name
@@ -265,6 +302,27 @@ def _discover_bases(text: str, folded: str, known: list[Mention]) -> list[Mentio
                 Mention(EntityRef(kind="base", name=name, type=kind, origin="discovered"), start, end, "discovered")
             )
             taken.append((start, end))
+    return found
+
+
+def _matches_around(pattern: re.Pattern, folded: str, kinds: list[re.Match]) -> list[re.Match]:
+    """``list(pattern.finditer(folded))`` for an air base or naval facility pattern, given the matches of its kind
+    words (``_BASE_PATTERN_NEEDS``): the pattern is run only on the runs of _BASE_RUN characters that hold them.
+
+    A match's kind word starts where the kind pattern matches, so at or inside one of ``kinds`` (finditer skips
+    only matches that overlap one it gives), in the same run. The runs are cut by characters no match holds, so
+    finditer, scanning from a run's start to its end, finds there what it finds in the whole text (the look-behind
+    sees the character before the run, and a word boundary at the run's end sees the same non-word character or end).
+    """
+    found: list[re.Match] = []
+    end = 0
+    for kind in kinds:
+        at = kind.start()
+        if at < end:
+            continue  # in the run just searched
+        start = at - _BASE_RUN.match(folded[:at][::-1]).end()
+        end = _BASE_RUN.match(folded, at).end()
+        found += pattern.finditer(folded, start, end)
     return found
 
 

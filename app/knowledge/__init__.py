@@ -15,6 +15,7 @@ from app.ingest.types import EntityRef
 HERE = Path(__file__).resolve().parent
 FILES = ("actors.json", "bases.json", "lexicon.json", "furniture.json", "outlets.json", "countries.json")
 MAX_VARIANTS = 64
+ALIAS_SEPARATORS = r"[ \-.'\u2019]{1,3}"  # what may come between the tokens of an alias in a text
 MAX_LEFT_OUT = 4  # line-scanning furniture patterns a text can do without (see Knowledge.furniture_start)
 
 
@@ -67,6 +68,17 @@ class Geography:
         return frozenset(" ".join(k.split()[:n]) for k in self._surfaces for n in range(1, len(k.split()) + 1))
 
     @cached_property
+    def _next_tokens(self) -> dict[str, frozenset[str]]:
+        """Prefix -> the tokens that make it a longer prefix ('United' -> 'States', 'Kingdom', ...), for the
+        prefixes some longer surface begins with: ``f"{key} {token}" in _prefixes`` is ``token in _next_tokens[key]``."""
+        table: dict[str, set[str]] = {}
+        for prefix in self._prefixes:
+            head, _, token = prefix.rpartition(" ")
+            if head:
+                table.setdefault(head, set()).add(token)
+        return {head: frozenset(tokens) for head, tokens in table.items()}
+
+    @cached_property
     def _first_tokens(self) -> re.Pattern:
         """The tokens where a surface may begin, skipping the others at C speed: letter runs that start with a
         capital that begins some surface, or that are exactly one of the few lower-case first words ('the').
@@ -79,14 +91,20 @@ class Geography:
         words = sorted(f for f in firsts if not f[0].isupper())
         heads = "".join(sorted(set(capitals) | {w[0] for w in words}))
         letter = r"[^\W\d_]"
-        branches = [rf"(?<=[{re.escape(capitals)}]){letter}*"] + [
-            rf"(?<={re.escape(w[0])}){re.escape(w[1:])}(?!{letter})" for w in words
-        ]
+        branches = [rf"(?<=[{re.escape(capitals)}]){letter}*"]
+        for word in words:
+            branch = rf"(?<={re.escape(word[0])}){re.escape(word[1:])}(?!{letter})"
+            if word not in self._surfaces:
+                # The word ('the') begins longer surfaces only: it is tried only where the next token, read as
+                # _GEO_NEXT reads it (the whole run of letters after the separators), goes on with one.
+                nexts = "|".join(map(re.escape, sorted(self._next_tokens[word])))
+                branch += rf"(?={_GEO_SEPARATORS}(?:{nexts})(?!{letter}))"
+            branches.append(branch)
         return re.compile(rf"[{re.escape(heads)}](?<!{letter}.)(?:" + "|".join(branches) + ")")
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list["GeoMention"]:
         """Countries, places and demonyms in text[start:end], leftmost-longest, case-sensitive."""
-        surfaces, prefixes = self._surfaces, self._prefixes
+        surfaces, prefixes, next_tokens = self._surfaces, self._prefixes, self._next_tokens
         found: list[GeoMention] = []
         resume = start
         end = len(text) if end is None else end
@@ -97,13 +115,18 @@ class Geography:
             if token.start() < resume or token.group() not in prefixes:
                 continue
             key, stop, best = token.group(), token.end(), None
-            while key in prefixes:
+            while True:  # key is a prefix: the longest surface is looked for token by token
                 if key in surfaces:
                     best = (stop, surfaces[key])
-                following = _GEO_NEXT.match(text, stop, end)
-                if following is None:
+                # Where no longer surface begins with key, or the next token does not go on with it, the key
+                # made with the next token would be no prefix: it is not made.
+                nexts = next_tokens.get(key)
+                if nexts is None:
                     break
-                key, stop = f"{key} {following.group(1)}", following.end()
+                following = _GEO_NEXT.match(text, stop, end)
+                if following is None or (word := following.group(1)) not in nexts:
+                    break
+                key, stop = f"{key} {word}", following.end()
             if best is not None and not text[best[0] : best[0] + 1].isalnum():
                 found.append(GeoMention(token.start(), best[0], best[1][0], best[1][1]))
                 resume = best[0]
@@ -111,7 +134,8 @@ class Geography:
 
 
 _GEO_TOKEN = re.compile(r"[^\W\d_]+|\d+")
-_GEO_NEXT = re.compile(r"[ .'\u2019-]{1,3}([^\W\d_]+)")
+_GEO_SEPARATORS = r"[ .'\u2019-]{1,3}"
+_GEO_NEXT = re.compile(rf"{_GEO_SEPARATORS}([^\W\d_]+)")
 
 
 @dataclass(frozen=True)
@@ -224,6 +248,25 @@ class Knowledge:
     def alias_start_token(self) -> re.Pattern:
         """Tokens where an alias may start: capitalised words and digits, or the few lower-case words that
         begin an alias ('its airbase in Latakia', 'al-Nusra'), so common words are skipped at C speed."""
+        return self._alias_start_pattern(lambda word: "")
+
+    @cached_property
+    def alias_first_token(self) -> re.Pattern:
+        """alias_start_token without the lower-case words that can begin no alias where they stand: a word that is
+        no alias itself ('the') is taken only before a token that goes on with it (as _NEXT_TOKEN in
+        app.ingest.entities reads the next token: the whole run of letters and digits after the separators).
+        The tokens left out would make no match: the matcher would find no alias key for them."""
+
+        def only_before_next(word: str) -> str:
+            if word in self.aliases:
+                return ""
+            nexts = "|".join(map(re.escape, sorted(self.alias_next_tokens.get(word, ())))) or "(?!)"
+            return rf"(?={ALIAS_SEPARATORS}(?i:{nexts})(?![A-Za-z0-9]))"
+
+        return self._alias_start_pattern(only_before_next)
+
+    def _alias_start_pattern(self, after_lower) -> re.Pattern:
+        """The start token pattern, with ``after_lower(word)`` put after each lower-case word's branch."""
         lower = sorted(
             {
                 lookup_key(surface).split()[0]
@@ -232,14 +275,27 @@ class Knowledge:
             }
         )
         if not all(re.fullmatch("[a-z][a-z0-9]*", word) for word in lower):
-            words = "|".join(map(re.escape, lower)) or "(?!)"
-            return re.compile(rf"(?<![A-Za-z0-9])(?:[A-Z0-9][A-Za-z0-9]*|(?:{words})(?![A-Za-z0-9]))")
+            words = "|".join(f"{re.escape(w)}(?![A-Za-z0-9]){after_lower(w)}" for w in lower) or "(?!)"
+            return re.compile(rf"(?<![A-Za-z0-9])(?:[A-Z0-9][A-Za-z0-9]*|(?:{words}))")
         # r"(?<![A-Za-z0-9])(?:[A-Z0-9][A-Za-z0-9]*|(?:al|its|the)(?![A-Za-z0-9]))", written to open with a
         # character set (which the regex engine scans fast); the look-behinds then check that the character
         # starts a token and pick the branch, tried in the same order.
         heads = "".join(sorted({w[0] for w in lower}))
-        branches = [r"(?<=[A-Z0-9])[A-Za-z0-9]*"] + [rf"(?<={w[0]}){w[1:]}(?![A-Za-z0-9])" for w in lower]
+        branches = [r"(?<=[A-Z0-9])[A-Za-z0-9]*"] + [
+            rf"(?<={w[0]}){w[1:]}(?![A-Za-z0-9]){after_lower(w)}" for w in lower
+        ]
         return re.compile(rf"[A-Z0-9{heads}](?<![A-Za-z0-9].)(?:" + "|".join(branches) + ")")
+
+    @cached_property
+    def alias_next_tokens(self) -> dict[str, frozenset[str]]:
+        """Alias prefix -> the tokens that make it a longer prefix, for the prefixes some longer key begins with:
+        ``f"{key} {token}" in alias_prefixes`` is ``token in alias_next_tokens[key]``."""
+        table: dict[str, set[str]] = {}
+        for prefix in self.alias_prefixes:
+            head, _, token = prefix.rpartition(" ")
+            if head:
+                table.setdefault(head, set()).add(token)
+        return {head: frozenset(tokens) for head, tokens in table.items()}
 
     @cached_property
     def _alias_surfaces(self) -> list[str]:
@@ -256,10 +312,6 @@ class Knowledge:
     def alias_first_tokens(self) -> frozenset[str]:
         """Tokens that can begin an alias: the matcher only starts there."""
         return frozenset(key.split()[0] for key in self.aliases)
-
-    @cached_property
-    def max_alias_tokens(self) -> int:
-        return max(len(key.split()) for key in self.aliases)
 
     def _add(self, table: dict, ref: EntityRef, surface: str, kind: str) -> None:
         """Record the keys of one surface. A key's kind is the strongest of the kinds of the surfaces that give
