@@ -14,28 +14,38 @@ SEARCHED = {"article": ("title", "clean_text"), "event": ("title", "summary")}
 
 
 def sqlite_statements(table: str) -> list[str]:
-    cols = SEARCHED[table]
     fts = f"{table}_fts"
-    names = ", ".join(cols)
-    new = ", ".join(f"new.{c}" for c in cols)
-    old = ", ".join(f"old.{c}" for c in cols)
     return [
-        f"CREATE VIRTUAL TABLE {fts} USING fts5({names}, content='{table}', content_rowid='id', "
+        f"CREATE VIRTUAL TABLE {fts} USING fts5({', '.join(SEARCHED[table])}, content='{table}', content_rowid='id', "
         f"tokenize='{FTS_TOKENIZER}')",
-        f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN "
-        f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new}); END",
-        f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "
-        f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.id, {old}); END",
-        f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {names} ON {table} BEGIN "
-        f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.id, {old}); "
-        f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new}); END",
+        *(_trigger(table, name) for name in _TRIGGER_NAMES),
         f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
     ]
 
 
+_TRIGGER_NAMES = ("ai", "ad", "au")
+
+
+def _trigger(table: str, name: str, when: str = "") -> str:
+    """The trigger (ai: after insert, ad: after delete, au: after update) that keeps ``table``'s FTS5 index in step
+    with it; ``when`` is an optional "WHEN ... " clause."""
+    cols = SEARCHED[table]
+    fts, names = f"{table}_fts", ", ".join(cols)
+    insert = f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {', '.join(f'new.{c}' for c in cols)}); "
+    delete = (
+        f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.id, {', '.join(f'old.{c}' for c in cols)}); "
+    )
+    event, body = {
+        "ai": (f"AFTER INSERT ON {table}", insert),
+        "ad": (f"AFTER DELETE ON {table}", delete),
+        "au": (f"AFTER UPDATE OF {names} ON {table}", delete + insert),
+    }[name]
+    return f"CREATE TRIGGER {fts}_{name} {event} {when}BEGIN {body}END"
+
+
 def sqlite_drop_statements(table: str) -> list[str]:
     fts = f"{table}_fts"
-    return [f"DROP TRIGGER IF EXISTS {fts}_{t}" for t in ("ai", "ad", "au")] + [f"DROP TABLE IF EXISTS {fts}"]
+    return [f"DROP TRIGGER IF EXISTS {fts}_{t}" for t in _TRIGGER_NAMES] + [f"DROP TABLE IF EXISTS {fts}"]
 
 
 def postgresql_statements(table: str) -> list[str]:
@@ -71,14 +81,15 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
 DEFERRED_TABLE = "article_fts_deferred"
 DEFER_INDEXING = f"INSERT OR IGNORE INTO {DEFERRED_TABLE} (id) VALUES (1)"
 RESUME_INDEXING = f"DELETE FROM {DEFERRED_TABLE}"
-INDEX_ARTICLES = (
-    "INSERT INTO article_fts(rowid, title, clean_text) "
-    "SELECT id, title, clean_text FROM article WHERE id IN ({ids}) ORDER BY id"
-)
-_ARTICLE_INSERT_TRIGGER = (
-    "CREATE TRIGGER article_fts_ai AFTER INSERT ON article {when}BEGIN "
-    "INSERT INTO article_fts(rowid, title, clean_text) VALUES (new.id, new.title, new.clean_text); END"
-)
+
+
+def _index_rows(table: str, ids: str) -> str:
+    """Index the rows of ``table`` whose ids ``ids`` (a list or a SELECT) gives, in one statement."""
+    names = ", ".join(SEARCHED[table])
+    return f"INSERT INTO {table}_fts(rowid, {names}) SELECT id, {names} FROM {table} WHERE id IN ({ids}) ORDER BY id"
+
+
+INDEX_ARTICLES = _index_rows("article", "{ids}")  # ids: filled in by the caller
 
 
 # Events go the same way, with one difference: an event can change (its title or summary) in the batch that
@@ -86,21 +97,9 @@ _ARTICLE_INSERT_TRIGGER = (
 # delete triggers leave a pending event alone (it is not in the index yet), and the batch indexes its pending
 # events as they are at its end (INDEX_EVENTS), then forgets them (CLEAR_PENDING_EVENTS), before the commit.
 PENDING_EVENTS = "event_fts_pending"
-INDEX_EVENTS = (
-    "INSERT INTO event_fts(rowid, title, summary) "
-    f"SELECT id, title, summary FROM event WHERE id IN (SELECT id FROM {PENDING_EVENTS}) ORDER BY id"
-)
+INDEX_EVENTS = _index_rows("event", f"SELECT id FROM {PENDING_EVENTS}")
 CLEAR_PENDING_EVENTS = f"DELETE FROM {PENDING_EVENTS}"
 _NOT_PENDING = f"WHEN NOT EXISTS (SELECT 1 FROM {PENDING_EVENTS} WHERE id = old.id) "
-_EVENT_TRIGGERS = {
-    "ai": "AFTER INSERT ON event {when}BEGIN "
-    "INSERT INTO event_fts(rowid, title, summary) VALUES (new.id, new.title, new.summary); END",
-    "ad": "AFTER DELETE ON event {when}BEGIN "
-    "INSERT INTO event_fts(event_fts, rowid, title, summary) VALUES ('delete', old.id, old.title, old.summary); END",
-    "au": "AFTER UPDATE OF title, summary ON event {when}BEGIN "
-    "INSERT INTO event_fts(event_fts, rowid, title, summary) VALUES ('delete', old.id, old.title, old.summary); "
-    "INSERT INTO event_fts(rowid, title, summary) VALUES (new.id, new.title, new.summary); END",
-}
 
 
 def sqlite_pending_event_statements() -> list[str]:
@@ -112,8 +111,8 @@ def sqlite_pending_event_statements() -> list[str]:
     }
     return [
         f"CREATE TABLE {PENDING_EVENTS} (id INTEGER PRIMARY KEY)",
-        *(f"DROP TRIGGER IF EXISTS event_fts_{name}" for name in _EVENT_TRIGGERS),
-        *(f"CREATE TRIGGER event_fts_{name} " + sql.format(when=when[name]) for name, sql in _EVENT_TRIGGERS.items()),
+        *(f"DROP TRIGGER IF EXISTS event_fts_{name}" for name in _TRIGGER_NAMES),
+        *(_trigger("event", name, when[name]) for name in _TRIGGER_NAMES),
         f"CREATE TRIGGER event_fts_ai_deferred AFTER INSERT ON event WHEN EXISTS (SELECT 1 FROM {DEFERRED_TABLE}) "
         f"BEGIN INSERT OR IGNORE INTO {PENDING_EVENTS} (id) VALUES (new.id); END",
     ]
@@ -123,8 +122,8 @@ def sqlite_pending_event_drop_statements() -> list[str]:
     """Back to indexing every event in its own trigger (the migration's downgrade)."""
     return [
         "DROP TRIGGER IF EXISTS event_fts_ai_deferred",
-        *(f"DROP TRIGGER IF EXISTS event_fts_{name}" for name in _EVENT_TRIGGERS),
-        *(f"CREATE TRIGGER event_fts_{name} " + sql.format(when="") for name, sql in _EVENT_TRIGGERS.items()),
+        *(f"DROP TRIGGER IF EXISTS event_fts_{name}" for name in _TRIGGER_NAMES),
+        *(_trigger("event", name) for name in _TRIGGER_NAMES),
         f"DROP TABLE IF EXISTS {PENDING_EVENTS}",
     ]
 
@@ -133,13 +132,13 @@ def sqlite_deferred_statements() -> list[str]:
     return [
         f"CREATE TABLE {DEFERRED_TABLE} (id INTEGER PRIMARY KEY)",
         "DROP TRIGGER IF EXISTS article_fts_ai",
-        _ARTICLE_INSERT_TRIGGER.format(when=f"WHEN NOT EXISTS (SELECT 1 FROM {DEFERRED_TABLE}) "),
+        _trigger("article", "ai", f"WHEN NOT EXISTS (SELECT 1 FROM {DEFERRED_TABLE}) "),
     ]
 
 
 def sqlite_deferred_drop_statements() -> list[str]:
     return [
         "DROP TRIGGER IF EXISTS article_fts_ai",
-        _ARTICLE_INSERT_TRIGGER.format(when=""),
+        _trigger("article", "ai"),
         f"DROP TABLE IF EXISTS {DEFERRED_TABLE}",
     ]
