@@ -69,14 +69,8 @@ class Geography:
 
     @cached_property
     def _next_tokens(self) -> dict[str, frozenset[str]]:
-        """Prefix -> the tokens that make it a longer prefix ('United' -> 'States', 'Kingdom', ...), for the
-        prefixes some longer surface begins with: ``f"{key} {token}" in _prefixes`` is ``token in _next_tokens[key]``."""
-        table: dict[str, set[str]] = {}
-        for prefix in self._prefixes:
-            head, _, token = prefix.rpartition(" ")
-            if head:
-                table.setdefault(head, set()).add(token)
-        return {head: frozenset(tokens) for head, tokens in table.items()}
+        """Prefix -> the tokens that make it a longer prefix ('United' -> 'States', 'Kingdom', ...)."""
+        return _next_tokens(self._prefixes)
 
     @cached_property
     def _first_tokens(self) -> re.Pattern:
@@ -131,6 +125,17 @@ class Geography:
                 found.append(GeoMention(token.start(), best[0], best[1][0], best[1][1]))
                 resume = best[0]
         return found
+
+
+def _next_tokens(prefixes: frozenset[str]) -> dict[str, frozenset[str]]:
+    """Prefix -> the tokens that make it a longer prefix, for the prefixes some longer one begins with:
+    ``f"{key} {token}" in prefixes`` is ``token in _next_tokens(prefixes)[key]``."""
+    table: dict[str, set[str]] = {}
+    for prefix in prefixes:
+        head, _, token = prefix.rpartition(" ")
+        if head:
+            table.setdefault(head, set()).add(token)
+    return {head: frozenset(tokens) for head, tokens in table.items()}
 
 
 _GEO_TOKEN = re.compile(r"[^\W\d_]+|\d+")
@@ -245,17 +250,12 @@ class Knowledge:
         return frozenset(" ".join(key.split()[:n]) for key in self.aliases for n in range(1, len(key.split()) + 1))
 
     @cached_property
-    def alias_start_token(self) -> re.Pattern:
-        """Tokens where an alias may start: capitalised words and digits, or the few lower-case words that
-        begin an alias ('its airbase in Latakia', 'al-Nusra'), so common words are skipped at C speed."""
-        return self._alias_start_pattern(lambda word: "")
-
-    @cached_property
     def alias_first_token(self) -> re.Pattern:
-        """alias_start_token without the lower-case words that can begin no alias where they stand: a word that is
-        no alias itself ('the') is taken only before a token that goes on with it (as _NEXT_TOKEN in
-        app.ingest.entities reads the next token: the whole run of letters and digits after the separators).
-        The tokens left out would make no match: the matcher would find no alias key for them."""
+        """Tokens where an alias may start (see _alias_start_pattern), but for the lower-case words that can begin
+        no alias where they stand: a word that is no alias itself ('the') is taken only before a token that goes on
+        with it (as _NEXT_TOKEN in app.ingest.entities reads the next token: the whole run of letters and digits
+        after the separators). The tokens left out would make no match: the matcher would find no alias key for
+        them."""
 
         def only_before_next(word: str) -> str:
             if word in self.aliases:
@@ -266,7 +266,9 @@ class Knowledge:
         return self._alias_start_pattern(only_before_next)
 
     def _alias_start_pattern(self, after_lower) -> re.Pattern:
-        """The start token pattern, with ``after_lower(word)`` put after each lower-case word's branch."""
+        """Tokens where an alias may start: capitalised words and digits, or the few lower-case words that begin an
+        alias ('its airbase in Latakia', 'al-Nusra'), so common words are skipped at C speed; with
+        ``after_lower(word)`` put after each lower-case word's branch."""
         lower = sorted(
             {
                 lookup_key(surface).split()[0]
@@ -288,14 +290,8 @@ class Knowledge:
 
     @cached_property
     def alias_next_tokens(self) -> dict[str, frozenset[str]]:
-        """Alias prefix -> the tokens that make it a longer prefix, for the prefixes some longer key begins with:
-        ``f"{key} {token}" in alias_prefixes`` is ``token in alias_next_tokens[key]``."""
-        table: dict[str, set[str]] = {}
-        for prefix in self.alias_prefixes:
-            head, _, token = prefix.rpartition(" ")
-            if head:
-                table.setdefault(head, set()).add(token)
-        return {head: frozenset(tokens) for head, tokens in table.items()}
+        """Alias prefix -> the tokens that make it a longer prefix (see _next_tokens)."""
+        return _next_tokens(self.alias_prefixes)
 
     @cached_property
     def _alias_surfaces(self) -> list[str]:
