@@ -150,20 +150,38 @@ def _fewer_collections() -> Iterator[None]:
 
 @contextmanager
 def _bulk_connection(engine: Engine) -> Iterator[Connection]:
-    """The one connection a bulk ingest writes through; on SQLite its page cache is ``ingest_cache_mb`` for the
-    ingest, then back to what it was. With SQLite's default of 2 MB, the indexes of a growing database no longer
-    fit, and at 10,000 articles the ingest spent a sixth of its time reading their pages again."""
+    """The one connection a bulk ingest writes through. On SQLite it gets, for the ingest only:
+
+    * a page cache of ``ingest_cache_mb``: with SQLite's default of 2 MB, the indexes of a growing database no
+      longer fit, and at 10,000 articles the ingest spent a sixth of its time reading their pages again;
+    * a WAL checkpoint every ``ingest_checkpoint_mb`` of log instead of every 4 MB: a checkpoint copies the
+      pages the log holds into the database and syncs it, and a batch of 200 articles into the 100k-article
+      database logs more than 4 MB, so every commit paid for one. Fewer, larger checkpoints copy a page that
+      several batches changed once (commits plus checkpoints: 0.31 -> 0.16-0.20 ms per article there).
+
+    Both go back to what they were afterwards, and the log is then checkpointed and truncated, so that the
+    ingest leaves neither a large log for the server's readers to search nor its file on disk.
+    """
     with writer(engine).connect() as connection:
         driver = connection.connection.driver_connection if connection.dialect.name == "sqlite" else None
         if driver is None:
             yield connection
             return
-        before = driver.execute("PRAGMA cache_size").fetchone()[0]
-        driver.execute(f"PRAGMA cache_size = -{int(get_settings().ingest_cache_mb * 1024)}")
+        settings = get_settings()
+        page_kb = driver.execute("PRAGMA page_size").fetchone()[0] / 1024
+        during = {
+            "cache_size": -int(settings.ingest_cache_mb * 1024),
+            "wal_autocheckpoint": max(1, int(settings.ingest_checkpoint_mb * 1024 / page_kb)),
+        }
+        before = {name: driver.execute(f"PRAGMA {name}").fetchone()[0] for name in during}
+        for name, value in during.items():
+            driver.execute(f"PRAGMA {name} = {value}")
         try:
             yield connection
         finally:
-            driver.execute(f"PRAGMA cache_size = {int(before)}")
+            for name, value in before.items():
+                driver.execute(f"PRAGMA {name} = {int(value)}")
+            driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
 
 class _BulkIngest:

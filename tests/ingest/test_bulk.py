@@ -373,11 +373,13 @@ def test_duplicates_within_a_batch_and_of_stored_articles_are_each_told_apart(db
         assert stored[part] == [row for row in one_by_one[part] if row[0] in sources]
 
 
-def test_a_sqlite_bulk_ingest_writes_with_the_configured_page_cache_and_gives_it_back(
+def test_a_sqlite_bulk_ingest_writes_with_its_page_cache_and_checkpoint_size_and_gives_them_back(
     tmp_path, sqlite_template, monkeypatch
 ):
     """The bulk ingest's connection gets ``ingest_cache_mb`` of page cache (the default 2 MB thrashes on a large
-    database) for the ingest only: the pooled connection goes back to the server's readers as it was."""
+    database) and checkpoints its write-ahead log every ``ingest_checkpoint_mb`` (the default 4 MB made every
+    batch pay for a checkpoint), for the ingest only: the pooled connection goes back to the server's readers as
+    it was, and the log is checkpointed and truncated at the end."""
     from sqlalchemy import event
 
     from app.config import get_settings
@@ -386,24 +388,29 @@ def test_a_sqlite_bulk_ingest_writes_with_the_configured_page_cache_and_gives_it
     shutil.copy(sqlite_template, path)
     engine = make_engine(f"sqlite:///{path}")
     monkeypatch.setattr(get_settings(), "ingest_cache_mb", 40)
+    monkeypatch.setattr(get_settings(), "ingest_checkpoint_mb", 8)
 
-    def cache_size(connection) -> int:
-        return connection.connection.driver_connection.execute("PRAGMA cache_size").fetchone()[0]
+    def pragmas(connection) -> tuple[int, int]:
+        driver = connection.connection.driver_connection
+        return tuple(driver.execute(f"PRAGMA {name}").fetchone()[0] for name in ("cache_size", "wal_autocheckpoint"))
 
     with engine.connect() as connection:
-        default = cache_size(connection)
-    seen: list[int] = []
+        default = pragmas(connection)
+        page_size = connection.exec_driver_sql("PRAGMA page_size").scalar_one()
+    seen: list[tuple[int, int]] = []
 
     @event.listens_for(engine, "before_cursor_execute")
     def record(connection, cursor, statement, *args):
         if statement.startswith("INSERT INTO article "):
-            seen.append(cache_size(connection))
+            seen.append(pragmas(connection))
 
     summary = ingest_records(engine, _stream()[:3], batch_articles=2)
     assert summary.created == 3
-    assert seen and set(seen) == {-40 * 1024}
+    assert seen and set(seen) == {(-40 * 1024, 8 * 1024 * 1024 // page_size)}
+    assert default[1] == 1000 and seen[0][1] != default[1]
     with engine.connect() as connection:
-        assert cache_size(connection) == default
+        assert pragmas(connection) == default
+    assert (tmp_path / "db.sqlite-wal").stat().st_size == 0
     engine.dispose()
 
 
