@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, Pool, Table, bindparam, delete, func, insert, or_, update
+from sqlalchemy import Dialect, Engine, Pool, Table, bindparam, delete, func, insert, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -161,6 +161,7 @@ _LOCK_EVENTS = (
 _LINK_TABLES: tuple[Table, ...] = tuple(
     m.__table__ for m in (ArticleActor, ArticleBase, ArticleEvent, EventActor, EventBase)
 )
+_ALIAS_TABLES: dict[str, Table] = {"actor": ActorAlias.__table__, "base": BaseAlias.__table__}  # by EntityRef.kind
 # The columns of each link table, in the order write_links builds its rows (plain tuples): the evidence last.
 _EVIDENCE_COLUMNS = ("evidence_sentence", "evidence_start", "evidence_end", "confidence", "extractor_version")
 _LINK_COLUMNS: dict[Table, tuple[str, ...]] = {
@@ -177,15 +178,22 @@ _LINK_COLUMNS: dict[Table, tuple[str, ...]] = {
         strict=True,
     )
 }
+# ... and of each alias table: the entity's id, then the key.
+_ROW_COLUMNS: dict[Table, tuple[str, ...]] = {
+    **_LINK_COLUMNS,
+    _ALIAS_TABLES["actor"]: ("actor_id", "key"),
+    _ALIAS_TABLES["base"]: ("base_id", "key"),
+}
 # The drivers' placeholders (DB-API paramstyle): sqlite3 takes qmark, psycopg format.
 _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
 @lru_cache(maxsize=16)
-def _link_insert(table: Table, paramstyle: str) -> str:
-    columns = _LINK_COLUMNS[table]
-    marks = ", ".join([_PLACEHOLDERS[paramstyle]] * len(columns))
-    return f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"
+def _rows_insert(table: Table, dialect: Dialect) -> str:
+    """The driver-level INSERT of one row of ``table`` as a plain tuple in _ROW_COLUMNS order."""
+    columns = ", ".join(map(dialect.identifier_preparer.quote, _ROW_COLUMNS[table]))
+    marks = ", ".join([_PLACEHOLDERS[dialect.paramstyle]] * len(_ROW_COLUMNS[table]))
+    return f"INSERT INTO {table.name} ({columns}) VALUES ({marks})"
 
 
 @dataclass
@@ -234,14 +242,16 @@ class EventIndex:
 
 
 class LinkBatch:
-    """Link rows and touched events of the articles written so far in a transaction, inserted in one go.
+    """Link rows, alias rows of new actors and bases, and touched events of the articles written so far in a
+    transaction, inserted in one go.
 
     ``flush()`` writes them (one executemany per table) and refreshes the counts of the touched events; it must
     run before the commit. ``discard()`` forgets them after a rollback.
     """
 
     def __init__(self) -> None:
-        self.rows: dict[Table, list[tuple]] = {table: [] for table in _LINK_TABLES}  # in _LINK_COLUMNS order
+        # Rows as plain tuples in _ROW_COLUMNS order: the alias tables first, then the link tables.
+        self.rows: dict[Table, list[tuple]] = {table: [] for table in (*_ALIAS_TABLES.values(), *_LINK_TABLES)}
         self.touched: set[int] = set()
         self.unindexed: list[int] | None = None  # SQLite: new articles whose full-text indexing waits for flush()
 
@@ -256,10 +266,11 @@ class LinkBatch:
         connection = session.connection()
         for table, rows in self.rows.items():
             if rows:
-                # Link rows hold only integers, text and a float, which need no conversion: they go to the
-                # driver's executemany as they are. (SQLAlchemy's executemany builds and processes a parameter
-                # dictionary per row, which cost about as much as SQLite's own inserts.)
-                connection.exec_driver_sql(_link_insert(table, connection.dialect.paramstyle), rows)
+                # Link and alias rows hold only integers, text and a float, which need no conversion: they go to
+                # the driver's executemany as they are. (SQLAlchemy's executemany builds and processes a
+                # parameter dictionary per row, which cost about as much as SQLite's own inserts; and an alias
+                # insert per new actor or base, through SQLAlchemy, cost more than SQLite's work for it.)
+                connection.exec_driver_sql(_rows_insert(table, connection.dialect), rows)
                 rows.clear()
         refresh_counts(session, self.touched)
         self.touched.clear()
@@ -409,7 +420,7 @@ def write_links(
     version = extraction.extractor_version
 
     def ident(ref: EntityRef) -> int:
-        return entity_id(session, ref, knowledge, cache)
+        return entity_id(session, ref, knowledge, cache, batch)
 
     # Rows are tuples in the order of _LINK_COLUMNS.
     article_actors = [
@@ -422,7 +433,7 @@ def write_links(
     article_events, event_actors, event_bases = [], [], []
     linked: set[int] = set()
     for extracted in sorted(extraction.events, key=lambda e: e.relation != "reports"):
-        event_id = match_or_create_event(session, extracted, knowledge, cache, index)
+        event_id = match_or_create_event(session, extracted, knowledge, cache, index, batch)
         if event_id in linked:
             continue
         linked.add(event_id)
@@ -448,22 +459,29 @@ def _evidence(evidence: Evidence, version: str) -> tuple:
     return (evidence.sentence, evidence.start, evidence.end, round(evidence.confidence, 3), version)
 
 
-def entity_id(session: Session, ref: EntityRef, knowledge: Knowledge, cache: EntityCache | None = None) -> int:
+def entity_id(
+    session: Session,
+    ref: EntityRef,
+    knowledge: Knowledge,
+    cache: EntityCache | None,
+    batch: LinkBatch,
+) -> int:
     """The id of the canonical actor or base for ``ref``, created on first sight (safe under concurrency).
 
     "INSERT ... ON CONFLICT (name) DO NOTHING RETURNING id" creates it, or returns no row when it is already
     stored (by an earlier run, or by another writer a moment ago), in one statement and without a savepoint.
+    The aliases of an entity it creates go into ``batch``, to be written by its flush.
     """
     key = (ref.kind, ref.name)
     if cache is not None and (cached := cache.get(key)) is not None:
         return cached
-    model = MilitaryBase if ref.kind == "base" else Actor
+    model, aliases_of = (MilitaryBase, _ALIAS_TABLES["base"]) if ref.kind == "base" else (Actor, _ALIAS_TABLES["actor"])
     connection = session.connection()
     found = connection.execute(_INSERT_ENTITY[(connection.dialect.name, model)], _entity_row(ref)).scalar()
     if found is None:
-        found = connection.execute(select(model.id).where(model.name == ref.name)).scalar_one()
+        found = connection.execute(_ENTITY_BY_NAME[model], {"name": ref.name}).scalar_one()
     else:
-        _add_aliases(session, found, ref, knowledge)
+        batch.rows[aliases_of] += [(found, key) for key in sorted(alias_keys(ref, knowledge))]
     if cache is not None:
         cache.add(key, found)
     return found
@@ -474,6 +492,9 @@ _INSERT_ENTITY = {
     for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
     for model in (Actor, MilitaryBase)
 }
+
+
+_ENTITY_BY_NAME = {model: select(model.id).where(model.name == bindparam("name")) for model in (Actor, MilitaryBase)}
 
 
 def _entity_row(ref: EntityRef) -> dict:
@@ -502,13 +523,6 @@ def alias_keys(ref: EntityRef, knowledge: Knowledge) -> set[str]:
     if ref.origin == "gazetteer":
         return {key for surface in surfaces for key in knowledge.variants(surface)}
     return {lookup_key(surface) for surface in surfaces} - {""}
-
-
-def _add_aliases(session: Session, entity_id: int, ref: EntityRef, knowledge: Knowledge) -> None:
-    model, column = (BaseAlias, "base_id") if ref.kind == "base" else (ActorAlias, "actor_id")
-    rows = [{column: entity_id, "key": key} for key in sorted(alias_keys(ref, knowledge))]
-    if rows:
-        session.connection().execute(model.__table__.insert(), rows)
 
 
 # The date part of an event's key, by precision (only the one needed is computed: strftime is slow).
@@ -540,10 +554,12 @@ def match_or_create_event(
     session: Session,
     extracted: ExtractedEvent,
     knowledge: Knowledge,
-    cache: EntityCache | None = None,
-    index: EventIndex | None = None,
+    cache: EntityCache | None,
+    index: EventIndex | None,
+    batch: LinkBatch,
 ) -> int:
-    """The stored event this statement refers to (same type, forces and country, compatible date), or a new one."""
+    """The stored event this statement refers to (same type, forces and country, compatible date), or a new one.
+    ``batch`` takes the aliases of an orderer it creates (see entity_id)."""
     low, high = extracted.date - timedelta(days=366), extracted.date + timedelta(days=366)
     if index is not None:
         pool = index.similar(session, extracted.type, extracted.country, extracted.forces_of)
@@ -560,9 +576,9 @@ def match_or_create_event(
     if candidates:
         # Ties (as close before as after) go to the oldest event: candidates are in id order.
         event = min(candidates, key=lambda e: (_PRECISION_RANK[e.date_precision], abs(e.date - extracted.date)))
-        _enrich(session, event, extracted, knowledge, cache)
+        _enrich(session, event, extracted, knowledge, cache, batch)
         return event.id
-    orderer_id = entity_id(session, extracted.orderer, knowledge, cache) if extracted.orderer else None
+    orderer_id = entity_id(session, extracted.orderer, knowledge, cache, batch) if extracted.orderer else None
     key = event_key(extracted)
     now = utcnow()
     row = {
@@ -614,7 +630,12 @@ def match_or_create_event(
 
 
 def _enrich(
-    session: Session, event: StoredEvent, extracted: ExtractedEvent, knowledge: Knowledge, cache: EntityCache | None
+    session: Session,
+    event: StoredEvent,
+    extracted: ExtractedEvent,
+    knowledge: Knowledge,
+    cache: EntityCache | None,
+    batch: LinkBatch,
 ) -> None:
     """A more precise report refines a coarse event (a month recalled in passing, then the day reported)."""
     changes: dict = {}
@@ -632,7 +653,9 @@ def _enrich(
     if extracted.figures and not event.figures:
         event.figures = changes["figures"] = dict(extracted.figures)
     if event.ordering_actor_id is None and extracted.orderer is not None:
-        event.ordering_actor_id = changes["ordering_actor_id"] = entity_id(session, extracted.orderer, knowledge, cache)
+        event.ordering_actor_id = changes["ordering_actor_id"] = entity_id(
+            session, extracted.orderer, knowledge, cache, batch
+        )
         changes["title"] = extracted.title
     if changes:
         changes["updated_at"] = utcnow()
