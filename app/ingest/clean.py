@@ -4,7 +4,7 @@ import re
 import unicodedata
 from datetime import date
 
-from app.ingest.scan import lowered, may_match
+from app.ingest.scan import lowered
 from app.ingest.types import CleanDocument, RawArticle, Span
 from app.knowledge import Knowledge
 
@@ -129,12 +129,13 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
     text = normalise_unicode(body)
     lines = [line.strip() for line in text.split("\n")]
     header = tuple(line for line in lines[:20] if line)
-    classifier = knowledge.furniture_classifier
     # The 'anywhere' patterns (boilerplate phrases) are the same for short and long lines and rarely match at
-    # all: one search of the whole text tells whether they need trying line by line, and a look for the words
-    # they start with tells whether that search is needed.
+    # all: one search of the whole text tells whether they need trying line by line. They are searched for only
+    # where the words they start with occur (HeadScan.search, the same as the pattern's search), in the text and
+    # in each line.
+    scans = knowledge.furniture_scans
     low = lowered(text)
-    anywhere = may_match(classifier["anywhere"], text, low) and bool(classifier["anywhere"].search(text))
+    anywhere = scans["anywhere"].search(text, low) is not None
     # The anchored patterns that run on through a line are left out where the text lacks what they need; where
     # the text holds it, they are left out of each line that lacks it (a line is a text of its own). A line is
     # only looked at where the text kept some of them (its start pattern is not the one without all of them).
@@ -142,7 +143,7 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
     # the line, end with: a table per first and last character of a line.
     starts = {size: knowledge.furniture_starts(size, low) for size in ("short", "long")}
     narrow = {size: table is not knowledge.furniture_starts(size, "") for size, table in starts.items()}
-    anywhere_pattern = {size: classifier[f"{size}_anywhere"] if anywhere else None for size in starts}
+    anywhere_pattern = {size: scans[f"{size}_anywhere"] if anywhere else None for size in starts}
     # Per line size: what a line of that size is classified with, looked up once a line.
     short, long = ((size, narrow[size], starts[size], anywhere_pattern[size]) for size in ("short", "long"))
     # A line of an ASCII text holds '/' or a credit word (lowered) only if the text does: without them, a line
@@ -159,7 +160,7 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
         size, narrowed, table, anywhere_line = long if len(line) > _SHORT_LINE else short
         if narrowed:
             table = knowledge.furniture_starts(size, lowered(line))
-        found = table[line[0] + line[-1]].match(line) or (anywhere_line and anywhere_line.search(line))
+        found = table[line[0] + line[-1]].match(line) or (anywhere_line and anywhere_line.search(line, lowered(line)))
         # 'cut', 'related', 'drop' or None; the anywhere pattern is None where the text showed that it matches no line
         kind = found.lastgroup if found else None
         if kind == "cut":

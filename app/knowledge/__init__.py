@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache, partial
 from pathlib import Path
 
-from app.ingest.scan import first_chars, last_chars, required_literals, scans_on
+from app.ingest.scan import HeadScan, first_chars, last_chars, required_literals, scans_on
 from app.ingest.text import lookup_key
 from app.ingest.types import EntityRef
 
@@ -384,6 +384,15 @@ class Knowledge:
             )
             if all(_context_free(p) for p in unanchored)
             else re.compile(""),
+        }
+
+    @cached_property
+    def furniture_scans(self) -> dict[str, HeadScan]:
+        """furniture_classifier's unanchored patterns ('anywhere', 'short_anywhere', 'long_anywhere') as HeadScans:
+        their search tries them only where one of their heads (boilerplate phrases) occurs, instead of at every
+        offset of the text or line."""
+        return {
+            key: HeadScan(self.furniture_classifier[key]) for key in ("anywhere", "short_anywhere", "long_anywhere")
         }
 
     def _furniture_pattern(

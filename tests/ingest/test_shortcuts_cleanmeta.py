@@ -1,0 +1,58 @@
+"""This round's clean and metadata shortcuts give exactly what the plain computations they stand in for give.
+
+Each is run against the plain form on the labelled articles and on many made-up texts built from the pieces that
+make it tricky (see tests/ingest/test_shortcuts.py for the pieces and _made_up).
+"""
+
+from app.ingest.scan import lowered
+from tests.ingest.test_shortcuts import CLEAN, TRICKY, K, _made_up
+from tests.ingest.test_shortcuts_clean import _clean_texts
+
+# The boilerplate phrases the unanchored furniture patterns look for, written out, cut short and run into words.
+_BOILERPLATE = [
+    "cookie policy",
+    "Privacy Policy",
+    "TERMS OF USE",
+    "terms of service",
+    "terms of ",
+    "All rights reserved",
+    "has been declared an undesirable organisation",
+    "has been declared a 'undesirable organization",
+    "has been declared a",
+    "journalists report the news in 30 languages",
+    "journalists report the news in ",
+    "Submission guidelines",
+    "by submitting a comment",
+    "comments are welcome while open",
+    "comments on this story are moderated",
+    "pseudonyms will no longer be permitted",
+    "you could face fines or imprisonment for sharing",
+    "first and last names will appear with each submission",
+    "x",
+    "_",
+    "9",
+    "\u212a",
+    "\u017f",
+]
+
+
+def _boilerplate_texts(count: int, seed: int) -> list[str]:
+    return _made_up(_BOILERPLATE + TRICKY, count, 12, seed)
+
+
+def test_furniture_scans_search_as_the_unanchored_patterns_do():
+    texts = CLEAN + [line for text in CLEAN for line in text.split("\n")]
+    texts += _boilerplate_texts(6000, 41) + [t.strip() for t in _clean_texts(2000, 43)]
+    found = 0
+    for key, scan in K.furniture_scans.items():
+        pattern = K.furniture_classifier[key]
+        assert scan.heads is not None  # else the scan is the full search
+        for text in texts:
+            expected = pattern.search(text)
+            for low in (lowered(text), None):
+                match = scan.search(text, low)
+                assert (match and (match.span(), match.lastgroup)) == (
+                    expected and (expected.span(), expected.lastgroup)
+                ), (key, text)
+            found += expected is not None
+    assert found > 3000
