@@ -184,7 +184,9 @@ def clean(raw: RawArticle, knowledge: Knowledge) -> CleanDocument:
             dropped.append(line)
             continue
         kept_like = body_like
-        if line.endswith((")", "]")) or (credit_words and _may_have_credit(line)):
+        # (The cheap tests of what a credit looks like first, then the literals the credit patterns need.)
+        may_have_credit = line.endswith((")", "]")) or (credit_words and _may_have_credit(line))
+        if may_have_credit and _holds_credit_literals(line, knowledge.credit_needs):
             cut = knowledge.credit_pattern.sub("", line).strip()
             if cut != line:
                 line, kept_like = cut, _body_like(cut)
@@ -228,6 +230,23 @@ def _may_have_credit(line: str) -> bool:
         return True
     low = line.lower()
     return any(word in low for word in _CREDIT_WORDS)
+
+
+def _holds_credit_literals(line: str, needs: tuple[tuple[frozenset[str], ...], ...]) -> bool:
+    """Whether Knowledge.credit_pattern may match in ``line``: False where each of its patterns needs a literal
+    (``needs``: Knowledge.credit_needs) the lowered line lacks. (The pattern is costly to try even where it fails:
+    each of its patterns opens with \\s* and so is tried at every offset.)"""
+    low = lowered(line)
+    if low is None:
+        return True
+    # (Loops and map rather than generator expressions, which cost more here than the tests they make.)
+    for sets in needs:
+        for literals in sets:
+            if not any(map(low.__contains__, literals)):
+                break  # this pattern cannot match
+        else:
+            return True
+    return False
 
 
 _BODY_ENDS = frozenset(".!?\"')")

@@ -514,6 +514,13 @@ class Knowledge:
         """Photo credits to cut out of a line (the other categories are in furniture_classifier)."""
         return re.compile("|".join(f"(?:{p})" for p in self.furniture["credit"]), re.IGNORECASE)
 
+    @cached_property
+    def credit_needs(self) -> tuple[tuple[frozenset[str], ...], ...]:
+        """For each credit pattern (an alternative of credit_pattern), the sets of lower-case literals every match of
+        it holds one of (see app.ingest.scan.required_literals): where the lowered line lacks some set of each,
+        credit_pattern cannot match it."""
+        return tuple(required_literals(re.compile(p, re.IGNORECASE)) for p in self.furniture["credit"])
+
 
 _SHORT_LINES = {
     "cut": ("cut_from",),

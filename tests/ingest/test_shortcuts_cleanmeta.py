@@ -4,6 +4,7 @@ Each is run against the plain form on the labelled articles and on many made-up 
 make it tricky (see tests/ingest/test_shortcuts.py for the pieces and _made_up).
 """
 
+from app.ingest import clean as clean_stage
 from app.ingest.scan import lowered
 from tests.ingest.test_shortcuts import CLEAN, TRICKY, K, _made_up
 from tests.ingest.test_shortcuts_clean import _clean_texts
@@ -56,3 +57,45 @@ def test_furniture_scans_search_as_the_unanchored_patterns_do():
                 ), (key, text)
             found += expected is not None
     assert found > 3000
+
+
+# What photo credits look like and what they are made of, with the agencies' names inside other words.
+_CREDIT_PIECES = [
+    " (Photo: AFP/Getty Images)",
+    " (Mark Hollis/AP)",
+    " [Reuters]",
+    " [photo: John Smith]",
+    " (Reuters)",
+    " (EPA)",
+    " photo: John Smith",
+    " Picture by AFP / Jane Doe",
+    " Foto: Sputnik / Ivan",
+    "(Ref. 7-2000.)",
+    "Officials in the capital said on Sunday that the last units had left",
+    "happened",
+    "Japan",
+    "anadolu",
+    "TASS",
+    "getty",
+    "image",
+    "/",
+    "(",
+    ")",
+    "[",
+    "]",
+    ".",
+    " ",
+]
+
+
+def test_a_line_without_the_credit_literals_holds_no_credit():
+    lines = [line.strip() for text in CLEAN for line in text.split("\n")]
+    lines += _made_up(_CREDIT_PIECES + TRICKY, 20000, 8, 47)
+    needs, turned_away, credits = K.credit_needs, 0, 0
+    for line in lines:
+        found = K.credit_pattern.search(line)
+        credits += found is not None
+        if not clean_stage._holds_credit_literals(line, needs):
+            turned_away += 1
+            assert found is None, repr(line)
+    assert turned_away > 5000 and credits > 2000
