@@ -4,7 +4,7 @@ import re
 import unicodedata
 from datetime import date
 
-from app.ingest.scan import lowered
+from app.ingest.scan import lowered, may_hold
 from app.ingest.types import CleanDocument, RawArticle, Span
 from app.knowledge import Knowledge
 
@@ -237,16 +237,7 @@ def _holds_credit_literals(line: str, needs: tuple[tuple[frozenset[str], ...], .
     (``needs``: Knowledge.credit_needs) the lowered line lacks. (The pattern is costly to try even where it fails:
     each of its patterns opens with \\s* and so is tried at every offset.)"""
     low = lowered(line)
-    if low is None:
-        return True
-    # (Loops and map rather than generator expressions, which cost more here than the tests they make.)
-    for sets in needs:
-        for literals in sets:
-            if not any(map(low.__contains__, literals)):
-                break  # this pattern cannot match
-        else:
-            return True
-    return False
+    return any(may_hold(pattern_needs, low) for pattern_needs in needs)
 
 
 _BODY_ENDS = frozenset(".!?\"')")

@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 
 from app.ingest.dates import DateMention, find_dates, looks_future
 from app.ingest.entities import Sentences
-from app.ingest.scan import HeadScan, lowered, required_literals
+from app.ingest.scan import HeadScan, lowered, may_hold, required_literals
 from app.ingest.types import EntityRef, EventParticipant, Evidence, ExtractedEvent, Mention, Metadata, Span
 from app.knowledge import Geography, Knowledge
 
@@ -519,7 +519,7 @@ def _context(
                 if m.start - span.start > informed.start():
                     add(participants, m.entity, "informed", span, 0.8)
         # Only people, or ministers met with, can be present: a sentence with neither needs no search for the cue.
-        if in_event and (people or _may_hold(_MEETING_MINISTERS_NEEDS, low)) and lex.present.search(sentence, low):
+        if in_event and (people or may_hold(_MEETING_MINISTERS_NEEDS, low)) and lex.present.search(sentence, low):
             for m in people:
                 if text[m.end : m.end + 2] != "'s":
                     add(participants, m.entity, "present", span, 0.7)
@@ -539,30 +539,16 @@ def _context(
                     add(bases, m.entity, "venue", span, 0.7)
                     place = place or m.entity.name
         if i in nearby or has_term:
-            if place is None and i in statement_idx and _may_hold(lex.place_needs, low):
+            if place is None and i in statement_idx and may_hold(lex.place_needs, low):
                 found = lex.place.search(sentence)
                 if found:
                     place = found.group(1)
-            if has_term and _may_hold(lex.figures_needs, low):
+            if has_term and may_hold(lex.figures_needs, low):
                 for number, unit in lex.figures.findall(sentence):
                     value = _number(number)
                     if value and unit.lower() not in figures:
                         figures[unit.lower()] = value
     return list(participants.values()), list(bases.values()), place, figures
-
-
-def _may_hold(needs: tuple[frozenset[str], ...], low: str | None) -> bool:
-    """False only when ``low`` (a lowered text, see app.ingest.scan.lowered) lacks every literal of one of the
-    sets of ``needs`` (see app.ingest.scan.required_literals): then the pattern they were read off cannot match."""
-    if low is None:
-        return True
-    for literals in needs:  # loops rather than all(any(...)): this runs for most sentences
-        for literal in literals:
-            if literal in low:
-                break
-        else:
-            return False
-    return True
 
 
 def _number(token: str) -> int | None:

@@ -89,6 +89,20 @@ def required_literals(pattern: re.Pattern) -> tuple[frozenset[str], ...]:
     return tuple(_required(list(_parser.parse(pattern.pattern, pattern.flags))))
 
 
+def may_hold(needs: tuple[frozenset[str], ...], low: str | None) -> bool:
+    """False only when ``low`` (a lowered text, see ``lowered``) lacks every literal of one of the sets of
+    ``needs`` (see ``required_literals``): then the pattern they were read off cannot match."""
+    if low is None:
+        return True
+    for literals in needs:  # loops rather than all(any(...)): this runs for most sentences and lines
+        for literal in literals:
+            if literal in low:
+                break
+        else:
+            return False
+    return True
+
+
 def _required(items: list) -> list[frozenset[str]]:
     found: list[frozenset[str]] = []
     run: list[str] = []  # consecutive literals: they are consecutive in every match

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache, partial
 from pathlib import Path
 
-from app.ingest.scan import HeadScan, first_chars, last_chars, required_literals, scans_on
+from app.ingest.scan import HeadScan, first_chars, last_chars, may_hold, required_literals, scans_on
 from app.ingest.text import lookup_key
 from app.ingest.types import EntityRef
 
@@ -454,17 +454,7 @@ class Knowledge:
         scanning = self._line_scanning_starts[size]
         if low is None or not scanning:
             return frozenset()
-        # (Loops rather than generator expressions: this runs for every line of a text that holds the literals.)
-        without = []
-        for pattern, needs in scanning:
-            for literals in needs:
-                for literal in literals:
-                    if literal in low:
-                        break
-                else:  # none of this set: the pattern cannot match
-                    without.append(pattern)
-                    break
-        return frozenset(without)
+        return frozenset(pattern for pattern, needs in scanning if not may_hold(needs, low))
 
     @cached_property
     def _start_tables(self) -> dict[tuple[str, frozenset[str]], "_StartTable"]:

@@ -21,7 +21,16 @@ from app.ingest import metadata as metadata_stage
 from app.ingest import text as text_stage
 from app.ingest.clean import normalise_unicode
 from app.ingest.pipeline import content_hash
-from app.ingest.scan import CASE_TRAPS, first_chars, literal_heads, lowered, may_match, required_literals, scans_on
+from app.ingest.scan import (
+    CASE_TRAPS,
+    first_chars,
+    literal_heads,
+    lowered,
+    may_hold,
+    may_match,
+    required_literals,
+    scans_on,
+)
 from app.ingest.sources import records
 from app.knowledge import _GEO_TOKEN, load_knowledge
 from tests.conftest import CORPUS, ROOT, SEEDS
@@ -613,9 +622,9 @@ def test_may_hold_is_false_only_where_the_pattern_cannot_match():
         low = lowered(sentence)
         for k, pattern in enumerate(patterns):
             if pattern.search(sentence):
-                assert events_stage._may_hold(needs[k], low), (pattern.pattern, sentence)
+                assert may_hold(needs[k], low), (pattern.pattern, sentence)
                 matched[k] += 1
-            skipped += not events_stage._may_hold(needs[k], low)
+            skipped += not may_hold(needs[k], low)
     assert all(matched) and skipped  # both sides are exercised
 
 
