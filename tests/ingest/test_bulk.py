@@ -414,16 +414,36 @@ def test_a_sqlite_bulk_ingest_writes_with_its_page_cache_and_checkpoint_size_and
     engine.dispose()
 
 
-def test_the_bulk_ingest_collects_garbage_less_often_and_puts_the_collector_back(db):
+def test_the_bulk_ingest_collects_garbage_between_batches_only_and_puts_the_collector_back(db):
     import gc
+    import weakref
 
-    from app.services.ingest import INGEST_GC_THRESHOLD
+    class Cycle:
+        pass
 
-    before = gc.get_threshold()
-    during: list[tuple[int, ...]] = []
-    summary = ingest_records(
-        db.engine, _stream()[:3], on_progress=lambda _record, _outcome: during.append(gc.get_threshold())
-    )
-    assert summary.created == 3
-    assert during and all(t == (INGEST_GC_THRESHOLD, *before[1:]) for t in during)
-    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+    def cyclic_garbage() -> weakref.ref:
+        made = Cycle()
+        made.me = made  # freed only by the collector
+        return weakref.ref(made)
+
+    # Progress is heard at the end of each batch (here of two articles), before the collection between batches.
+    # At each report: is automatic collection on, and which of the cycles made at the reports before are alive?
+    refs: list[weakref.ref] = []
+    seen: list[tuple[bool, list[bool]]] = []
+
+    def progress(_record, _outcome) -> None:
+        seen.append((gc.isenabled(), [ref() is not None for ref in refs]))
+        refs.append(cyclic_garbage())
+
+    assert gc.isenabled()
+    summary = ingest_records(db.engine, _stream()[:6], batch_articles=2, on_progress=progress)
+    assert summary.created == 6
+    assert not any(enabled for enabled, _ in seen)  # no automatic collection during the ingest
+    # A cycle made in a batch lives to the end of it and is collected before the next one.
+    assert [alive for _, alive in seen] == [[], [True], [False, False], [False, False, True]] + [
+        [False] * 4,
+        [False] * 4 + [True],
+    ]
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.collect()
+    assert all(ref() is None for ref in refs)
