@@ -5,12 +5,27 @@ passes a ``LinkBatch`` (link rows and event counts written once per transaction)
 stored events it has seen, kept in memory for the transaction) and commits or rolls back all three together.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Dialect, Engine, Pool, Table, bindparam, delete, func, insert, or_, update
+from sqlalchemy import (
+    Connection,
+    Dialect,
+    Engine,
+    Executable,
+    Pool,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -194,6 +209,38 @@ def _rows_insert(table: Table, dialect: Dialect) -> str:
     columns = ", ".join(map(dialect.identifier_preparer.quote, _ROW_COLUMNS[table]))
     marks = ", ".join([_PLACEHOLDERS[dialect.paramstyle]] * len(_ROW_COLUMNS[table]))
     return f"INSERT INTO {table.name} ({columns}) VALUES ({marks})"
+
+
+@dataclass(frozen=True)
+class DriverStatement:
+    """A Core statement compiled once for a dialect, to run through the driver (``exec_driver_sql``) with each
+    value converted by SQLAlchemy's own bind processor for its column (dates and times to text on SQLite, JSON to
+    text...): what ``Connection.execute`` would send, without building an execution context for every row, which
+    cost more than SQLite's own work for an event's insert."""
+
+    sql: str
+    names: tuple[str, ...]  # the parameters, in the order of a positional paramstyle's placeholders
+    processors: tuple[Callable[[Any], Any] | None, ...]
+    positional: bool
+
+    @staticmethod
+    @lru_cache(maxsize=128)
+    def of(statement: Executable, dialect: Dialect, keys: tuple[str, ...]) -> "DriverStatement":
+        """``statement`` with the values ``keys`` (which must name every value it takes: no defaults are filled
+        in on this path)."""
+        compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+        names = tuple(compiled.positiontup) if compiled.positional else tuple(compiled.binds)
+        if missing := set(names) - set(keys):
+            raise ValueError(f"no value given for {sorted(missing)}")
+        processors = tuple(compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
+        return DriverStatement(str(compiled), names, processors, compiled.positional)
+
+    def parameters(self, row: dict) -> tuple | dict:
+        values = [row[n] if p is None else p(row[n]) for n, p in zip(self.names, self.processors, strict=True)]
+        return tuple(values) if self.positional else dict(zip(self.names, values, strict=True))
+
+    def execute(self, connection: Connection, row: dict):
+        return connection.exec_driver_sql(self.sql, self.parameters(row))
 
 
 @dataclass
@@ -477,7 +524,9 @@ def entity_id(
         return cached
     model, aliases_of = (MilitaryBase, _ALIAS_TABLES["base"]) if ref.kind == "base" else (Actor, _ALIAS_TABLES["actor"])
     connection = session.connection()
-    found = connection.execute(_INSERT_ENTITY[(connection.dialect.name, model)], _entity_row(ref)).scalar()
+    row = _entity_row(ref)
+    insert_entity = DriverStatement.of(_INSERT_ENTITY[(connection.dialect.name, model)], connection.dialect, tuple(row))
+    found = insert_entity.execute(connection, row).scalar()
     if found is None:
         found = connection.execute(_ENTITY_BY_NAME[model], {"name": ref.name}).scalar_one()
     else:
@@ -608,7 +657,8 @@ def match_or_create_event(
         except IntegrityError:
             event_id = None
     else:
-        event_id = session.connection().execute(insert_event, row).scalar()
+        connection = session.connection()
+        event_id = DriverStatement.of(insert_event, connection.dialect, tuple(row)).execute(connection, row).scalar()
     if event_id is None:  # another writer stored an event with this key first: use theirs
         stored = StoredEvent(*session.connection().execute(_EVENT_BY_KEY, {"key": key}).one())
     else:
@@ -659,8 +709,9 @@ def _enrich(
         changes["title"] = extracted.title
     if changes:
         changes["updated_at"] = utcnow()
-        params = {f"new_{column}": value for column, value in changes.items()}
-        session.connection().execute(_update_event(tuple(changes)), {"event_id": event.id, **params})
+        params = {"event_id": event.id, **{f"new_{column}": value for column, value in changes.items()}}
+        connection = session.connection()
+        DriverStatement.of(_update_event(tuple(changes)), connection.dialect, tuple(params)).execute(connection, params)
 
 
 @lru_cache(maxsize=64)
