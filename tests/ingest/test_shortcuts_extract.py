@@ -7,9 +7,11 @@ many made-up inputs (other spellings, casing, punctuation, unicode, edge positio
 import random
 import re
 
+from app.ingest import entities as entities_stage
 from app.ingest import events as events_stage
 from app.ingest.scan import lowered
-from tests.ingest.test_shortcuts import CLEAN, TRICKY, K, _made_up
+from app.ingest.text import fold
+from tests.ingest.test_shortcuts import _NAME_PIECES, _PLAIN_PATTERNS, CLEAN, TRICKY, K, _made_up
 
 LEX = events_stage._lexicon(K, "withdrawal_order")
 
@@ -109,3 +111,30 @@ def test_figures_on_the_lowered_sentence_are_the_case_insensitive_ones_lowered()
         pairs = [(n.lower(), u.lower()) for n, u in events_stage._figures(LEX, text, low)]
         assert pairs == [groups for _span, groups in plain], repr(text)
     assert checked > 6000 and found > 600
+
+
+# --- _NAME_GOES_ON: the look-ahead that turns capitalised words away before the name pattern's look-behinds ---
+
+# The name patterns as they were before the look-ahead (and the plain one of test_shortcuts).
+_NAME_BEFORE = re.compile(rf"[A-Zae](?<!\w.){entities_stage._FIRST_NAME_TOKEN}{entities_stage._NAME_REST}")
+_NAME_CAPITALISED_BEFORE = re.compile(rf"[A-Z](?<!\w.){entities_stage._FIRST_NAME_TOKEN}{entities_stage._NAME_REST}")
+_MORE_NAME_PIECES = [" ", "\t", "\u00a0", "\u3000", "\n", "  ", "Al-", "O'Brien", "d'", "-", "'s", "bin ", "van "]
+_MORE_NAME_PIECES += ["Smith,", "Smith.", "Smith ", "J.", "ibn ", "Von ", "la ", "dos ", "Ünal", "DE ", "Mc Donald"]
+
+
+def _name_texts(count: int, seed: int) -> list[str]:
+    return [fold(t) for t in CLEAN] + _made_up(_NAME_PIECES + _MORE_NAME_PIECES, count, 25, seed)
+
+
+def test_name_look_ahead_finds_what_the_patterns_without_it_find():
+    assert entities_stage._NAME_GOES_ON in entities_stage._NAME.pattern
+    assert entities_stage._NAME_GOES_ON in entities_stage._NAME_CAPITALISED.pattern
+    found = 0
+    for text in _name_texts(12000, seed=43):
+        before = [m.span() for m in _NAME_BEFORE.finditer(text)]
+        assert [m.span() for m in entities_stage._NAME.finditer(text)] == before, repr(text)
+        assert before == [m.span() for m in _PLAIN_PATTERNS["name"].finditer(text)], repr(text)
+        capitalised = [m.span() for m in _NAME_CAPITALISED_BEFORE.finditer(text)]
+        assert [m.span() for m in entities_stage._NAME_CAPITALISED.finditer(text)] == capitalised, repr(text)
+        found += len(before)
+    assert found > 3000
