@@ -31,14 +31,17 @@ _FIRST_NAME_TOKEN = (
 )
 # After the first token comes white space and a particle, an initial or a token: the look-ahead, which holds the
 # letters these begin with ('al-', 'el-' and 'ad-' begin with a or e), turns the other words away at once.
-_NAME_REST = (
-    rf"(?=\s+[A-Z{''.join(sorted({p[0] for p in _PARTICLES} | {'a', 'e'}))}])"
-    rf"(?:\s+(?:{_PARTICLE}\s+)?(?:[A-Z]\.\s+)?{_NAME_TOKEN}){{1,6}}\b"
-)
-_NAME = re.compile(rf"[A-Zae](?<!\w.){_FIRST_NAME_TOKEN}{_NAME_REST}")
+_REST_LETTERS = "".join(sorted({p[0] for p in _PARTICLES} | {"a", "e"}))
+_NAME_REST = rf"(?=\s+[A-Z{_REST_LETTERS}])(?:\s+(?:{_PARTICLE}\s+)?(?:[A-Z]\.\s+)?{_NAME_TOKEN}){{1,6}}\b"
+# The first token is made of letters, '-' and "'" only, and what _NAME_REST's look-ahead wants comes right after
+# it: so right after the whole run of such characters from the name's first letter. This look-ahead, tried just
+# after that letter, tests it in one possessive scan: most capitalised words (followed by a lower-case word or by
+# punctuation) fail it at once, before the look-behinds and the branches of the first token are tried.
+_NAME_GOES_ON = rf"(?=[A-Za-z'-]*+\s+[A-Z{_REST_LETTERS}])"
+_NAME = re.compile(rf"[A-Zae]{_NAME_GOES_ON}(?<!\w.){_FIRST_NAME_TOKEN}{_NAME_REST}")
 # _NAME for texts without 'al-', 'el-' or 'ad-': only a name that begins with one of them begins with a or e, so
 # the pattern need only be tried at capitals (most a's and e's are inside words, where it fails).
-_NAME_CAPITALISED = re.compile(rf"[A-Z](?<!\w.){_FIRST_NAME_TOKEN}{_NAME_REST}")
+_NAME_CAPITALISED = re.compile(rf"[A-Z]{_NAME_GOES_ON}(?<!\w.){_FIRST_NAME_TOKEN}{_NAME_REST}")
 _MAX_NAME_WORDS = 4
 _APPOSITION = re.compile(r",\s+(?:a|an)\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*\s*(?:[,.]|who\b|with\b|at\b|in\b|from\b)")
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|of|at|for|from|to|on|by|the|via|with)\s+$")

@@ -116,7 +116,11 @@ class EventLexicon:
         )
         units = _alternation(lexicon["figure_units"])
         numbers = _alternation([w for w in _NUMBER_WORDS if _NUMBER_WORDS[w]])
-        self.figures = re.compile(rf"\b(\d[\d,]*|{numbers})\s+(?:(?:[A-Za-z-]+)\s+)??({units})\b", re.IGNORECASE)
+        figures = rf"\b(\d[\d,]*|{numbers})\s+(?:(?:[A-Za-z-]+)\s+)??({units})\b"
+        self.figures = re.compile(figures, re.IGNORECASE)
+        # The same pattern, case-sensitive, for the lowered sentence (see _figures): its words are all lower case.
+        words = [*lexicon["figure_units"], *_NUMBER_WORDS]
+        self.figures_lowered = re.compile(figures) if all(w == w.lower() for w in words) else None
         # What a match holds, looked for in the lowered sentence before the search (most sentences lack a unit).
         self.figures_needs = _needs(self.figures)
         self.place_needs = _needs(self.place)
@@ -544,11 +548,23 @@ def _context(
                 if found:
                     place = found.group(1)
             if has_term and may_hold(lex.figures_needs, low):
-                for number, unit in lex.figures.findall(sentence):
+                for number, unit in _figures(lex, sentence, low):
                     value = _number(number)
                     if value and unit.lower() not in figures:
                         figures[unit.lower()] = value
     return list(participants.values()), list(bases.values()), place, figures
+
+
+def _figures(lex: EventLexicon, sentence: str, low: str | None) -> list[tuple[str, str]]:
+    """``lex.figures.findall(sentence)`` up to the case of the (number, unit) pairs, which are lowered where used.
+
+    Where ``low`` (the sentence lowered, see app.ingest.scan.lowered) can stand in for case-insensitive matching,
+    the case-sensitive pattern, all of whose words are lower case, finds in it the same matches lowered: the
+    engine then compares characters as they are instead of folding the case of each.
+    """
+    if low is None or lex.figures_lowered is None:
+        return lex.figures.findall(sentence)
+    return lex.figures_lowered.findall(low)
 
 
 def _number(token: str) -> int | None:
