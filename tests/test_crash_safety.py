@@ -30,7 +30,8 @@ def _count(engine) -> int:
 
 
 def _ingest(url: str, path) -> subprocess.Popen:
-    env = {**os.environ, "DRAWDOWN_DATABASE_URL": url}
+    # Batches of 50 (DRAWDOWN_INGEST_BATCH_ARTICLES), so that the kill lands between two of them.
+    env = {**os.environ, "DRAWDOWN_DATABASE_URL": url, "DRAWDOWN_INGEST_BATCH_ARTICLES": "50"}
     return subprocess.Popen(
         [sys.executable, "-m", "app.cli", "ingest", "-q", str(path)],
         cwd=ROOT,

@@ -35,11 +35,11 @@ from app.models import Article, utcnow
 
 log = logging.getLogger("drawdown.ingest")
 
-# The bulk ingest commits whole articles in batches: every BATCH_ARTICLES articles or BATCH_SECONDS seconds.
-# Into the 100k-article database, a commit writes whole pages of a dozen indexes whose new entries land anywhere
-# (content hash, url, publication date, actor, ...): 2,000 pages for 200 articles. Batches of 1,000 share more of
-# those pages (commits plus checkpoints 0.17 -> 0.11 ms per article, the batch's writes 0.36 -> 0.31 ms).
-BATCH_ARTICLES = 1000
+# The bulk ingest commits whole articles in batches: every ``ingest_batch_articles`` articles (1,000 by default) or
+# BATCH_SECONDS seconds of reading. Into the 100k-article database, a commit writes whole pages of a dozen indexes
+# whose new entries land anywhere (content hash, url, publication date, actor, ...): 2,000 pages for 200 articles.
+# Batches of 1,000 share more of those pages (commits plus checkpoints 0.17 -> 0.11 ms per article, the batch's
+# writes 0.36 -> 0.31 ms).
 BATCH_SECONDS = 2.0
 
 
@@ -108,7 +108,7 @@ def ingest_records(
     records: Iterable[SourceRecord],
     *,
     on_progress: Callable[[SourceRecord, str], None] | None = None,
-    batch_articles: int = BATCH_ARTICLES,
+    batch_articles: int | None = None,
     batch_seconds: float = BATCH_SECONDS,
 ) -> IngestSummary:
     """Bulk ingest: a bad record is reported and skipped, and never costs any other record.
@@ -117,7 +117,10 @@ def ingest_records(
     articles only, and running the ingest again stores the rest (the others are duplicates). When storing an
     article fails, the batch is rolled back and its articles are stored again one transaction each, so that
     only the bad one is lost. ``on_progress`` hears of each record once its outcome is committed.
+    ``batch_articles`` defaults to the ``ingest_batch_articles`` setting.
     """
+    if batch_articles is None:
+        batch_articles = get_settings().ingest_batch_articles
     knowledge = load_knowledge()
     with (
         _collections_between_batches() as between_batches,
