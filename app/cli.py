@@ -4,6 +4,7 @@ import argparse
 import logging
 import sys
 
+from pydantic import ValidationError
 from tqdm import tqdm
 
 from app.config import get_settings
@@ -110,6 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
+    try:
+        get_settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = "DRAWDOWN_" + "_".join(map(str, error["loc"])).upper()
+            print(f"invalid setting {name}={error.get('input')!s}: {error['msg']}", file=sys.stderr)
+        return 2
     return args.func(args)
 
 

@@ -109,6 +109,15 @@ def test_missing_path_is_a_clear_error(db, tmp_path: Path):
     assert "no such file or folder" in result.stderr
 
 
+def test_an_invalid_setting_is_a_clear_error_and_nothing_is_ingested(db, monkeypatch):
+    monkeypatch.setenv("DRAWDOWN_INGEST_BATCH_ARTICLES", "0")
+    result = run(db, "ingest", str(SEEDS))
+    assert result.returncode == 2
+    assert result.stderr.strip() == "invalid setting DRAWDOWN_INGEST_BATCH_ARTICLES=0: Input should be greater than 0"
+    with Session(db.engine) as session:
+        assert session.exec(select(Article)).first() is None
+
+
 def test_if_empty_skips_a_database_that_holds_articles(db):
     run(db, "ingest", "-q", str(SEEDS))
     result = run(db, "ingest", "--if-empty", str(SEEDS))
