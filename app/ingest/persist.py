@@ -239,8 +239,11 @@ class DriverStatement:
         values = [row[n] if p is None else p(row[n]) for n, p in zip(self.names, self.processors, strict=True)]
         return tuple(values) if self.positional else dict(zip(self.names, values, strict=True))
 
-    def execute(self, connection: Connection, row: dict):
-        return connection.exec_driver_sql(self.sql, self.parameters(row))
+    @staticmethod
+    def run(connection: Connection, statement: Executable, row: dict):
+        """``connection.execute(statement, row)``, through the driver."""
+        driver = DriverStatement.of(statement, connection.dialect, tuple(row))
+        return connection.exec_driver_sql(driver.sql, driver.parameters(row))
 
 
 @dataclass
@@ -524,9 +527,7 @@ def entity_id(
         return cached
     model, aliases_of = (MilitaryBase, _ALIAS_TABLES["base"]) if ref.kind == "base" else (Actor, _ALIAS_TABLES["actor"])
     connection = session.connection()
-    row = _entity_row(ref)
-    insert_entity = DriverStatement.of(_INSERT_ENTITY[(connection.dialect.name, model)], connection.dialect, tuple(row))
-    found = insert_entity.execute(connection, row).scalar()
+    found = DriverStatement.run(connection, _INSERT_ENTITY[(connection.dialect.name, model)], _entity_row(ref)).scalar()
     if found is None:
         found = connection.execute(_ENTITY_BY_NAME[model], {"name": ref.name}).scalar_one()
     else:
@@ -657,8 +658,7 @@ def match_or_create_event(
         except IntegrityError:
             event_id = None
     else:
-        connection = session.connection()
-        event_id = DriverStatement.of(insert_event, connection.dialect, tuple(row)).execute(connection, row).scalar()
+        event_id = DriverStatement.run(session.connection(), insert_event, row).scalar()
     if event_id is None:  # another writer stored an event with this key first: use theirs
         stored = StoredEvent(*session.connection().execute(_EVENT_BY_KEY, {"key": key}).one())
     else:
@@ -710,8 +710,7 @@ def _enrich(
     if changes:
         changes["updated_at"] = utcnow()
         params = {"event_id": event.id, **{f"new_{column}": value for column, value in changes.items()}}
-        connection = session.connection()
-        DriverStatement.of(_update_event(tuple(changes)), connection.dialect, tuple(params)).execute(connection, params)
+        DriverStatement.run(session.connection(), _update_event(tuple(changes)), params)
 
 
 @lru_cache(maxsize=64)

@@ -61,7 +61,10 @@ def _sent_by_sqlalchemy(connection, statement, row) -> tuple[str, object]:
 
 def _comparable(parameters):
     """psycopg wraps a JSON value in a Json adapter, which compares by identity: compare what it wraps."""
-    unwrap = lambda value: (type(value).__name__, value.obj) if type(value).__name__ == "Json" else value  # noqa: E731
+
+    def unwrap(value):
+        return (type(value).__name__, value.obj) if type(value).__name__ == "Json" else value
+
     if isinstance(parameters, dict):
         return {name: unwrap(value) for name, value in parameters.items()}
     return tuple(map(unwrap, parameters))
@@ -95,7 +98,7 @@ def test_driver_statements_store_what_sqlalchemy_stores(db):
             row = _event_row(key=f"k{via_driver}")
             statement = _INSERT_EVENT[dialect.name]
             if via_driver:
-                event_id = DriverStatement.of(statement, dialect, tuple(row)).execute(connection, row).scalar()
+                event_id = DriverStatement.run(connection, statement, row).scalar()
             else:
                 event_id = connection.execute(statement, row).scalar()
             values = connection.exec_driver_sql(
