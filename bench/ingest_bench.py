@@ -4,15 +4,22 @@
     python bench/ingest_bench.py -n 5000 --database-url postgresql+psycopg://postgres@127.0.0.1/bench
     python bench/ingest_bench.py -n 1000 --stages  # also milliseconds per article for each extraction stage
     python bench/ingest_bench.py --repeat 5        # five runs of each measurement instead of three
+    taskset -c 0 python bench/ingest_bench.py --corpus bench/out/corpus.jsonl   # the whole 100k corpus, once
 
 Prints articles per second for extraction alone and for the whole ingest (extraction plus persistence), as the
 median of --repeat runs with their range, the ingest's rate on CPU time, and the peak memory of the process.
 The process uses one core: the ingest is a single thread. A PostgreSQL database is emptied before each run
 (the benchmark refuses one that holds articles it did not write).
+
+With ``--corpus FILE`` it ingests every record of a JSON Lines file (``bench/corpus.py``'s output) once, read as
+``drawdown ingest`` reads it, into a fresh database: the rate over each slice of 10,000 articles (so a slow-down
+as the database grows shows), the rate over the whole file, on wall-clock and CPU time, and the peak memory.
 """
 
 import argparse
+import dataclasses
 import itertools
+import os
 import resource
 import statistics
 import sys
@@ -31,7 +38,7 @@ from app.ingest.entities import find_mentions, link_entities, split_sentences  #
 from app.ingest.events import extract_events  # noqa: E402
 from app.ingest.metadata import extract_metadata  # noqa: E402
 from app.ingest.pipeline import content_hash, extract  # noqa: E402
-from app.ingest.sources import SourceRecord, to_raw  # noqa: E402
+from app.ingest.sources import SourceRecord, records, to_raw  # noqa: E402
 from app.knowledge import load_knowledge  # noqa: E402
 from app.migrate import downgrade, upgrade  # noqa: E402
 from app.schemas import ArticleCreate  # noqa: E402
@@ -47,7 +54,10 @@ def main() -> int:
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs of each measurement: the median is printed, with the range"
     )
+    parser.add_argument("--corpus", type=Path, help="ingest this JSON Lines file once, whole, instead")
     args = parser.parse_args()
+    if args.corpus:
+        return whole_corpus(args.corpus, args.database_url)
 
     raws = [to_raw(ArticleCreate(**v), source=f"bench:{i}") for i, v in enumerate(variants(args.n))]
     knowledge = load_knowledge()
@@ -80,6 +90,47 @@ def main() -> int:
     for name, seconds in stages.items():
         print(f"  {name:<18} {seconds * 1000 / len(raws):8.3f} ms/article")
     return 0
+
+
+SLICE = 10_000  # articles per progress line of --corpus
+
+
+def whole_corpus(path: Path, database_url: str | None) -> int:
+    """Ingest every record of ``path`` once into a fresh database, printing the rate of each slice of SLICE."""
+    if not path.is_file():
+        sys.exit(f"no such file: {path}")
+    clock = {"wall": time.perf_counter(), "cpu": time.process_time(), "done": 0}
+
+    def progress(_record, _outcome: str) -> None:
+        clock["done"] += 1
+        if clock["done"] % SLICE == 0:
+            wall, cpu = time.perf_counter(), time.process_time()
+            print(
+                f"  {clock['done']:>9,}: {SLICE / (wall - clock['wall']):6.0f} articles/s"
+                f"  ({SLICE / (cpu - clock['cpu']):.0f}/s on CPU time) over the last {SLICE:,}",
+                flush=True,
+            )
+            clock["wall"], clock["cpu"] = wall, cpu
+
+    # The benchmark's own source label, so that a later run may empty the database again (see fresh_schema).
+    bench_records = (
+        SourceRecord(r.label, dataclasses.replace(r.article, source=f"bench:{r.label}")) if r.article else r
+        for r in records([str(path)])
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(database_url or f"sqlite:///{tmp}/bench.db")
+        fresh_schema(engine)
+        print(f"corpus:              {path}, one process on core(s) {sorted(os.sched_getaffinity(0))}", flush=True)
+        started, started_cpu = time.perf_counter(), time.process_time()
+        summary = ingest_records(engine, bench_records, on_progress=progress)
+        wall, cpu = time.perf_counter() - started, time.process_time() - started_cpu
+        engine.dispose()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"articles:            {summary.line()}")
+    print(f"bulk ingest:         {summary.created / wall:8.0f} articles/s  ({wall:.1f} s)")
+    print(f"  on CPU time:       {summary.created / cpu:8.0f} articles/s  ({cpu:.1f} s)")
+    print(f"peak memory (RSS):   {peak_mb:8.0f} MB")
+    return 0 if summary.created else 1
 
 
 def spread(rates: list[float]) -> str:
