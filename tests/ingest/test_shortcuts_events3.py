@@ -5,11 +5,16 @@ made-up texts dense with the words and characters that make the shortcut tricky 
 """
 
 import random
+import re
+from datetime import date
 
 import pytest
 
+from app.ingest import dates as dates_stage
+from app.ingest import events as events_stage
 from app.ingest.scan import HeadScan, is_word_char, lowered
 from app.ingest.types import Span
+from tests.ingest.test_shortcuts import _DATE_PIECES, CLEAN, _made_up, _random_strings
 from tests.ingest.test_shortcuts_events import _scans, _texts
 
 # Heads at the very start, after '_', digits, non-ASCII letters and marks; heads inside heads; repeats.
@@ -90,4 +95,58 @@ def test_head_offsets_by_window_are_the_plain_occurrences(scan):
             offsets = scan._head_offsets(text, low, spans)
             assert offsets == _plain_head_offsets(scan, text, low, spans), (text, spans)
             found += len(offsets)
+    assert found
+
+
+def _plain_find_dates(text: str, anchor: date | None) -> list:
+    """find_dates the plain way: every pattern run over the whole text with finditer, no cue or start search."""
+    found, taken = [], []
+    for kind, pattern in dates_stage._PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            mention = dates_stage._resolve(kind, match, text, anchor)
+            if mention is not None:
+                found.append(mention)
+                taken.append((start, end))
+    return sorted(found, key=lambda m: m.start)
+
+
+def _date_texts() -> list[str]:
+    # The words of the patterns in every case, inside other words, after '_' and digits, with case traps.
+    pieces = _DATE_PIECES + ["In", "in", "of", "since", "Since", "during", "xin", "_in", "1in", "2019", "20", "19"]
+    pieces += ["This", "LAST", "next", "this  past", "past", "month", "years", "_today", "todays", "İn", "ſince"]
+    pieces += [" ", " ", ", ", "-", "03-14", "1999-12-31", "2016-3-1"]
+    sentences = [s for t in CLEAN for s in re.split(r"(?<=[.!?])\s+", t)]
+    return sentences + _random_strings(500) + _made_up(pieces, 6000, 10, seed=41)
+
+
+def test_find_dates_is_the_plain_search_of_every_pattern():
+    counted = dict.fromkeys(dates_stage._SCANS, 0)
+    for text in _date_texts():
+        for anchor in (date(2016, 3, 14), None):
+            found = dates_stage.find_dates(text, anchor)
+            assert found == _plain_find_dates(text, anchor), (text, anchor)
+            assert dates_stage.find_dates(text, anchor, lowered(text)) == found
+            for kind, pattern in dates_stage._PATTERNS:
+                if kind in counted and pattern.search(text):
+                    counted[kind] += 1
+    assert all(counted.values()), counted  # each pattern run as a HeadScan is exercised
+
+
+_PERSON = ["I", "I ", "I  ", "order", "ordered", "I'm ordering", "am ordering", "have ordered", "instruct", "Iraq"]
+_PERSON += ["have decided", "have made a decision", "_", "x", "AI", "\n", "\t", "\u00a0", "i", "II", " ", " ", ".", "İ"]
+# An 'I' that cannot begin a match before one that does, each way it can fail.
+_PERSON_EDGES = ["Iraq: I\norder", "AI and I\tinstruct", "In Iraq I\u00a0have decided", "II order, I order", "_I order"]
+_PERSON_EDGES += ["I", "", "I order", "xI order I order", "I'm ordering", "I  have ordered them", "Id I instruct"]
+
+
+def test_first_person_order_is_the_plain_search():
+    found = 0
+    for sentence in _PERSON_EDGES + CLEAN + _made_up(_PERSON, 8000, 10, seed=43):
+        expected = events_stage._FIRST_PERSON_ORDER.pattern.search(sentence)
+        got = events_stage._first_person_order(sentence)
+        assert (got and (got.span(), got.group())) == (expected and (expected.span(), expected.group())), sentence
+        found += expected is not None
     assert found
