@@ -295,9 +295,17 @@ def _statement(article: ArticleView, i: int, published: date | None, lex: EventL
 
 
 def _first_person_order(sentence: str) -> re.Match | None:
-    """``_FIRST_PERSON_ORDER.search(sentence)``. The pattern is case-sensitive and cannot match without a capital
-    'I', which most sentences lack: one containment test then stands in for the search."""
-    return _FIRST_PERSON_ORDER.pattern.search(sentence) if "I" in sentence else None
+    """``_FIRST_PERSON_ORDER.search(sentence)``. The pattern is case-sensitive and every match begins with a capital
+    'I' (after \\b, which ``match`` at an offset tests against the character before it): the pattern is tried at
+    each 'I', in order, the first match being the search's, instead of at every offset ('Iraq', 'In' and 'It' put
+    an 'I' in many sentences, and most sentences have none)."""
+    match = _FIRST_PERSON_ORDER.pattern.match
+    at = sentence.find("I")
+    while at >= 0:
+        if found := match(sentence, at):
+            return found
+        at = sentence.find("I", at + 1)
+    return None
 
 
 def _closest_pair(terms: list[re.Match], cues: list[re.Match]) -> tuple[int, re.Match, re.Match] | None:
