@@ -106,13 +106,17 @@ class EventLexicon:
                 r"\b(?i:from|out\s+of|leave|leaving|left|quit|quitting|exit|exiting)\s+(?:the\s+)?(?:[\w'-]+\s+){0,6}?$"
             )
         )
-        self.stationed = re.compile(
-            r"\b(?i:troops|forces|soldiers|contingent|presence|personnel|units|mission)\s+"
-            r"(?:(?i:still\s+|currently\s+)?(?i:stationed|deployed|based|serving|remaining)\s+)?(?i:in)\s+(?:the\s+)?$"
+        self.stationed = HeadScan(
+            re.compile(
+                r"\b(?i:troops|forces|soldiers|contingent|presence|personnel|units|mission)\s+"
+                r"(?:(?i:still\s+|currently\s+)?(?i:stationed|deployed|based|serving|remaining)\s+)?(?i:in)\s+(?:the\s+)?$"
+            )
         )
-        self.place = re.compile(
-            r"\b(?:meeting|talks|address|speech|ceremony|session|visit)(?:\s+with\s+[\w ,.'-]{1,60}?)?\s+(?:in|at)\s+"
-            r"(?:the\s+)?([A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)"
+        self.place = HeadScan(
+            re.compile(
+                r"\b(?:meeting|talks|address|speech|ceremony|session|visit)(?:\s+with\s+[\w ,.'-]{1,60}?)?\s+(?:in|at)\s+"
+                r"(?:the\s+)?([A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)"
+            )
         )
         units = _alternation(lexicon["figure_units"])
         numbers = _alternation([w for w in _NUMBER_WORDS if _NUMBER_WORDS[w]])
@@ -123,7 +127,7 @@ class EventLexicon:
         self.figures_lowered = re.compile(figures) if all(w == w.lower() for w in words) else None
         # What a match holds, looked for in the lowered sentence before the search (most sentences lack a unit).
         self.figures_needs = _needs(self.figures)
-        self.place_needs = _needs(self.place)
+        self.place_needs = _needs(self.place.pattern)
 
     def term_sentences(self, text: str, spans: list[Span], low: str | None = None) -> dict[int, list[re.Match]]:
         """The sentences that hold a withdrawal term: index -> the term matches in the sentence.
@@ -281,7 +285,7 @@ def _statement(article: ArticleView, i: int, published: date | None, lex: EventL
     places = [g for g in geo_mentions if g.kind == "place"]
     where = next(
         (g for g in places if g.start >= term.start() - 10 and lex.from_verb.search(sentence, low, g.start)), None
-    ) or next((g for g in places if lex.stationed.search(sentence, 0, g.start)), None)
+    ) or next((g for g in places if lex.stationed.search(sentence, low, g.start)), None)
     country = where.country if where else None
     if country is not None and country == forces_of:
         country = None
@@ -552,7 +556,7 @@ def _context(
                     place = place or m.entity.name
         if i in nearby or has_term:
             if place is None and i in statement_idx and may_hold(lex.place_needs, low):
-                found = lex.place.search(sentence)
+                found = lex.place.search(sentence, low)
                 if found:
                     place = found.group(1)
             if has_term and may_hold(lex.figures_needs, low):

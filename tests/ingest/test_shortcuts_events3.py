@@ -14,7 +14,7 @@ from app.ingest import dates as dates_stage
 from app.ingest import events as events_stage
 from app.ingest.scan import HeadScan, is_word_char, lowered
 from app.ingest.types import Span
-from tests.ingest.test_shortcuts import _DATE_PIECES, CLEAN, _made_up, _random_strings
+from tests.ingest.test_shortcuts import _DATE_PIECES, CLEAN, K, _event_sentences, _made_up, _random_strings
 from tests.ingest.test_shortcuts_events import _scans, _texts
 
 # Heads at the very start, after '_', digits, non-ASCII letters and marks; heads inside heads; repeats.
@@ -148,5 +148,44 @@ def test_first_person_order_is_the_plain_search():
         expected = events_stage._FIRST_PERSON_ORDER.pattern.search(sentence)
         got = events_stage._first_person_order(sentence)
         assert (got and (got.span(), got.group())) == (expected and (expected.span(), expected.group())), sentence
+        found += expected is not None
+    assert found
+
+
+# Words before a place: where forces are stationed ('troops stationed in', 'Forces currently deployed in the'), and
+# meetings held ('talks with the minister in', 'visit at'), in every case, inside other words, across lines.
+_PLACE_PIECES = ["troops", "Troops", "FORCES", "forces", "soldiers", "contingent", "presence", "personnel", "units"]
+_PLACE_PIECES += ["mission", "still", "currently", "stationed", "Deployed", "based", "serving", "remaining", "in"]
+_PLACE_PIECES += ["In", "the", "The", "xtroops", "_units", "meeting", "Meeting", "talks", "address", "speech"]
+_PLACE_PIECES += ["ceremony", "session", "visit", "visits", "with", "the minister,", "at", "Damascus", "Hmeimim"]
+_PLACE_PIECES += [" ", " ", "  ", "\n", "-", ".", "İ", "ſ", "Syria's"]
+_PLACE_EDGES = ["troops in ", "troops stationed in the ", "Xtroops in ", "_troops in ", "troops in", "talks in Moscow"]
+_PLACE_EDGES += ["visit at Hmeimim", "meeting with Putin in the Kremlin", "Meeting in Moscow", "speech  at  Sochi"]
+
+
+def _place_texts() -> list[str]:
+    return _PLACE_EDGES + _event_sentences(1500) + _made_up(_PLACE_PIECES, 3000, 10, seed=47)
+
+
+def test_stationed_scan_searched_up_to_a_place_is_the_pattern_search():
+    lex = events_stage._lexicon(K, "withdrawal_order")
+    found = 0
+    for text in _place_texts():
+        low = lowered(text)
+        for end in range(len(text) + 1):
+            expected = lex.stationed.pattern.search(text, 0, end)
+            got = lex.stationed.search(text, low, end)
+            assert (got and got.span()) == (expected and expected.span()), (text, end)
+            found += expected is not None
+    assert found
+
+
+def test_place_scan_is_the_pattern_search():
+    lex = events_stage._lexicon(K, "withdrawal_order")
+    found = 0
+    for text in _place_texts():
+        expected = lex.place.pattern.search(text)
+        got = lex.place.search(text, lowered(text))
+        assert (got and (got.span(), got.groups())) == (expected and (expected.span(), expected.groups())), text
         found += expected is not None
     assert found
