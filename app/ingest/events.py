@@ -200,6 +200,7 @@ class ArticleView:
     geo: Geography
     low: str | None = None  # see app.ingest.scan.lowered
     _dates: dict = field(default_factory=dict, compare=False)
+    _future: dict = field(default_factory=dict, compare=False)
 
     def sentence(self, i: int) -> str:
         span = self.sentences.spans[i]
@@ -218,6 +219,14 @@ class ArticleView:
         if key not in self._dates:
             self._dates[key] = find_dates(self.sentence(i), anchor, self.lower(i))
         return self._dates[key]
+
+    def looks_future(self, i: int, start: int) -> bool:
+        """looks_future() of sentence ``i`` at ``start``, asked once however many times the stage asks (a statement's
+        dates, then the effective date's)."""
+        key = (i, start)
+        if key not in self._future:
+            self._future[key] = looks_future(self.sentence(i), start)
+        return self._future[key]
 
     @cached_property
     def country_counts(self) -> Counter:
@@ -259,7 +268,7 @@ def _statement(article: ArticleView, i: int, published: date | None, lex: EventL
             continue
         if _DEADLINE.search(sentence[max(0, mention.start - 25) : mention.start]):
             continue
-        if looks_future(sentence, mention.start):
+        if article.looks_future(i, mention.start):
             effective = effective or mention.date
         elif stated is None:
             stated = mention
@@ -473,9 +482,8 @@ def _effective_date(group: Group, article: ArticleView, event_date: date, publis
     candidates = [s.effective for s in group.statements if s.effective]
     if not candidates:
         for i in sorted(article.term_idx):
-            sentence = article.sentence(i)
             for mention in article.dates(i, published):
-                if mention.precision == "day" and looks_future(sentence, mention.start):
+                if mention.precision == "day" and article.looks_future(i, mention.start):
                     candidates.append(mention.date)
     valid = [d for d in candidates if event_date <= d <= event_date + timedelta(days=31)]
     return _common(valid)

@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 
 from app.ingest import dates as dates_stage
+from app.ingest import entities as entities_stage
 from app.ingest import events as events_stage
 from app.ingest.scan import HeadScan, is_word_char, lowered
 from app.ingest.types import Span
@@ -189,3 +190,19 @@ def test_place_scan_is_the_pattern_search():
         assert (got and (got.span(), got.groups())) == (expected and (expected.span(), expected.groups())), text
         found += expected is not None
     assert found
+
+
+def test_article_looks_future_is_looks_future_of_the_sentence():
+    rng = random.Random(53)
+    texts = CLEAN[:40] + [" ".join(_made_up(_DATE_PIECES + ["from", "will", "next", ". "], 30, 12, seed=59))]
+    asked = future = 0
+    for text in texts:
+        sentences = entities_stage.split_sentences(text)
+        article = events_stage.ArticleView(text, sentences, [], [], set(), {}, K.geo, lowered(text))
+        questions = [(i, start) for i, span in enumerate(sentences.spans) for start in range(span.end - span.start + 1)]
+        for i, start in rng.sample(questions, len(questions)) + rng.sample(questions, min(200, len(questions))):
+            expected = dates_stage.looks_future(article.sentence(i), start)
+            assert article.looks_future(i, start) == expected, (text, i, start)
+            asked += 1
+            future += expected
+    assert asked and future
