@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache, lru_cache
 
-from app.ingest.scan import HeadScan, lowered
+from app.ingest.scan import HeadScan, literal_heads, lowered
 
 MONTHS = {
     "jan": 1,
@@ -143,10 +143,19 @@ _NEEDS = {
 }
 
 
+# The patterns that open with \b and words ('in 2016', 'next month', 'today', '2016-03-01'), which _STARTS has no
+# search for, as HeadScans: tried only where one of their words begins (see app.ingest.scan), not at every offset.
+# (A weekday's search in _STARTS costs less than its HeadScan.)
+_SCANS = {kind: HeadScan(pattern) for kind, pattern in _PATTERNS if kind not in _STARTS and literal_heads(pattern)}
+
+
 @cache  # one entry for each combination of cues: at most 2**7
-def _runnable(cues: frozenset[str]) -> tuple[tuple[str, re.Pattern, re.Pattern | None], ...]:
-    """The patterns, in order, whose needs are all among ``cues``, each with its search for where it may begin."""
-    return tuple((kind, pattern, _STARTS.get(kind)) for kind, pattern in _PATTERNS if _NEEDS[kind] <= cues)
+def _runnable(cues: frozenset[str]) -> tuple[tuple[str, re.Pattern, re.Pattern | None, HeadScan | None], ...]:
+    """The patterns, in order, whose needs are all among ``cues``, each with its search for where it may begin or
+    its HeadScan."""
+    return tuple(
+        (kind, pattern, _STARTS.get(kind), _SCANS.get(kind)) for kind, pattern in _PATTERNS if _NEEDS[kind] <= cues
+    )
 
 
 def _matches(pattern: re.Pattern, text: str, starts: re.Pattern | None) -> Iterator[re.Match]:
@@ -194,12 +203,14 @@ def find_dates(text: str, anchor: date | None, low: str | None = None) -> list[D
     """Every date expression in ``text``; relative ones ('on Monday', 'tomorrow') need an anchor. ``low`` is
     ``lowered(text)`` if the caller has it (see app.ingest.scan.lowered)."""
     found: list[DateMention] = []
+    if low is None:
+        low = lowered(text)
     cues = _cues(text, low)
     if not cues:  # the text holds nothing any pattern needs (most sentences)
         return found
     taken: list[tuple[int, int]] = []
-    for kind, pattern, starts in _runnable(frozenset(cues)):
-        for match in _matches(pattern, text, starts):
+    for kind, pattern, starts, scan in _runnable(frozenset(cues)):
+        for match in scan.finditer(text, low) if scan is not None else _matches(pattern, text, starts):
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):
                 continue

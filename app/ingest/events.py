@@ -106,13 +106,17 @@ class EventLexicon:
                 r"\b(?i:from|out\s+of|leave|leaving|left|quit|quitting|exit|exiting)\s+(?:the\s+)?(?:[\w'-]+\s+){0,6}?$"
             )
         )
-        self.stationed = re.compile(
-            r"\b(?i:troops|forces|soldiers|contingent|presence|personnel|units|mission)\s+"
-            r"(?:(?i:still\s+|currently\s+)?(?i:stationed|deployed|based|serving|remaining)\s+)?(?i:in)\s+(?:the\s+)?$"
+        self.stationed = HeadScan(
+            re.compile(
+                r"\b(?i:troops|forces|soldiers|contingent|presence|personnel|units|mission)\s+"
+                r"(?:(?i:still\s+|currently\s+)?(?i:stationed|deployed|based|serving|remaining)\s+)?(?i:in)\s+(?:the\s+)?$"
+            )
         )
-        self.place = re.compile(
-            r"\b(?:meeting|talks|address|speech|ceremony|session|visit)(?:\s+with\s+[\w ,.'-]{1,60}?)?\s+(?:in|at)\s+"
-            r"(?:the\s+)?([A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)"
+        self.place = HeadScan(
+            re.compile(
+                r"\b(?:meeting|talks|address|speech|ceremony|session|visit)(?:\s+with\s+[\w ,.'-]{1,60}?)?\s+(?:in|at)\s+"
+                r"(?:the\s+)?([A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)"
+            )
         )
         units = _alternation(lexicon["figure_units"])
         numbers = _alternation([w for w in _NUMBER_WORDS if _NUMBER_WORDS[w]])
@@ -123,7 +127,7 @@ class EventLexicon:
         self.figures_lowered = re.compile(figures) if all(w == w.lower() for w in words) else None
         # What a match holds, looked for in the lowered sentence before the search (most sentences lack a unit).
         self.figures_needs = _needs(self.figures)
-        self.place_needs = _needs(self.place)
+        self.place_needs = _needs(self.place.pattern)
 
     def term_sentences(self, text: str, spans: list[Span], low: str | None = None) -> dict[int, list[re.Match]]:
         """The sentences that hold a withdrawal term: index -> the term matches in the sentence.
@@ -196,6 +200,7 @@ class ArticleView:
     geo: Geography
     low: str | None = None  # see app.ingest.scan.lowered
     _dates: dict = field(default_factory=dict, compare=False)
+    _future: dict = field(default_factory=dict, compare=False)
 
     def sentence(self, i: int) -> str:
         span = self.sentences.spans[i]
@@ -214,6 +219,14 @@ class ArticleView:
         if key not in self._dates:
             self._dates[key] = find_dates(self.sentence(i), anchor, self.lower(i))
         return self._dates[key]
+
+    def looks_future(self, i: int, start: int) -> bool:
+        """looks_future() of sentence ``i`` at ``start``, asked once however many times the stage asks (a statement's
+        dates, then the effective date's)."""
+        key = (i, start)
+        if key not in self._future:
+            self._future[key] = looks_future(self.sentence(i), start)
+        return self._future[key]
 
     @cached_property
     def country_counts(self) -> Counter:
@@ -255,7 +268,7 @@ def _statement(article: ArticleView, i: int, published: date | None, lex: EventL
             continue
         if _DEADLINE.search(sentence[max(0, mention.start - 25) : mention.start]):
             continue
-        if looks_future(sentence, mention.start):
+        if article.looks_future(i, mention.start):
             effective = effective or mention.date
         elif stated is None:
             stated = mention
@@ -281,7 +294,7 @@ def _statement(article: ArticleView, i: int, published: date | None, lex: EventL
     places = [g for g in geo_mentions if g.kind == "place"]
     where = next(
         (g for g in places if g.start >= term.start() - 10 and lex.from_verb.search(sentence, low, g.start)), None
-    ) or next((g for g in places if lex.stationed.search(sentence, 0, g.start)), None)
+    ) or next((g for g in places if lex.stationed.search(sentence, low, g.start)), None)
     country = where.country if where else None
     if country is not None and country == forces_of:
         country = None
@@ -295,9 +308,17 @@ def _statement(article: ArticleView, i: int, published: date | None, lex: EventL
 
 
 def _first_person_order(sentence: str) -> re.Match | None:
-    """``_FIRST_PERSON_ORDER.search(sentence)``. The pattern is case-sensitive and cannot match without a capital
-    'I', which most sentences lack: one containment test then stands in for the search."""
-    return _FIRST_PERSON_ORDER.pattern.search(sentence) if "I" in sentence else None
+    """``_FIRST_PERSON_ORDER.search(sentence)``. The pattern is case-sensitive and every match begins with a capital
+    'I' (after \\b, which ``match`` at an offset tests against the character before it): the pattern is tried at
+    each 'I', in order, the first match being the search's, instead of at every offset ('Iraq', 'In' and 'It' put
+    an 'I' in many sentences, and most sentences have none)."""
+    match = _FIRST_PERSON_ORDER.pattern.match
+    at = sentence.find("I")
+    while at >= 0:
+        if found := match(sentence, at):
+            return found
+        at = sentence.find("I", at + 1)
+    return None
 
 
 def _closest_pair(terms: list[re.Match], cues: list[re.Match]) -> tuple[int, re.Match, re.Match] | None:
@@ -461,9 +482,8 @@ def _effective_date(group: Group, article: ArticleView, event_date: date, publis
     candidates = [s.effective for s in group.statements if s.effective]
     if not candidates:
         for i in sorted(article.term_idx):
-            sentence = article.sentence(i)
             for mention in article.dates(i, published):
-                if mention.precision == "day" and looks_future(sentence, mention.start):
+                if mention.precision == "day" and article.looks_future(i, mention.start):
                     candidates.append(mention.date)
     valid = [d for d in candidates if event_date <= d <= event_date + timedelta(days=31)]
     return _common(valid)
@@ -544,7 +564,7 @@ def _context(
                     place = place or m.entity.name
         if i in nearby or has_term:
             if place is None and i in statement_idx and may_hold(lex.place_needs, low):
-                found = lex.place.search(sentence)
+                found = lex.place.search(sentence, low)
                 if found:
                     place = found.group(1)
             if has_term and may_hold(lex.figures_needs, low):

@@ -614,8 +614,10 @@ def test_first_person_order_is_the_pattern_search():
 
 def test_may_hold_is_false_only_where_the_pattern_cannot_match():
     lex = events_stage._lexicon(K, "withdrawal_order")
-    patterns = [events_stage._MEETING_MINISTERS, lex.figures, lex.place]
-    assert lex.figures_needs == events_stage._needs(lex.figures) and lex.place_needs == events_stage._needs(lex.place)
+    patterns = [events_stage._MEETING_MINISTERS, lex.figures, lex.place.pattern]
+    assert lex.figures_needs == events_stage._needs(lex.figures) and lex.place_needs == events_stage._needs(
+        lex.place.pattern
+    )
     needs = [events_stage._needs(pattern) for pattern in patterns]
     matched, skipped = [0] * len(patterns), 0
     for sentence in _event_sentences(4000):
