@@ -3,6 +3,7 @@
 import bisect
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -91,7 +92,7 @@ def _gazetteer_mentions(folded: str, knowledge: Knowledge) -> list[Mention]:
     mentions: list[Mention] = []
     firsts = knowledge.alias_first_tokens
     resume = 0
-    for first in knowledge.alias_first_token.finditer(folded):
+    for first in _alias_first_tokens(folded, knowledge):
         start = first.start()
         key = first.group().lower()
         if start < resume or key not in firsts:
@@ -125,6 +126,19 @@ def _gazetteer_mentions(folded: str, knowledge: Knowledge) -> list[Mention]:
         for entry in entries:
             mentions.append(Mention(entry.entity, start, end, entry.kind))
     return mentions
+
+
+def _alias_first_tokens(folded: str, knowledge: Knowledge) -> list[re.Match] | Iterator[re.Match]:
+    """The matches of ``knowledge.alias_first_token.finditer(folded)``, found with its parts (see
+    Knowledge.alias_first_token_parts): the capitals' matches, and the lower-case words' put in their places."""
+    parts = knowledge.alias_first_token_parts
+    if parts is None:
+        return knowledge.alias_first_token.finditer(folded)
+    capitals, words = parts
+    lower = [match for word in words for match in word.finditer(folded)]
+    if not lower:
+        return capitals.finditer(folded)
+    return sorted([*capitals.finditer(folded), *lower], key=re.Match.start)
 
 
 def _surface_ok(surface: str, folded: str, end: int, entry) -> bool:

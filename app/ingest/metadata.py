@@ -1,5 +1,6 @@
 """Stage 2, metadata: title, outlet, publication date and language. Given metadata always wins."""
 
+import itertools
 import re
 from collections import Counter
 from datetime import date
@@ -136,6 +137,37 @@ def _content_stems(text: str) -> list[str]:
     return list(filter(None, map(_run_stem, runs)))  # (a stem is never empty: this drops just the stopwords' None)
 
 
+# _WORD_RUN_BYTES with the capitals lowered (stems do not depend on case: see _stem).
+_LOWERED_WORD_RUN_BYTES = (
+    bytes(c + 32 if 65 <= c <= 90 else c if chr(c).isalpha() or chr(c) == "'" else ord(" ") for c in range(128))
+    + b" " * 128
+)
+
+
+def _stem_elsewhere(words: bytes, stem: str, start: int, end: int) -> bool:
+    """Whether some word of ``words`` (a text's runs of letters and apostrophes, lowered, between spaces, with a
+    space before and after; see find_title) outside ``words[start:end]`` has ``stem`` for its _run_stem.
+
+    A stem is a prefix of its word lowered (see _stem), and a word begins a run or follows the apostrophes that
+    begin it (which _run_stem strips): the stem's occurrences where a word begins are stemmed to see, until one
+    has it. (Most stems of a headline recur in the body: the search stops at once.)
+    """
+    needle = stem.encode()
+    at = words.find(needle)
+    while at >= 0:
+        if start <= at < end:  # in the line itself
+            at = words.find(needle, end)
+            continue
+        before = at - 1
+        while words[before] == 39:  # "'" (the space before the text stops the walk)
+            before -= 1
+        word_end = words.find(b" ", at)
+        if words[before] == 32 and _run_stem(words[at:word_end].decode()) == stem:
+            return True
+        at = words.find(needle, word_end)  # (no word begins inside this one)
+    return False
+
+
 @lru_cache(maxsize=1024)
 def _outlet_keys(outlet: str | None, knowledge: Knowledge) -> frozenset[str]:
     if not outlet:
@@ -156,17 +188,21 @@ def find_title(lines: list[str], masthead: set[str] = frozenset()) -> str:
     if len(candidates) == 1:
         return candidates[0][1]
 
-    # Stems of the whole text at once (a word never spans lines), and of the candidate lines alone.
-    everything = Counter(_content_stems("\n".join(lines)))
+    # The text's words lowered (a word never spans lines), and where each line is in it: a stem of a candidate
+    # line counts where it is the stem of a word of another line. (That is Counter(_content_stems(text))[stem]
+    # > Counter(stems of the line)[stem], the text's stems being its lines'; see _stem_elsewhere.)
+    words = b" " + "\n".join(lines).encode("ascii", "replace").translate(_LOWERED_WORD_RUN_BYTES) + b" "
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines[:_TITLE_WINDOW]), initial=1))
 
     def score(item: tuple[int, str]) -> float:
         index, line = item
         stems = _content_stems(line)
         if not stems:
             return -1.0
-        own = Counter(stems)
+        line_start = starts[index]
+        elsewhere = {s: _stem_elsewhere(words, s, line_start, line_start + len(line)) for s in set(stems)}
         # Short lines (mastheads, section names) score low even when every word recurs in the body.
-        overlap = sum(1 for s in stems if everything[s] > own[s]) / (len(stems) + 2)
+        overlap = sum(1 for s in stems if elsewhere[s]) / (len(stems) + 2)
         standfirst = 0.2 if len(line.split()) > _TITLE_LONG_WORDS else 0.0
         return overlap - 0.03 * index - standfirst
 

@@ -257,25 +257,40 @@ class Knowledge:
         after the separators). The tokens left out would make no match: the matcher would find no alias key for
         them."""
 
-        def only_before_next(word: str) -> str:
-            if word in self.aliases:
-                return ""
-            nexts = "|".join(map(re.escape, sorted(self.alias_next_tokens.get(word, ())))) or "(?!)"
-            return rf"(?={ALIAS_SEPARATORS}(?i:{nexts})(?![A-Za-z0-9]))"
+        return self._alias_start_pattern(self._only_before_next)
 
-        return self._alias_start_pattern(only_before_next)
+    def _only_before_next(self, word: str) -> str:
+        """What alias_first_token puts after a lower-case word's branch (see there)."""
+        if word in self.aliases:
+            return ""
+        nexts = "|".join(map(re.escape, sorted(self.alias_next_tokens.get(word, ())))) or "(?!)"
+        return rf"(?={ALIAS_SEPARATORS}(?i:{nexts})(?![A-Za-z0-9]))"
+
+    @cached_property
+    def alias_first_token_parts(self) -> tuple[re.Pattern, tuple[re.Pattern, ...]] | None:
+        """alias_first_token in parts: a pattern of its capital and digit branch, and one pattern per lower-case
+        word's branch; None where alias_first_token is not of that form (see _alias_start_pattern).
+
+        Every match of alias_first_token is a whole run of [A-Za-z0-9] and matches one branch, so its matches are
+        those of the parts together, in order of their starts. The capital branch alone opens with a set of
+        capitals and digits, which the regex engine tries far less often than one that also holds 'a', 'i' and
+        't'; each word's pattern opens with the word itself (its look-behind, read after it, is the same test of
+        the character before), which the engine looks for as a literal. Most texts hold none of the lower-case
+        words where their look-aheads let them through."""
+        if not all(re.fullmatch("[a-z][a-z0-9]*", word) for word in self._alias_lower_words):
+            return None
+        capitals = re.compile(r"[A-Z0-9](?<![A-Za-z0-9].)[A-Za-z0-9]*")
+        words = tuple(
+            re.compile(rf"{word}(?<![A-Za-z0-9]{'.' * len(word)})(?![A-Za-z0-9]){self._only_before_next(word)}")
+            for word in self._alias_lower_words
+        )
+        return capitals, words
 
     def _alias_start_pattern(self, after_lower) -> re.Pattern:
         """Tokens where an alias may start: capitalised words and digits, or the few lower-case words that begin an
         alias ('its airbase in Latakia', 'al-Nusra'), so common words are skipped at C speed; with
         ``after_lower(word)`` put after each lower-case word's branch."""
-        lower = sorted(
-            {
-                lookup_key(surface).split()[0]
-                for surface in self._alias_surfaces
-                if surface[:1].islower() and lookup_key(surface)
-            }
-        )
+        lower = self._alias_lower_words
         if not all(re.fullmatch("[a-z][a-z0-9]*", word) for word in lower):
             words = "|".join(f"{re.escape(w)}(?![A-Za-z0-9]){after_lower(w)}" for w in lower) or "(?!)"
             return re.compile(rf"(?<![A-Za-z0-9])(?:[A-Z0-9][A-Za-z0-9]*|(?:{words}))")
@@ -287,6 +302,17 @@ class Knowledge:
             rf"(?<={w[0]}){w[1:]}(?![A-Za-z0-9]){after_lower(w)}" for w in lower
         ]
         return re.compile(rf"[A-Z0-9{heads}](?<![A-Za-z0-9].)(?:" + "|".join(branches) + ")")
+
+    @cached_property
+    def _alias_lower_words(self) -> list[str]:
+        """The lower-case words an alias can begin with where it stands ('al', 'its', 'the'), sorted."""
+        return sorted(
+            {
+                lookup_key(surface).split()[0]
+                for surface in self._alias_surfaces
+                if surface[:1].islower() and lookup_key(surface)
+            }
+        )
 
     @cached_property
     def alias_next_tokens(self) -> dict[str, frozenset[str]]:
