@@ -181,7 +181,7 @@ def find_title(lines: list[str], masthead: set[str] = frozenset()) -> str:
     candidates = [
         (i, line)
         for i, line in enumerate(lines[:_TITLE_WINDOW])
-        if _headline_like(line) and not (masthead and _masthead_key(line) in masthead)
+        if _headline_like(line) and not (masthead and _in_masthead(line, masthead))
     ]
     if not candidates:
         return lines[0][:300] if lines else ""
@@ -207,6 +207,36 @@ def find_title(lines: list[str], masthead: set[str] = frozenset()) -> str:
         return overlap - 0.03 * index - standfirst
 
     return max(candidates, key=lambda item: (score(item), -item[0]))[1]
+
+
+def _in_masthead(line: str, masthead: set[str]) -> bool:
+    """``_masthead_key(line) in masthead``, answered at once for a line of ASCII that holds no key's longest word.
+
+    In ASCII, lookup_key changes no letter but its case, and _MASTHEAD_NOISE takes out only whole words (with a
+    character that is no letter or digit on either side) and a line's end: the words of a line's key are pieces
+    of the line lowered.
+    """
+    needles = _masthead_needles(masthead) if isinstance(masthead, frozenset) else None
+    if needles is not None and line.isascii():
+        low = line.lower()
+        for needle in needles:  # (a loop: cheaper than any() over a generator for these few)
+            if needle in low:
+                break
+        else:
+            return False
+    return _masthead_key(line) in masthead
+
+
+@lru_cache(maxsize=1024)
+def _masthead_needles(masthead: frozenset[str]) -> tuple[str, ...] | None:
+    """The longest word of each key of ``masthead``; None where a key has no word (any line may have it)."""
+    needles = []
+    for key in masthead:
+        words = key.split()
+        if not words:
+            return None
+        needles.append(max(words, key=len))
+    return tuple(sorted(needles))
 
 
 _MASTHEAD_WORDS = ("logo", "home", "online", ".com")  # what the words of _MASTHEAD_NOISE begin with, lowered

@@ -215,3 +215,89 @@ def test_find_title_is_the_plain_headline_search():
         assert metadata_stage.find_title(lines) == _plain_find_title(lines), lines
         several += sum(metadata_stage._headline_like(line) for line in lines[:8]) >= 2
     assert several > 1000  # the title is chosen by the words' stems
+
+
+# --- mastheads -------------------------------------------------------------------------------------------------
+
+_MASTHEAD_PIECES = [
+    "Reuters",
+    "REUTERS",
+    "reuters",
+    "Reutérs",
+    "Reuter",
+    "Reuters.com",
+    "reuters.community",
+    "Reuters_",
+    "The",
+    "New York",
+    "Times",
+    "Tímes",
+    "BBC",
+    "News",
+    "Ｒｅｕｔｅｒｓ",
+    " Logo",
+    " logo",
+    "Logos",
+    " Home",
+    " Home Page",
+    " Homepage",
+    " ONLINE",
+    ".com",
+    " | ",
+    " - ",
+    ":",
+    "...",
+    ".",
+    " ",
+    " ",
+    "_",
+    "2",
+    "ſ",
+    "İ",
+    "x",
+]
+
+
+def _mastheads() -> list[frozenset[str]]:
+    keys = [metadata_stage._outlet_keys(outlet["name"], K) for outlet in K.outlets]
+    return keys + [
+        frozenset({"reuters"}),
+        frozenset({"the new york times", "nyt"}),
+        frozenset({"bbc news", "bbc"}),
+        frozenset({"reuters", ""}),
+        frozenset({"2"}),
+    ]
+
+
+def test_masthead_test_is_the_key_lookup():
+    lines = _made_up(_MASTHEAD_PIECES, 6000, 8, seed=91) + [line for t in CLEAN[:200] for line in t.split("\n")[:8]]
+    found = 0
+    for masthead in _mastheads():
+        for line in lines:
+            expected = metadata_stage._masthead_key(line) in masthead
+            assert metadata_stage._in_masthead(line, masthead) == expected, (line, masthead)
+            found += expected
+    assert found > 500  # the lines hold the keys
+
+
+def test_find_title_with_a_masthead_is_the_plain_headline_search():
+    rng = random.Random(92)
+    pieces = [p + " x y" for p in _made_up(_MASTHEAD_PIECES, 3000, 6, seed=93)]
+    named = [
+        "The New York Times",
+        "Thomson Reuters Logo",
+        "BBC News Home",
+        "Thomson Reutérs Online",
+        "VICE NEWS .com",
+    ]
+    mastheads = _mastheads()
+    left_out = 0
+    for lines in _title_lines(3000, seed=94):
+        for _ in range(2):
+            lines.insert(rng.randint(0, min(len(lines), 6)), rng.choice(named if rng.random() < 0.4 else pieces))
+        masthead = rng.choice(mastheads[-5:] if rng.random() < 0.5 else mastheads)
+        assert metadata_stage.find_title(lines, masthead) == _plain_find_title(lines, masthead), (lines, masthead)
+        left_out += any(
+            metadata_stage._headline_like(line) and metadata_stage._masthead_key(line) in masthead for line in lines[:8]
+        )
+    assert left_out > 50  # some lines are the masthead
