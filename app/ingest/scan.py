@@ -259,43 +259,41 @@ class HeadScan:
     def _starts(self, text: str, low: str) -> list[tuple[int, Callable]]:
         """(offset, the narrowed match of a head there) where a head occurs in ``low`` (after a word boundary, where
         the head needs one), in order. Where two heads occur at one offset either's narrowed pattern will do: each
-        keeps every alternative that can match there.
-
-        Every occurrence of every head is found with ``in`` (most heads are absent: one containment test each, not a
-        call to find) and ``find``, in a loop written out, with ``is_word_char`` inlined: this runs for every
-        sentence a pattern is looked for in, and most hold few heads, so a generator's and calls' overhead would be
-        much of its cost. The heads are taken in order: the first found at an offset keeps it."""
+        keeps every alternative that can match there."""
         starts: dict[int, Callable] = {}
+        for at, _length, glued, match in self._occurrences(text, low):
+            if not glued and at not in starts:
+                starts[at] = match
+        return sorted(starts.items()) if len(starts) > 1 else list(starts.items())
+
+    def _head_offsets(self, text: str, low: str, spans: list[Span]) -> dict[int, dict[int, Callable]]:
+        """Window index -> {offset in ``text`` where a head occurs inside the window (after a word boundary of
+        the window, where the head needs one): the narrowed match of a head there}."""
+        starts = [span.start for span in spans]
+        offsets: dict[int, dict[int, Callable]] = {}
+        for at, length, glued, match in self._occurrences(text, low):
+            i = bisect.bisect_right(starts, at) - 1
+            if i >= 0 and at + length <= spans[i].end and (not glued or at == starts[i]):
+                offsets.setdefault(i, {}).setdefault(at, match)
+        return offsets
+
+    def _occurrences(self, text: str, low: str) -> list[tuple[int, int, bool, Callable]]:
+        """(offset, length, whether the head needs a word boundary before it and has a word character there in
+        ``text``, the narrowed match) of every occurrence of a head in ``low``, heads in order.
+
+        A list built in a loop written out, with ``is_word_char`` inlined, rather than a generator: this runs for
+        every sentence a pattern is looked for in, most hold few heads, and a generator's and calls' overhead was
+        much of its cost."""
+        found = []
         for head, bounded, match in self._scans:
             if head not in low:  # most heads are absent: one containment test each, not a call to find
                 continue
             at = low.find(head)
             while at >= 0:
-                if at not in starts and (
-                    not bounded or at == 0 or not ((char := text[at - 1]).isalnum() or char == "_")
-                ):
-                    starts[at] = match
+                glued = bounded and at > 0 and ((char := text[at - 1]).isalnum() or char == "_")
+                found.append((at, len(head), glued, match))
                 at = low.find(head, at + 1)
-        return sorted(starts.items()) if len(starts) > 1 else list(starts.items())
-
-    def _head_offsets(self, text: str, low: str, spans: list[Span]) -> dict[int, dict[int, Callable]]:
-        """Window index -> {offset in ``text`` where a head occurs inside the window (after a word boundary of
-        the window, where the head needs one): the narrowed match of a head there}. (Occurrences found as in
-        ``_starts``.)"""
-        starts = [span.start for span in spans]
-        offsets: dict[int, dict[int, Callable]] = {}
-        for head, bounded, match in self._scans:
-            if head not in low:
-                continue
-            length = len(head)
-            at = low.find(head)
-            while at >= 0:
-                i = bisect.bisect_right(starts, at) - 1
-                inside = i >= 0 and at + length <= spans[i].end
-                if inside and (not bounded or at == starts[i] or not ((char := text[at - 1]).isalnum() or char == "_")):
-                    offsets.setdefault(i, {}).setdefault(at, match)
-                at = low.find(head, at + 1)
-        return offsets
+        return found
 
     def _matches_at(self, window: str, starts: list[tuple[int, Callable]]) -> list[re.Match]:
         """What ``finditer(window)`` gives when every match begins at one of the offsets of ``starts`` (in order,
