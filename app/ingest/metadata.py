@@ -8,7 +8,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from app.ingest.dates import find_dates
-from app.ingest.scan import lowered
+from app.ingest.scan import lowered, may_hold
 from app.ingest.text import lookup_key
 from app.ingest.types import CleanDocument, Metadata, RawArticle
 from app.knowledge import Knowledge
@@ -217,18 +217,13 @@ def _in_masthead(line: str, masthead: set[str]) -> bool:
     of the line lowered.
     """
     needles = _masthead_needles(masthead) if isinstance(masthead, frozenset) else None
-    if needles is not None and line.isascii():
-        low = line.lower()
-        for needle in needles:  # (a loop: cheaper than any() over a generator for these few)
-            if needle in low:
-                break
-        else:
-            return False
+    if needles is not None and line.isascii() and not may_hold((needles,), line.lower()):
+        return False
     return _masthead_key(line) in masthead
 
 
 @lru_cache(maxsize=1024)
-def _masthead_needles(masthead: frozenset[str]) -> tuple[str, ...] | None:
+def _masthead_needles(masthead: frozenset[str]) -> frozenset[str] | None:
     """The longest word of each key of ``masthead``; None where a key has no word (any line may have it)."""
     needles = []
     for key in masthead:
@@ -236,7 +231,7 @@ def _masthead_needles(masthead: frozenset[str]) -> tuple[str, ...] | None:
         if not words:
             return None
         needles.append(max(words, key=len))
-    return tuple(sorted(needles))
+    return frozenset(needles)
 
 
 _MASTHEAD_WORDS = ("logo", "home", "online", ".com")  # what the words of _MASTHEAD_NOISE begin with, lowered
