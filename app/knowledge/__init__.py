@@ -277,7 +277,7 @@ class Knowledge:
         't'; each word's pattern opens with the word itself (its look-behind, read after it, is the same test of
         the character before), which the engine looks for as a literal. Most texts hold none of the lower-case
         words where their look-aheads let them through."""
-        if not all(re.fullmatch("[a-z][a-z0-9]*", word) for word in self._alias_lower_words):
+        if not self._alias_lower_words_plain:
             return None
         capitals = re.compile(r"[A-Z0-9](?<![A-Za-z0-9].)[A-Za-z0-9]*")
         words = tuple(
@@ -291,7 +291,7 @@ class Knowledge:
         alias ('its airbase in Latakia', 'al-Nusra'), so common words are skipped at C speed; with
         ``after_lower(word)`` put after each lower-case word's branch."""
         lower = self._alias_lower_words
-        if not all(re.fullmatch("[a-z][a-z0-9]*", word) for word in lower):
+        if not self._alias_lower_words_plain:
             words = "|".join(f"{re.escape(w)}(?![A-Za-z0-9]){after_lower(w)}" for w in lower) or "(?!)"
             return re.compile(rf"(?<![A-Za-z0-9])(?:[A-Z0-9][A-Za-z0-9]*|(?:{words}))")
         # r"(?<![A-Za-z0-9])(?:[A-Z0-9][A-Za-z0-9]*|(?:al|its|the)(?![A-Za-z0-9]))", written to open with a
@@ -313,6 +313,12 @@ class Knowledge:
                 if surface[:1].islower() and lookup_key(surface)
             }
         )
+
+    @cached_property
+    def _alias_lower_words_plain(self) -> bool:
+        """Whether every one of _alias_lower_words is a run of [a-z0-9] opening with a letter: the form that
+        _alias_start_pattern writes as a character set with look-behinds, and alias_first_token_parts splits."""
+        return all(re.fullmatch("[a-z][a-z0-9]*", word) for word in self._alias_lower_words)
 
     @cached_property
     def alias_next_tokens(self) -> dict[str, frozenset[str]]:
