@@ -42,7 +42,7 @@ from app.ingest.sources import SourceRecord, records, to_raw  # noqa: E402
 from app.knowledge import load_knowledge  # noqa: E402
 from app.migrate import downgrade, upgrade  # noqa: E402
 from app.schemas import ArticleCreate  # noqa: E402
-from app.services.ingest import ingest_records  # noqa: E402
+from app.services.ingest import IngestSummary, ingest_records  # noqa: E402
 from bench.corpus import variants  # noqa: E402
 
 
@@ -73,14 +73,9 @@ def main() -> int:
 
     wall, cpu = [], []
     for _ in range(args.repeat):
-        with tempfile.TemporaryDirectory() as tmp:
-            engine = make_engine(args.database_url or f"sqlite:///{tmp}/bench.db")
-            fresh_schema(engine)
-            started, started_cpu = time.perf_counter(), time.process_time()
-            summary = ingest_records(engine, (SourceRecord(r.source, r) for r in raws))
-            wall.append(summary.created / (time.perf_counter() - started))
-            cpu.append(summary.created / (time.process_time() - started_cpu))
-            engine.dispose()
+        summary, seconds, cpu_seconds = timed_ingest(args.database_url, (SourceRecord(r.source, r) for r in raws))
+        wall.append(summary.created / seconds)
+        cpu.append(summary.created / cpu_seconds)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"articles:            {len(raws)} ({summary.line()})")
     print(f"extraction only:     {spread(extraction)}")
@@ -90,6 +85,19 @@ def main() -> int:
     for name, seconds in stages.items():
         print(f"  {name:<18} {seconds * 1000 / len(raws):8.3f} ms/article")
     return 0
+
+
+def timed_ingest(database_url: str | None, bench_records, on_progress=None) -> tuple[IngestSummary, float, float]:
+    """Ingest ``bench_records`` into a fresh database (a temporary SQLite file unless ``database_url`` is given):
+    the summary, and the seconds it took on the wall clock and on CPU time."""
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(database_url or f"sqlite:///{tmp}/bench.db")
+        fresh_schema(engine)
+        started, started_cpu = time.perf_counter(), time.process_time()
+        summary = ingest_records(engine, bench_records, on_progress=on_progress)
+        wall, cpu = time.perf_counter() - started, time.process_time() - started_cpu
+        engine.dispose()
+    return summary, wall, cpu
 
 
 SLICE = 10_000  # articles per progress line of --corpus
@@ -117,14 +125,8 @@ def whole_corpus(path: Path, database_url: str | None) -> int:
         SourceRecord(r.label, dataclasses.replace(r.article, source=f"bench:{r.label}")) if r.article else r
         for r in records([str(path)])
     )
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(database_url or f"sqlite:///{tmp}/bench.db")
-        fresh_schema(engine)
-        print(f"corpus:              {path}, one process on core(s) {sorted(os.sched_getaffinity(0))}", flush=True)
-        started, started_cpu = time.perf_counter(), time.process_time()
-        summary = ingest_records(engine, bench_records, on_progress=progress)
-        wall, cpu = time.perf_counter() - started, time.process_time() - started_cpu
-        engine.dispose()
+    print(f"corpus:              {path}, one process on core(s) {sorted(os.sched_getaffinity(0))}", flush=True)
+    summary, wall, cpu = timed_ingest(database_url, bench_records, on_progress=progress)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"articles:            {summary.line()}")
     print(f"bulk ingest:         {summary.created / wall:8.0f} articles/s  ({wall:.1f} s)")
