@@ -79,7 +79,7 @@ def pg_migrated_template() -> Iterator[str | None]:
     drop_pg_database(url)
 
 
-def _fresh(backend: str, tmp_path: Path, sqlite_template: Path, pg_template: str | None) -> Iterator[Database]:
+def fresh_database(backend: str, tmp_path: Path, sqlite_template: Path, pg_template: str | None) -> Iterator[Database]:
     if backend == "sqlite":
         path = tmp_path / f"{uuid.uuid4().hex[:8]}.db"
         shutil.copy(sqlite_template, path)
@@ -103,13 +103,15 @@ def _fresh(backend: str, tmp_path: Path, sqlite_template: Path, pg_template: str
 @pytest.fixture(params=BACKENDS)
 def db(request, tmp_path, sqlite_template, pg_migrated_template) -> Iterator[Database]:
     """A fresh, migrated, empty database for one test."""
-    yield from _fresh(request.param, tmp_path, sqlite_template, pg_migrated_template)
+    yield from fresh_database(request.param, tmp_path, sqlite_template, pg_migrated_template)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def seeded(request, tmp_path_factory, sqlite_template, pg_migrated_template) -> Iterator[Database]:
     """A database holding the five seed articles, shared by the read-only tests of a module."""
-    for database in _fresh(request.param, tmp_path_factory.mktemp("seeded"), sqlite_template, pg_migrated_template):
+    for database in fresh_database(
+        request.param, tmp_path_factory.mktemp("seeded"), sqlite_template, pg_migrated_template
+    ):
         summary = ingest_records(database.engine, records([SEEDS]))
         assert (summary.created, summary.failed) == (5, 0), summary.failures
         yield database

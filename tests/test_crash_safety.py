@@ -15,7 +15,7 @@ from sqlalchemy import text
 from app.ingest.sources import records
 from app.services.ingest import ingest_records
 from bench.corpus import variants
-from tests.conftest import ROOT, _fresh
+from tests.conftest import ROOT, fresh_database
 from tests.dump import dump
 
 N = 300
@@ -66,7 +66,7 @@ def test_sigkill_during_bulk_ingest_then_rerun_stores_every_article_once(
     created, duplicate = (int(part.split()[1]) for part in summary.split(", ")[:2])
     assert created + duplicate == N and duplicate >= interrupted_at, summary
 
-    for reference in _fresh(db.backend, tmp_path, sqlite_template, pg_migrated_template):
+    for reference in fresh_database(db.backend, tmp_path, sqlite_template, pg_migrated_template):
         ingest_records(reference.engine, records([corpus]))
         assert dump(db.engine) == dump(reference.engine)
     with db.engine.connect() as conn:

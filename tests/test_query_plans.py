@@ -31,7 +31,7 @@ from app.services.listing import page
 from app.services.pagination import Window
 from bench.queries import LIST_QUERIES, PAGE
 from tests.api.helpers import recorded_statements
-from tests.conftest import BACKENDS, Database, _fresh
+from tests.conftest import BACKENDS, Database, fresh_database
 
 ARTICLES, EVENTS, ACTORS, OUTLETS = 6000, 4000, 300, 60
 # query -> (filtered table, the index that must read it: SQLite, PostgreSQL)
@@ -46,7 +46,7 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def populated(request, tmp_path_factory, sqlite_template, pg_migrated_template) -> Iterator[Database]:
-    for database in _fresh(request.param, tmp_path_factory.mktemp("plans"), sqlite_template, pg_migrated_template):
+    for database in fresh_database(request.param, tmp_path_factory.mktemp("plans"), sqlite_template, pg_migrated_template):
         generate(database)
         yield database
 

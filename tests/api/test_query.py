@@ -13,7 +13,7 @@ from app.ingest.sources import records
 from app.main import create_app
 from app.services.ingest import ingest_records
 from tests.api.helpers import assert_error
-from tests.conftest import BACKENDS, CORPUS, SEEDS, _fresh
+from tests.conftest import BACKENDS, CORPUS, SEEDS, fresh_database
 
 E2016_03, E2016, E2017, E2018, E2021, E2022 = (
     "2016-03-01",
@@ -28,7 +28,7 @@ ALL_EVENTS = {E2016_03, E2016, E2017, E2018, E2021, E2022}
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def library(request, tmp_path_factory, sqlite_template, pg_migrated_template) -> Iterator[TestClient]:
-    for database in _fresh(request.param, tmp_path_factory.mktemp("library"), sqlite_template, pg_migrated_template):
+    for database in fresh_database(request.param, tmp_path_factory.mktemp("library"), sqlite_template, pg_migrated_template):
         summary = ingest_records(database.engine, records([SEEDS, CORPUS / "articles"]))
         assert (summary.created, summary.failed) == (29, 0), summary.failures
         with TestClient(create_app(database.engine)) as client:

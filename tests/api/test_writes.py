@@ -314,7 +314,7 @@ def test_twenty_parallel_posts_with_one_idempotency_key_store_one_row(db):
 def test_posting_the_corpus_through_the_api_builds_what_the_bulk_ingest_builds(
     db, tmp_path, sqlite_template, pg_migrated_template
 ):
-    from tests.conftest import _fresh
+    from tests.conftest import fresh_database
 
     paths = [SEEDS, CORPUS / "articles"]
     with TestClient(create_app(db.engine, api_keys=[KEY])) as client:
@@ -324,7 +324,7 @@ def test_posting_the_corpus_through_the_api_builds_what_the_bulk_ingest_builds(
         again = post_all(client, records(paths), KEY)
     assert (again.created, again.duplicate, again.failed) == (0, 29, 0)
 
-    for bulk in _fresh(db.backend, tmp_path, sqlite_template, pg_migrated_template):
+    for bulk in fresh_database(db.backend, tmp_path, sqlite_template, pg_migrated_template):
         summary = ingest_records(bulk.engine, records(paths))
         assert summary.created == 29
         assert dump(db.engine) == dump(bulk.engine)
