@@ -19,9 +19,9 @@ from app.search_schema import TS_CONFIG
 from app.services.pagination import SortKey
 
 MAX_TERMS = 20
-# FTS5 finds one article by id and query in about 0.06 ms, and reads about 1,000 matches in 0.1 ms (100,000
-# articles): reading every match once is cheaper unless they outnumber the ids wanted about 250 to 1 (a page
-# of 50 for a query matching more than 12,500 articles, such as one common word).
+# Looking up one article by id and query costs FTS5 far more than reading one more match in a scan: reading every
+# match once is cheaper unless the matches outnumber the ids wanted by about this factor (measured in bench/, see
+# bench/RESULTS.md), as for a page of a query matching one common word.
 SCAN_PER_ID = 250
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"\w+")
