@@ -46,7 +46,9 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def populated(request, tmp_path_factory, sqlite_template, pg_migrated_template) -> Iterator[Database]:
-    for database in fresh_database(request.param, tmp_path_factory.mktemp("plans"), sqlite_template, pg_migrated_template):
+    for database in fresh_database(
+        request.param, tmp_path_factory.mktemp("plans"), sqlite_template, pg_migrated_template
+    ):
         generate(database)
         yield database
 

@@ -28,7 +28,9 @@ ALL_EVENTS = {E2016_03, E2016, E2017, E2018, E2021, E2022}
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def library(request, tmp_path_factory, sqlite_template, pg_migrated_template) -> Iterator[TestClient]:
-    for database in fresh_database(request.param, tmp_path_factory.mktemp("library"), sqlite_template, pg_migrated_template):
+    for database in fresh_database(
+        request.param, tmp_path_factory.mktemp("library"), sqlite_template, pg_migrated_template
+    ):
         summary = ingest_records(database.engine, records([SEEDS, CORPUS / "articles"]))
         assert (summary.created, summary.failed) == (29, 0), summary.failures
         with TestClient(create_app(database.engine)) as client:
