@@ -3,11 +3,13 @@
     python bench/devset_eval.py TEXTS                # TEXTS: the folder of <id>.txt files (kept outside the repo)
     python bench/devset_eval.py TEXTS --verbose      # list every miss
     python bench/devset_eval.py TEXTS --with-dates   # supply every known publication date, not only the page's
+    python bench/devset_eval.py tests/reporting/articles --labels tests/reporting/labels.json   # our own articles
 
 Every text is ingested into a fresh SQLite database through the normal bulk ingest, as a client would send it:
 the text, its url and outlet, and a publication date only where the page gave one (labels' ``published``;
 with --with-dates also ``published_known``: dates from the url or evident from the text). Articles and events
-are then read back through the services, and compared with bench/devset/labels.json (see bench/devset/README.md).
+are then read back through the services, and compared with the labels (default bench/devset/labels.json; see
+bench/devset/README.md). tests/reporting holds articles we wrote ourselves, labelled in the same format.
 
 An article that reports an event is all-correct for that event when it is linked ("reports") to one stored
 event whose date matches (within a day at day precision, else at the gold precision), whose forces_of and
@@ -206,6 +208,8 @@ def score_events(tally: Tally, article_id: str, label: dict, result: Stored, gol
             tally.gold_for[event["id"]].add(key)
         tally.wrong_fields.update(errors.keys())
         detail = "; ".join(f"{name}: {value}" for name, value in errors.items())
+        if event is None and result.mentions:  # linked, but only as a mention: say to what
+            detail += " (mentions " + "; ".join(f"{e['title']} ({e['date']})" for e in result.mentions) + ")"
         tally.hit("events", not errors, f"{article_id} [{key}] {detail}")
     linked = result.reports + result.mentions
     for key in label["mentions"]:
