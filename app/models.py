@@ -110,9 +110,9 @@ class BaseAlias(SQLModel, table=True):
 class Event(Timestamped, table=True):
     """A withdrawal order, or an observed pull-out (``carries_out_id``: the order it carries out, when known).
 
-    ``date`` is NULL exactly when ``date_precision`` is ``none``: no report dates the event. ``month_day``
-    (``--MM-DD``) keeps the day and month that reports give without a year, so that a later report can be
-    matched by them."""
+    ``date`` is NULL exactly when ``date_precision`` is ``none``: no report dates the event. An undated event's
+    ``month_day`` (``--MM-DD``) keeps the day and month that reports give without a year, so that a later report
+    can be matched by them."""
 
     __tablename__ = "event"
     __table_args__ = (
@@ -122,7 +122,10 @@ class Event(Timestamped, table=True):
         Index("ix_event_forces_country", "forces_of", "country"),  # the ingest's event matching reads by both
         CheckConstraint("date_precision IN ('day', 'month', 'year', 'none')", name="date_precision"),
         CheckConstraint("(date IS NULL) = (date_precision = 'none')", name="undated"),
-        CheckConstraint("month_day IS NULL OR (length(month_day) = 7 AND month_day LIKE '--__-__')", name="month_day"),
+        CheckConstraint(
+            "month_day IS NULL OR (date IS NULL AND length(month_day) = 7 AND month_day LIKE '--__-__')",
+            name="month_day",
+        ),
         CheckConstraint("carries_out_id <> id", name="carries_out_other"),
     )
 

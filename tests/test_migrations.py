@@ -150,6 +150,7 @@ def test_downgrade_refuses_to_drop_undated_events(db):
         ({"date": dt.date(2016, 3, 14), "date_precision": "week"}, False),
         ({"date": None, "date_precision": "none", "month_day": "03-14"}, False),
         ({"date": None, "date_precision": "none", "month_day": "2016-03-14"}, False),
+        ({"date": dt.date(2016, 3, 14), "date_precision": "day", "month_day": "--03-14"}, False),
     ],
 )
 def test_event_dates_are_checked_by_the_database(db, values, accepted):

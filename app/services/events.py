@@ -11,7 +11,7 @@ from sqlmodel import Session
 from app.db import read
 from app.errors import NotFound
 from app.models import Actor, Article, ArticleEvent, Event, EventActor, EventBase, MilitaryBase
-from app.schemas import ActorPublic, BasePublic, EventPublic
+from app.schemas import ActorPublic, BasePublic, EventPublic, RelatedEvent
 from app.services import search
 from app.services.evidence import LinkedEntities, evidence, evidence_columns
 from app.services.listing import (
@@ -35,6 +35,7 @@ from app.services.pagination import Paged, SortKey
 class EventFilters:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    date_precision: list[str] = field(default_factory=list)
     type: list[str] = field(default_factory=list)
     cameo_code: list[str] = field(default_factory=list)
     actor: list[str] = field(default_factory=list)
@@ -47,9 +48,10 @@ class EventFilters:
     updated_after: dt.datetime | None = None
 
 
+# Undated events come last in both date orders: a reader of a timeline looks for them after the dated ones.
 SORTS = {
-    "-date": [SortKey(Event.date, descending=True), SortKey(Event.id, descending=True)],
-    "date": [SortKey(Event.date), SortKey(Event.id)],
+    "-date": [SortKey(Event.date, descending=True, nullable=True), SortKey(Event.id, descending=True)],
+    "date": [SortKey(Event.date, nullable=True, nulls_last=True), SortKey(Event.id)],
     "-articles": [SortKey(Event.article_count, descending=True), SortKey(Event.id, descending=True)],
     "articles": [SortKey(Event.article_count), SortKey(Event.id)],
 }
@@ -58,6 +60,7 @@ DEFAULT_SORT = "-date"
 LISTED = listed_columns(Event, EventPublic)
 EVENT_FIELDS = tuple(EventPublic.model_fields)
 ACTOR_FIELDS = tuple(ActorPublic.model_fields)
+RELATED_FIELDS = tuple(RelatedEvent.model_fields)
 
 
 def events_listing(session: Session, filters: EventFilters, sort: str | None = None) -> Listing:
@@ -66,6 +69,7 @@ def events_listing(session: Session, filters: EventFilters, sort: str | None = N
     bound = Bound()
     bound.bind("date_from", filters.date_from)
     bound.bind("date_to", filters.date_to)
+    bound.bind("date_precision", filters.date_precision)
     bound.bind("type", filters.type)
     bound.bind("cameo_code", filters.cameo_code)
     bound.bind("country", folded(filters.country))
@@ -86,6 +90,8 @@ def _events_query(shape: Shape, sort: str, dialect: str) -> Paged:
         query = query.where(Event.date >= bindparam("date_from"))
     if "date_to" in names:
         query = query.where(Event.date <= bindparam("date_to"))
+    if "date_precision" in names:
+        query = query.where(Event.date_precision.in_(bindparam("date_precision", expanding=True)))
     if "type" in names:
         query = query.where(Event.type.in_(bindparam("type", expanding=True)))
     if "cameo_code" in names:
@@ -147,6 +153,11 @@ _ARTICLES = (
     .where(ArticleEvent.event_id == bindparam("event_id"))
     .order_by(Article.published_at, Article.id)
 )
+_CARRIED_OUT_BY = (
+    select(Event.id, Event.type, Event.title, Event.date, Event.date_precision)
+    .where(Event.carries_out_id == bindparam("event_id"))
+    .order_by(Event.date.asc().nulls_last(), Event.id)
+)
 _RANKED_ACTORS, _RANKED_BASES = _ranked_links(EventActor, "actor_id"), _ranked_links(EventBase, "base_id")
 _ACTORS = LinkedEntities(Actor, ActorPublic, _RANKED_ACTORS, "actor_id", _RANKED_ACTORS.c.rank == 1)
 _BASES = LinkedEntities(MilitaryBase, BasePublic, _RANKED_BASES, "base_id", _RANKED_BASES.c.rank == 1)
@@ -161,6 +172,10 @@ def get_event(*, session: Session, event_id: int) -> Item:
     figures, *ordering_actor = found[len(EVENT_FIELDS) :]
     detail["figures"] = figures or {}
     detail["ordering_actor"] = dict(zip(ACTOR_FIELDS, ordering_actor, strict=True)) if ordering_actor[0] else None
+    detail["carried_out_by"] = [
+        dict(zip(RELATED_FIELDS, row, strict=True))
+        for row in read(session, _CARRIED_OUT_BY, {"event_id": event_id}).all()
+    ]
     detail["articles"] = [
         {
             "id": article_id,

@@ -25,7 +25,7 @@ depends_on: str | Sequence[str] | None = None
 CHECKS = {
     "date_precision": "date_precision IN ('day', 'month', 'year', 'none')",
     "undated": "(date IS NULL) = (date_precision = 'none')",
-    "month_day": "month_day IS NULL OR (length(month_day) = 7 AND month_day LIKE '--__-__')",
+    "month_day": "month_day IS NULL OR (date IS NULL AND length(month_day) = 7 AND month_day LIKE '--__-__')",
     "carries_out_other": "carries_out_id <> id",
 }
 
