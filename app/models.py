@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, Text, UniqueConstraint, text
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, Integer, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 # Stable constraint names, so migrations read the same on SQLite and PostgreSQL.
@@ -108,12 +108,25 @@ class BaseAlias(SQLModel, table=True):
 
 
 class Event(Timestamped, table=True):
+    """A withdrawal order, or an observed pull-out (``carries_out_id``: the order it carries out, when known).
+
+    ``date`` is NULL exactly when ``date_precision`` is ``none``: no report dates the event. An undated event's
+    ``month_day`` (``--MM-DD``) keeps the day and month that reports give without a year, so that a later report
+    can be matched by them."""
+
     __tablename__ = "event"
     __table_args__ = (
         Index("ix_event_date_id", "date", "id"),
         Index("ix_event_updated_at", "updated_at"),
         Index("ix_event_article_count", "article_count", "id"),
         Index("ix_event_forces_country", "forces_of", "country"),  # the ingest's event matching reads by both
+        CheckConstraint("date_precision IN ('day', 'month', 'year', 'none')", name="date_precision"),
+        CheckConstraint("(date IS NULL) = (date_precision = 'none')", name="undated"),
+        CheckConstraint(
+            "month_day IS NULL OR (date IS NULL AND length(month_day) = 7 AND month_day LIKE '--__-__')",
+            name="month_day",
+        ),
+        CheckConstraint("carries_out_id <> id", name="carries_out_other"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -121,8 +134,9 @@ class Event(Timestamped, table=True):
     type: str = Field(max_length=64, index=True)
     cameo_code: str | None = Field(default=None, max_length=8, index=True)
     title: str = Field(max_length=500)
-    date: dt.date = Field()
+    date: dt.date | None = Field(default=None)
     date_precision: str = Field(default="day", max_length=8)
+    month_day: str | None = Field(default=None, max_length=7)
     effective_date: dt.date | None = None
     place: str | None = Field(default=None, max_length=300)
     country: str | None = Field(default=None, max_length=100, index=True)
@@ -134,6 +148,9 @@ class Event(Timestamped, table=True):
     figures: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     article_count: int = Field(default=0)
     source_count: int = Field(default=0)
+    carries_out_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("event.id", ondelete="SET NULL"), index=True)
+    )
 
 
 class ArticleEvent(Evidence, table=True):

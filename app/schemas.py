@@ -68,13 +68,24 @@ class BasePublic(BaseModel):
     aliases: list[str] = Field(description="Other spellings.", examples=[["Hmeymim", "Khmeimim"]])
 
 
+DATE = "When the order was given, or the pull-out seen (see date_precision); null when no report dates it."
+DATE_PRECISION = (
+    "How precise `date` is: `day`; `month` (dated on the 1st); `year` (dated on 1 January); "
+    "`none` (no report dates the event: `date` is null)."
+)
+DatePrecision = Literal["day", "month", "year", "none"]
+
+
 class EventPublic(BaseModel):
-    """An announced withdrawal order."""
+    """An announced withdrawal order, or an observed pull-out (linked to the order it carries out when known)."""
 
     model_config = ConfigDict(from_attributes=True)
 
     id: int = Field(description=ID, examples=[1])
-    type: str = Field(description="Event type from the lexicon.", examples=["withdrawal_order"])
+    type: str = Field(
+        description="Event type from the lexicon: an order or decision, or an observed pull-out.",
+        examples=["withdrawal_order"],
+    )
     cameo_code: str | None = Field(
         description="CAMEO event code (0874: retreat or surrender militarily).", examples=["0874"]
     )
@@ -82,10 +93,8 @@ class EventPublic(BaseModel):
         description="Generated title: who ordered whose forces out of where.",
         examples=["Vladimir Putin orders withdrawal of Russian forces from Syria"],
     )
-    date: dt.date = Field(description="When the order was given (see date_precision).", examples=["2016-03-14"])
-    date_precision: Literal["day", "month", "year"] = Field(
-        description="How precise `date` is: a month-precision event is dated on the 1st.", examples=["day"]
-    )
+    date: dt.date | None = Field(description=DATE, examples=["2016-03-14"])
+    date_precision: DatePrecision = Field(description=DATE_PRECISION, examples=["day"])
     effective_date: dt.date | None = Field(description="When the order takes effect.", examples=["2016-03-15"])
     place: str | None = Field(description="Where the order was given.", examples=["Kremlin"])
     country: str | None = Field(description="The country the forces withdraw from.", examples=["Syria"])
@@ -99,6 +108,15 @@ class EventPublic(BaseModel):
     ordering_actor_id: int | None = Field(description="The actor who gave the order.", examples=[1])
     article_count: int = Field(description="Articles that report or mention the event.", examples=[5])
     source_count: int = Field(description="Distinct outlets among those articles.", examples=[5])
+    month_day: str | None = Field(
+        description="For an undated event (`date` null), the day and month its reports give without a year, as "
+        "a partial ISO 8601 date `--MM-DD`; null otherwise.",
+        examples=[None, "--03-14"],
+    )
+    carries_out_id: int | None = Field(
+        description="For an observed pull-out: the id of the order it carries out, when known; null otherwise.",
+        examples=[None],
+    )
 
 
 class ArticleEventLink(BaseModel):
@@ -109,8 +127,8 @@ class ArticleEventLink(BaseModel):
     title: str = Field(
         description="Event title.", examples=["Vladimir Putin orders withdrawal of Russian forces from Syria"]
     )
-    date: dt.date = Field(description="Event date.", examples=["2016-03-14"])
-    date_precision: str = Field(description="day, month or year.", examples=["day"])
+    date: dt.date | None = Field(description="Event date; null when no report dates it.", examples=["2016-03-14"])
+    date_precision: DatePrecision = Field(description=DATE_PRECISION, examples=["day"])
     relation: Literal["reports", "mentions"] = Field(
         description="`reports`: the article is about the event; `mentions`: it recalls it in passing.",
         examples=["reports"],
@@ -175,11 +193,25 @@ class EventArticleLink(BaseModel):
     evidence: EvidenceOut | None = Field(default=None, description="The sentence linking article and event.")
 
 
+class RelatedEvent(BaseModel):
+    """An event as another one refers to it (an order and the pull-outs that carry it out)."""
+
+    id: int = Field(description="Event id.", examples=[3])
+    type: str = Field(description="Event type.", examples=["withdrawal"])
+    title: str = Field(description="Event title.", examples=["Russian forces begin withdrawing from Syria"])
+    date: dt.date | None = Field(description="Event date; null when no report dates it.", examples=["2016-03-15"])
+    date_precision: DatePrecision = Field(description=DATE_PRECISION, examples=["day"])
+
+
 class EventDetail(EventPublic):
     """An event with its figures, articles, actors and bases, each link with evidence."""
 
     figures: dict[str, int] = Field(description="Figures stated with the order.", examples=[{"warplanes": 23}])
     ordering_actor: ActorPublic | None = Field(default=None, description="The actor who gave the order.")
+    carried_out_by: list[RelatedEvent] = Field(
+        description="The observed pull-outs that carry out this order (their `carries_out_id` is its id), oldest "
+        "first, undated last."
+    )
     articles: list[EventArticleLink] = Field(description="Articles reporting or mentioning the event, oldest first.")
     actors: list[LinkedActor] = Field(description="Participants with their roles.")
     bases: list[LinkedBase] = Field(description="Bases with their roles.")
@@ -200,8 +232,8 @@ class LinkedEvent(BaseModel):
     title: str = Field(
         description="Event title.", examples=["Vladimir Putin orders withdrawal of Russian forces from Syria"]
     )
-    date: dt.date = Field(description="Event date.", examples=["2016-03-14"])
-    date_precision: str = Field(description="day, month or year.", examples=["day"])
+    date: dt.date | None = Field(description="Event date; null when no report dates it.", examples=["2016-03-14"])
+    date_precision: DatePrecision = Field(description=DATE_PRECISION, examples=["day"])
     role: str | None = Field(
         default=None, description="The actor's or base's role in the event.", examples=["ordered_by"]
     )
@@ -212,14 +244,14 @@ class ActorDetail(ActorPublic):
 
     origin: str = Field(description="gazetteer (curated) or discovered (found in an article).", examples=["gazetteer"])
     article_count: int = Field(description="Articles that name the actor.", examples=[5])
-    events: list[LinkedEvent] = Field(description="Events the actor took part in, oldest first.")
+    events: list[LinkedEvent] = Field(description="Events the actor took part in, oldest first, undated last.")
 
 
 class BaseDetail(BasePublic):
     """A base with the events it figures in."""
 
     article_count: int = Field(description="Articles that name the base.", examples=[5])
-    events: list[LinkedEvent] = Field(description="Events at or about the base, oldest first.")
+    events: list[LinkedEvent] = Field(description="Events at or about the base, oldest first, undated last.")
 
 
 class Health(BaseModel):

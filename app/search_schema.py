@@ -104,14 +104,22 @@ _NOT_PENDING = f"WHEN NOT EXISTS (SELECT 1 FROM {PENDING_EVENTS} WHERE id = old.
 
 def sqlite_pending_event_statements() -> list[str]:
     """The deferred indexing of new events (a migration's upgrade)."""
+    return [
+        f"CREATE TABLE {PENDING_EVENTS} (id INTEGER PRIMARY KEY)",
+        *(f"DROP TRIGGER IF EXISTS event_fts_{name}" for name in _TRIGGER_NAMES),
+        *sqlite_event_triggers(),
+    ]
+
+
+def sqlite_event_triggers() -> list[str]:
+    """The triggers that keep ``event_fts`` in step with ``event``, deferred indexing included: a migration that
+    rebuilds the event table (SQLite's way to change a column) creates them again, as they go with the old table."""
     when = {
         "ai": f"WHEN NOT EXISTS (SELECT 1 FROM {DEFERRED_TABLE}) ",
         "ad": _NOT_PENDING,
         "au": _NOT_PENDING,
     }
     return [
-        f"CREATE TABLE {PENDING_EVENTS} (id INTEGER PRIMARY KEY)",
-        *(f"DROP TRIGGER IF EXISTS event_fts_{name}" for name in _TRIGGER_NAMES),
         *(_trigger("event", name, when[name]) for name in _TRIGGER_NAMES),
         f"CREATE TRIGGER event_fts_ai_deferred AFTER INSERT ON event WHEN EXISTS (SELECT 1 FROM {DEFERRED_TABLE}) "
         f"BEGIN INSERT OR IGNORE INTO {PENDING_EVENTS} (id) VALUES (new.id); END",

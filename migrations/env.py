@@ -4,7 +4,7 @@ from sqlmodel import SQLModel
 import app.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from app.config import get_settings
 from app.db import is_sqlite, make_engine
-from app.migrate import include_object
+from app.migrate import include_object, migrating
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -34,7 +34,7 @@ def run_migrations_online() -> None:
         _run(connection)
         return
     engine = make_engine(database_url())
-    with engine.connect() as connection:
+    with migrating(engine) as connection:
         _run(connection)
     engine.dispose()
 

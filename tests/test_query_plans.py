@@ -27,13 +27,15 @@ from sqlmodel import Session
 from app.ingest.persist import similar_events
 from app.ingest.text import lookup_key
 from app.models import Actor, ActorAlias, Article, ArticleEvent, Event, EventActor
+from app.services.events import EventFilters, events_listing
 from app.services.listing import page
-from app.services.pagination import Window
+from app.services.pagination import Window, encode_cursor
 from bench.queries import LIST_QUERIES, PAGE
 from tests.api.helpers import recorded_statements
 from tests.conftest import BACKENDS, Database, fresh_database
 
 ARTICLES, EVENTS, ACTORS, OUTLETS = 6000, 4000, 300, 60
+UNDATED_EVERY = 25  # one event in 25 has no date
 # query -> (filtered table, the index that must read it: SQLite, PostgreSQL)
 EXPECTED = {
     "events": ("event_actor", "ix_event_actor_actor", "ix_event_actor_actor"),
@@ -85,6 +87,8 @@ def generate(database: Database) -> None:
         }
         for i in range(1, EVENTS + 1)
     ]
+    for event in events[::UNDATED_EVERY]:
+        event["date"], event["date_precision"] = None, "none"
     articles, article_events, event_actors = [], [], []
     for i in range(1, ARTICLES + 1):
         words = ["troops", "withdrawal" if rng.random() < 0.4 else "deployment", "Hmeimim" if i % 40 == 0 else "base"]
@@ -206,3 +210,37 @@ def test_ingest_event_matching_reads_one_group_through_its_index(populated, coun
             nodes = postgresql_plan(populated, statement, parameters)
             indexes = {n.get("Index Name") for n in nodes if n["Node Type"] in {"Index Scan", "Bitmap Index Scan"}}
             assert "ix_event_forces_country" in indexes, [(n["Node Type"], n.get("Index Name")) for n in nodes]
+
+
+@pytest.mark.parametrize("sort", ["-date", "date"])
+@pytest.mark.parametrize(
+    "cursor",
+    [None, (dt.date(2015, 6, 1), 2001), (None, 2000)],
+    ids=["first page", "after a dated event", "after an undated event"],
+)
+def test_events_in_date_order_read_the_date_index_in_order(populated, sort, cursor):
+    """Undated events come last in both date orders. Each statement of a page reads either dated or undated
+    events through ix_event_date_id, in the index's order, so that it stops at the page's end: none sorts the
+    events (nor reads the whole table, as a NULLS LAST that the index does not keep would make it)."""
+    with Session(populated.engine) as session:
+        listing = events_listing(session, EventFilters(), sort)
+        start = None if cursor is None else encode_cursor(list(cursor), sort)
+        with recorded_statements(populated.engine) as sent:
+            page(session, listing, Window(PAGE, start))
+    pages = [(s, p) for s, p in sent if re.search(r"\bLIMIT\b", s)]
+    assert pages, sent
+    for statement, parameters in pages:
+        if populated.backend == "sqlite":
+            plan = sqlite_plan(populated, statement, parameters)
+            assert not [step for step in plan if "TEMP B-TREE" in step], (statement, plan)
+            assert any("ix_event_date_id" in step for step in plan), (statement, plan)
+        else:
+            nodes = postgresql_plan(populated, statement, parameters)
+            kinds = [(n["Node Type"], n.get("Index Name")) for n in nodes]
+            indexed = {"Index Scan", "Index Only Scan", "Bitmap Index Scan"}
+            assert any(kind in indexed and index == "ix_event_date_id" for kind, index in kinds), (statement, kinds)
+            assert ("Seq Scan", None) not in kinds, (statement, kinds)
+            # After an undated cursor, PostgreSQL may fetch the few undated events left (a bitmap of the index)
+            # and sort them; dated events, the bulk of the table, it reads in the index's order.
+            if cursor is None or cursor[0] is not None:
+                assert not [kind for kind, _index in kinds if "Sort" in kind], (statement, kinds)

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from fastapi import Depends, Query
 from pydantic import Field
 
+from app.schemas import DatePrecision
 from app.services.actors import ActorFilters, BaseFilters
 from app.services.articles import ArticleFilters
 from app.services.events import EventFilters
@@ -67,11 +68,21 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
 
 async def event_filters(
     date_from: Annotated[
-        dt.date | None, Query(description="Events on or after this date.", examples=["2016-01-01"])
+        dt.date | None,
+        Query(description="Events on or after this date (leaves out undated events).", examples=["2016-01-01"]),
     ] = None,
     date_to: Annotated[
-        dt.date | None, Query(description="Events on or before this date.", examples=["2016-12-31"])
+        dt.date | None,
+        Query(description="Events on or before this date (leaves out undated events).", examples=["2016-12-31"]),
     ] = None,
+    date_precision: Annotated[
+        list[DatePrecision],
+        Query(
+            max_length=MAX_VALUES,
+            description=f"How precisely the event is dated: day, month, year, or none (undated). {ANY_OF}",
+            examples=["none"],
+        ),
+    ] = [],  # noqa: B006
     type: Annotated[
         list[str], Query(max_length=MAX_VALUES, description=f"Event type. {ANY_OF}", examples=["withdrawal_order"])
     ] = [],  # noqa: B006 - FastAPI copies defaults
@@ -116,6 +127,7 @@ async def event_filters(
     return EventFilters(
         date_from=date_from,
         date_to=date_to,
+        date_precision=date_precision,
         type=type,
         cameo_code=cameo_code,
         actor=actor,
@@ -229,6 +241,10 @@ def _sort_param(kind, default: str, extra: str = ""):
     ]
 
 
-EventSortParam = _sort_param(EventSort, "-date", " `relevance` needs `q` and is the default with it.")
+EventSortParam = _sort_param(
+    EventSort,
+    "-date",
+    " Undated events come last in both date orders. `relevance` needs `q` and is the default with it.",
+)
 ArticleSortParam = _sort_param(ArticleSort, "-published", " `relevance` needs `q` and is the default with it.")
 NameSortParam = _sort_param(NameSort, "name")

@@ -92,7 +92,7 @@ def _linked_events(session: Session, link_model, column, entity_id: int) -> list
         .join(link_model, link_model.event_id == Event.id)
         .where(column == entity_id)
         .distinct()
-        .order_by(Event.date, Event.id, link_model.role)
+        .order_by(Event.date.asc().nulls_last(), Event.id, link_model.role)
     ).all()
     return [LinkedEvent(id=i, title=t, date=d, date_precision=p, role=r) for i, t, d, p, r in rows]
 

@@ -127,7 +127,7 @@ def _events_statement(with_evidence: bool):
         select(*link)
         .join(Event, Event.id == ArticleEvent.event_id)
         .where(ArticleEvent.article_id.in_(bindparam("ids", expanding=True)))
-        .order_by(ArticleEvent.relation.desc(), Event.date, Event.id)
+        .order_by(ArticleEvent.relation.desc(), Event.date.asc().nulls_last(), Event.id)
     )
 
 

@@ -1,17 +1,18 @@
-"""Event queries."""
+"""Event queries, and the merge of two records of one real event."""
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from sqlalchemy import Subquery, bindparam, func, select
+from sqlalchemy import Subquery, and_, bindparam, exists, func, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from app.db import read
-from app.errors import NotFound
-from app.models import Actor, Article, ArticleEvent, Event, EventActor, EventBase, MilitaryBase
-from app.schemas import ActorPublic, BasePublic, EventPublic
+from app.errors import InvalidParameter, NotFound
+from app.ingest.persist import refresh_counts
+from app.models import Actor, Article, ArticleEvent, Event, EventActor, EventBase, MilitaryBase, utcnow
+from app.schemas import ActorPublic, BasePublic, EventPublic, RelatedEvent
 from app.services import search
 from app.services.evidence import LinkedEntities, evidence, evidence_columns
 from app.services.listing import (
@@ -35,6 +36,7 @@ from app.services.pagination import Paged, SortKey
 class EventFilters:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    date_precision: list[str] = field(default_factory=list)
     type: list[str] = field(default_factory=list)
     cameo_code: list[str] = field(default_factory=list)
     actor: list[str] = field(default_factory=list)
@@ -47,9 +49,10 @@ class EventFilters:
     updated_after: dt.datetime | None = None
 
 
+# Undated events come last in both date orders: a reader of a timeline looks for them after the dated ones.
 SORTS = {
-    "-date": [SortKey(Event.date, descending=True), SortKey(Event.id, descending=True)],
-    "date": [SortKey(Event.date), SortKey(Event.id)],
+    "-date": [SortKey(Event.date, descending=True, nullable=True), SortKey(Event.id, descending=True)],
+    "date": [SortKey(Event.date, nullable=True, nulls_last=True), SortKey(Event.id)],
     "-articles": [SortKey(Event.article_count, descending=True), SortKey(Event.id, descending=True)],
     "articles": [SortKey(Event.article_count), SortKey(Event.id)],
 }
@@ -58,6 +61,7 @@ DEFAULT_SORT = "-date"
 LISTED = listed_columns(Event, EventPublic)
 EVENT_FIELDS = tuple(EventPublic.model_fields)
 ACTOR_FIELDS = tuple(ActorPublic.model_fields)
+RELATED_FIELDS = tuple(RelatedEvent.model_fields)
 
 
 def events_listing(session: Session, filters: EventFilters, sort: str | None = None) -> Listing:
@@ -66,6 +70,7 @@ def events_listing(session: Session, filters: EventFilters, sort: str | None = N
     bound = Bound()
     bound.bind("date_from", filters.date_from)
     bound.bind("date_to", filters.date_to)
+    bound.bind("date_precision", filters.date_precision)
     bound.bind("type", filters.type)
     bound.bind("cameo_code", filters.cameo_code)
     bound.bind("country", folded(filters.country))
@@ -86,6 +91,8 @@ def _events_query(shape: Shape, sort: str, dialect: str) -> Paged:
         query = query.where(Event.date >= bindparam("date_from"))
     if "date_to" in names:
         query = query.where(Event.date <= bindparam("date_to"))
+    if "date_precision" in names:
+        query = query.where(Event.date_precision.in_(bindparam("date_precision", expanding=True)))
     if "type" in names:
         query = query.where(Event.type.in_(bindparam("type", expanding=True)))
     if "cameo_code" in names:
@@ -147,6 +154,11 @@ _ARTICLES = (
     .where(ArticleEvent.event_id == bindparam("event_id"))
     .order_by(Article.published_at, Article.id)
 )
+_CARRIED_OUT_BY = (
+    select(Event.id, Event.type, Event.title, Event.date, Event.date_precision)
+    .where(Event.carries_out_id == bindparam("event_id"))
+    .order_by(Event.date.asc().nulls_last(), Event.id)
+)
 _RANKED_ACTORS, _RANKED_BASES = _ranked_links(EventActor, "actor_id"), _ranked_links(EventBase, "base_id")
 _ACTORS = LinkedEntities(Actor, ActorPublic, _RANKED_ACTORS, "actor_id", _RANKED_ACTORS.c.rank == 1)
 _BASES = LinkedEntities(MilitaryBase, BasePublic, _RANKED_BASES, "base_id", _RANKED_BASES.c.rank == 1)
@@ -161,6 +173,10 @@ def get_event(*, session: Session, event_id: int) -> Item:
     figures, *ordering_actor = found[len(EVENT_FIELDS) :]
     detail["figures"] = figures or {}
     detail["ordering_actor"] = dict(zip(ACTOR_FIELDS, ordering_actor, strict=True)) if ordering_actor[0] else None
+    detail["carried_out_by"] = [
+        dict(zip(RELATED_FIELDS, row, strict=True))
+        for row in read(session, _CARRIED_OUT_BY, {"event_id": event_id}).all()
+    ]
     detail["articles"] = [
         {
             "id": article_id,
@@ -182,3 +198,115 @@ def get_event(*, session: Session, event_id: int) -> Item:
 
 def _by_role(links: list[Item]) -> list[Item]:
     return sorted(links, key=lambda link: (link["role"] or "", link["name"]))
+
+
+# A finer precision wins when two records of one event are merged.
+_PRECISION_RANK = {"day": 0, "month": 1, "year": 2, "none": 3}
+# The fields the kept event of a merge fills from the other when its own are empty.
+_FILLED = ("cameo_code", "effective_date", "place", "country", "forces_of", "summary")
+# Each link table of events, with the columns that (beside event_id) make a link's key.
+_EVENT_LINKS = (
+    (ArticleEvent, ("article_id",)),
+    (EventActor, ("actor_id", "role", "article_id")),
+    (EventBase, ("base_id", "role", "article_id")),
+)
+_EVIDENCE = ("evidence_sentence", "evidence_start", "evidence_end", "confidence", "extractor_version")
+
+
+def merge_events(session: Session, *, keep_id: int, merge_id: int) -> None:
+    """Fold event ``merge_id`` into event ``keep_id``: two records of one real event become one.
+
+    Every link of the merged event (its articles, actors and bases) moves to the kept one with its evidence;
+    where the kept event has the same link already, one row stays, with the better evidence of the two (for an
+    article: a report before a mention, then the higher confidence; for an actor or a base: the higher
+    confidence). Pull-outs that carried out the merged event carry out the kept one. The kept event takes the
+    finer date (with the key, which names it), fills its empty fields from the other, and is recounted; the
+    merged event is deleted.
+
+    The work runs in the session's transaction, which the caller commits: the commit changes the data version,
+    so no cached answer from before the merge is served again (see app.data_version)."""
+    if keep_id == merge_id:
+        raise InvalidParameter(f"Event {keep_id} cannot be merged into itself.")
+    kept, merged = _locked_events(session, keep_id, merge_id)
+    for model, key in _EVENT_LINKS:
+        _move_links(session, model.__table__, key, keep_id, merge_id)
+    now = utcnow()
+    table = Event.__table__
+    session.execute(
+        update(table)
+        .where(table.c.carries_out_id == merge_id, table.c.id != keep_id)
+        .values(carries_out_id=keep_id, updated_at=now)
+    )
+    changes = _taken_from(kept, merged)
+    session.delete(merged)
+    session.flush()  # the merged event's key is free before the kept one takes it
+    for name, value in changes.items():
+        setattr(kept, name, value)
+    kept.updated_at = now
+    session.flush()
+    refresh_counts(session, [keep_id])
+    session.expire(kept)  # its counts were written by a statement
+
+
+def _locked_events(session: Session, keep_id: int, merge_id: int) -> tuple[Event, Event]:
+    """Both events, locked on PostgreSQL (in id order, as every writer locks events) until the commit."""
+    statement = select(Event).where(Event.id.in_([keep_id, merge_id])).order_by(Event.id).with_for_update()
+    found = {event.id: event for event in session.scalars(statement)}
+    for event_id in (keep_id, merge_id):
+        if event_id not in found:
+            raise NotFound(f"Event {event_id} not found.")
+    return found[keep_id], found[merge_id]
+
+
+def _move_links(session: Session, table, key: tuple[str, ...], keep_id: int, merge_id: int) -> None:
+    """Move the merged event's rows of one link table to the kept event. A link the kept event has too keeps
+    one row, with the better evidence; the merged event's copy goes with the merged event."""
+    kept = table.alias("kept")
+    same_link = and_(kept.c.event_id == keep_id, *(kept.c[column] == table.c[column] for column in key))
+    copied = (*_EVIDENCE, "relation") if "relation" in table.c else _EVIDENCE
+    pairs = session.execute(
+        select(*(table.c[c] for c in (*key, *copied)), *(kept.c[c] for c in copied))
+        .join_from(table, kept, same_link)
+        .where(table.c.event_id == merge_id)
+    ).all()
+    for pair in pairs:
+        link = dict(zip(key, pair[: len(key)], strict=True))
+        theirs = dict(zip(copied, pair[len(key) : len(key) + len(copied)], strict=True))
+        ours = dict(zip(copied, pair[len(key) + len(copied) :], strict=True))
+        if _strength(theirs) > _strength(ours):
+            session.execute(
+                update(table)
+                .where(table.c.event_id == keep_id, *(table.c[column] == value for column, value in link.items()))
+                .values(theirs)
+            )
+    session.execute(
+        update(table).where(table.c.event_id == merge_id, ~exists().where(same_link)).values(event_id=keep_id)
+    )
+
+
+def _strength(evidence: dict) -> tuple:
+    """How well a link row is supported: a report before a mention (article links), then the confidence."""
+    return (evidence.get("relation") == "reports", evidence["confidence"])
+
+
+def _taken_from(kept: Event, merged: Event) -> dict:
+    """The fields the kept event takes from the merged one: the finer date, and what it lacks."""
+    changes = {}
+    if _PRECISION_RANK[merged.date_precision] < _PRECISION_RANK[kept.date_precision]:
+        changes.update(date=merged.date, date_precision=merged.date_precision, key=merged.key)
+    if changes.get("date_precision", kept.date_precision) != "none":
+        changes["month_day"] = None  # only an undated event keeps a day and month without a year
+    elif kept.month_day is None:
+        changes["month_day"] = merged.month_day
+    for name in _FILLED:
+        if getattr(kept, name) is None and getattr(merged, name) is not None:
+            changes[name] = getattr(merged, name)
+    if not kept.figures and merged.figures:
+        changes["figures"] = merged.figures
+    if kept.ordering_actor_id is None and merged.ordering_actor_id is not None:
+        changes.update(ordering_actor_id=merged.ordering_actor_id, title=merged.title)  # the title names the orderer
+    if kept.carries_out_id == merged.id:
+        changes["carries_out_id"] = None  # an event cannot carry itself out
+    elif kept.carries_out_id is None and merged.carries_out_id not in (None, kept.id):
+        changes["carries_out_id"] = merged.carries_out_id
+    return changes

@@ -2,7 +2,8 @@
 
 A page is the rows strictly after the last row of the previous page in a total order (the sort keys end
 with the id), so rows inserted while a client pages through never shift the pages it has not seen yet.
-NULLs sort as the smallest value on both SQLite and PostgreSQL.
+A nullable key puts NULL where it says, the same on SQLite and PostgreSQL: as the smallest value (first
+ascending, last descending), or last in both directions (``nulls_last``).
 """
 
 import base64
@@ -30,12 +31,23 @@ class SortKey:
     column: Any
     descending: bool = False
     nullable: bool = False
+    nulls_last: bool = False  # NULL after every value in both directions (otherwise NULL is the smallest value)
+
+    @property
+    def nulls_after(self) -> bool:
+        """Whether NULLs come after the values in this key's order."""
+        return self.nullable and (self.descending or self.nulls_last)
 
     def order(self):
-        ordered = self.column.desc() if self.descending else self.column.asc()
+        ordered = self.plain_order()
         if self.nullable:
-            ordered = ordered.nulls_last() if self.descending else ordered.nulls_first()
+            ordered = ordered.nulls_last() if self.nulls_after else ordered.nulls_first()
         return ordered
+
+    def plain_order(self):
+        """The order without a NULLS clause, for rows that are all NULL or all not NULL on this key: each database
+        then orders as its index does (SQLite puts NULL first, PostgreSQL last), and can read the index in order."""
+        return self.column.desc() if self.descending else self.column.asc()
 
 
 @dataclass(frozen=True)
@@ -75,14 +87,12 @@ def decode_cursor(cursor: str, keys: list[SortKey], tag: str = "") -> list[Any]:
 
 
 def _beyond(key: SortKey, value: Any) -> ColumnElement[bool]:
-    """Rows strictly after ``value`` on one key, NULL being the smallest value."""
+    """Rows strictly after ``value`` on one key, NULLs where the key puts them."""
     column = key.column
     if value is None:
-        return false() if key.descending else column.is_not(None)
-    if key.descending:
-        step = column < value
-        return or_(step, column.is_(None)) if key.nullable else step
-    return column > value
+        return false() if key.nulls_after else column.is_not(None)
+    step = column < value if key.descending else column > value
+    return or_(step, column.is_(None)) if key.nulls_after else step
 
 
 def _equal(key: SortKey, value: Any) -> ColumnElement[bool]:
@@ -97,25 +107,31 @@ def _after(keys: list[SortKey], values: list[Any]) -> ColumnElement[bool]:
     return or_(*clauses)
 
 
-def _segments(keys: list[SortKey], values: list[Any]) -> list[ColumnElement[bool]]:
+def _segments(keys: list[SortKey], values: list[Any] | None) -> list[ColumnElement[bool] | None]:
     """The rows after ``values`` (the cursor's values, or bound parameters for them and None where they are
-    NULL), as conditions whose rows follow one another in the sort order.
+    NULL; ``values`` None: every row), as conditions whose rows follow one another in the sort order (None:
+    no condition).
 
     Together they mean the same as one ``_after`` condition, but each bounds the first key with a single
     range (``published_at <= :v AND (published_at < :v OR id < :id)``), so the database walks an index in
     order and stops at the page's end; an OR with ``published_at IS NULL`` would make it collect and sort
-    every remaining row instead. NULLs, the smallest values, form a segment of their own.
+    every remaining row instead. NULLs of the first key form a segment of their own, so that in each segment
+    the first key is all NULL or all not NULL, and its order needs no NULLS clause (see ``plain_order``).
     """
-    first, value = keys[0], values[0]
-    rest = _after(keys[1:], values[1:]) if len(keys) > 1 else false()
+    first = keys[0]
     column = first.column
+    if values is None:
+        if not first.nullable:
+            return [None]
+        return [column.is_not(None), column.is_(None)] if first.nulls_after else [column.is_(None), column.is_not(None)]
+    value = values[0]
+    rest = _after(keys[1:], values[1:]) if len(keys) > 1 else false()
     if value is None:
         same = and_(column.is_(None), rest)
-        return [same] if first.descending else [same, column.is_not(None)]
-    if first.descending:
-        segments = [and_(column <= value, or_(column < value, rest))]
-        return [*segments, column.is_(None)] if first.nullable else segments
-    return [and_(column >= value, or_(column > value, rest))]
+        return [same] if first.nulls_after else [same, column.is_not(None)]
+    low, beyond = (column <= value, column < value) if first.descending else (column >= value, column > value)
+    segments = [and_(low, or_(beyond, rest))]
+    return [*segments, column.is_(None)] if first.nulls_after else segments
 
 
 def _python_type(column) -> type | None:
@@ -143,19 +159,20 @@ class Paged:
         return select(func.count()).select_from(self.query.order_by(None).subquery())
 
     def pages(self, nulls: tuple[bool, ...] | None) -> list[Select]:
-        """The statements that read the page after a cursor whose values are NULL where ``nulls`` says (at most
-        ``page_limit`` rows in all), to run in turn until enough rows are read: one without a cursor
-        (``nulls`` None), one per segment (see ``_segments``) after it."""
+        """The statements that read the page after a cursor whose values are NULL where ``nulls`` says (``nulls``
+        None: the first page), at most ``page_limit`` rows in all, to run in turn until enough rows are read: one
+        per segment (see ``_segments``)."""
         if nulls not in self._pages:
             keys = self.keys
-            ordered = self.query.order_by(*[k.order() for k in keys])
+            ordered = self.query.order_by(keys[0].plain_order(), *[k.order() for k in keys[1:]])
             ordered = ordered.add_columns(*[k.column.label(f"_k{i}") for i, k in enumerate(keys)])
             ordered = ordered.limit(bindparam("page_limit"))
-            if nulls is None:
-                self._pages[nulls] = [ordered]
-            else:
-                values = [None if null else bindparam(f"cursor_{i}") for i, null in enumerate(nulls)]
-                self._pages[nulls] = [ordered.where(segment) for segment in _segments(keys, values)]
+            values = (
+                None if nulls is None else [None if null else bindparam(f"cursor_{i}") for i, null in enumerate(nulls)]
+            )
+            self._pages[nulls] = [
+                ordered if segment is None else ordered.where(segment) for segment in _segments(keys, values)
+            ]
         return self._pages[nulls]
 
 

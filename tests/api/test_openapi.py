@@ -65,6 +65,7 @@ def test_list_endpoints_declare_their_export_formats_and_filters(schema):
         "/events": {
             "date_from",
             "date_to",
+            "date_precision",
             "type",
             "cameo_code",
             "actor",
