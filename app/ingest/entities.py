@@ -57,8 +57,8 @@ class Patterns:
     speech_before: re.Pattern  # 'said <name>'
     apposition: re.Pattern  # '<name>, an analyst at ...'
     preposition_before: re.Pattern  # 'officials in <place> said': the words before make the capitals no speaker
-    bases: tuple[tuple[str, re.Pattern], ...]  # (kind, pattern): a base named with its kind ('Balad Air Base')
-    base_after_name: frozenset[str]  # the kinds whose words follow the name (the others come before it)
+    bases: tuple[re.Pattern, ...]  # a base named with its kind ('Balad Air Base', 'Camp Lemonnier'): group 'name'
+    # and a group named after the kind, holding its words
     not_base_name: frozenset[str]  # words that begin no base's name ('The', 'Russian')
     not_base_endings: tuple[str, ...]  # nor do words with these endings ('Leaving', 'Abandoned')
 
@@ -76,10 +76,12 @@ def patterns(knowledge: Knowledge) -> Patterns:
     def kind_words(words):  # a word written in lower case may be written in any case; others only as written
         return "|".join(f"(?i:{alternation([w])})" if w.islower() else alternation([w]) for w in words)
 
-    bases = [(k, re.compile(rf"({base_name})\s+({kind_words(ws)})\b")) for k, ws in after.items()]
-    bases += [
-        (k, re.compile(rf"\b({kind_words(ws)})\s+([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)")) for k, ws in before.items()
-    ]
+    # One pattern for the kinds whose words follow the name, one for those whose words come before it; a named
+    # group for each kind's words.
+    kinds = "|".join(f"(?P<{kind}>{kind_words(words)})" for kind, words in after.items())
+    name_then_kind = re.compile(rf"(?P<name>{base_name})\s+(?:{kinds})\b")
+    kinds = "|".join(f"(?P<{kind}>{kind_words(words)})" for kind, words in before.items())
+    kind_then_name = re.compile(rf"\b(?:{kinds})\s+(?P<name>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)")
     return Patterns(
         compound=re.compile(rf"-(?:{alternation(lexicon['compound_endings'])})\b"),
         person=re.compile(rf"\b{word}(?:\s+(?:(?:{particle})\s+)?(?:[A-Z]\.\s+)?{word}){{1,6}}\b"),
@@ -96,18 +98,18 @@ def patterns(knowledge: Knowledge) -> Patterns:
             rf",\s+(?:a|an)\s+(?:[a-z][\w-]*\s+){{0,3}}[a-z][\w-]*\s*(?:[,.]|(?:{alternation(lexicon['apposition_ends'])})\b)"
         ),
         preposition_before=re.compile(rf"\b(?:{alternation(lexicon['prepositions'])})\s+$"),
-        bases=tuple(bases),
-        base_after_name=frozenset(after),
+        bases=(name_then_kind, kind_then_name),
         not_base_name=frozenset(discovery["not_name_words"]),
         not_base_endings=tuple(discovery["not_name_endings"]),
     )
 
 
-def find_mentions(text: str, knowledge: Knowledge) -> list[Mention]:
-    """Known names (any spelling) and discovered persons and bases, leftmost-longest, without overlaps."""
+def find_mentions(text: str, knowledge: Knowledge, phrases: list[Hit] | None = None) -> list[Mention]:
+    """Known names (any spelling) and discovered persons and bases, leftmost-longest, without overlaps.
+    ``phrases`` is ``knowledge.phrases.find(text)`` where the caller has it (the event stage needs it too)."""
     folded = fold(text)  # accents off, same offsets: 'Mevlüt Çavuşoğlu' has the shape of a name
     found = patterns(knowledge)
-    hits = knowledge.phrases.find(text)
+    hits = knowledge.phrases.find(text) if phrases is None else phrases
     gazetteer = _gazetteer_mentions(folded, [h for h in hits if h.label == "alias"], knowledge, found)
     cues = sorted((h.end, h.start) for h in hits if h.label == "person_cues")
     discovered = _discover_persons(text, folded, gazetteer, cues, found)
@@ -211,11 +213,12 @@ def _discover_bases(text: str, folded: str, known: list[Mention], found: Pattern
     """Bases the gazetteer does not know, named with their kind ('Balad Air Base', 'Camp Lemonnier')."""
     taken = [(m.start, m.end) for m in known]
     bases: list[Mention] = []
-    for kind, pattern in found.bases:
+    for pattern in found.bases:
         for match in pattern.finditer(folded):
+            kind = next(group for group, words in match.groupdict().items() if words and group != "name")
             start, end = match.span()
-            if kind in found.base_after_name and match.group(2).islower():
-                end = match.end(1)  # 'Baledogle airfield': the kind word is a description, not part of the name
+            if match.end(kind) == end and match.group(kind).islower():
+                end = match.end("name")  # 'Baledogle airfield': the kind word is a description, not part of the name
             words = text[start:end].split()
             while words and (words[0] in found.not_base_name or words[0].endswith(found.not_base_endings)):
                 start += len(words[0]) + 1

@@ -40,8 +40,8 @@ class EventLexicon:
         self.terms, self.cues, self.negations = (
             f"{event_type}.{key}" for key in ("withdrawal_terms", "order_cues", "negations")
         )
-        self.term_patterns = [re.compile(p, re.IGNORECASE) for p in spec["withdrawal_patterns"]]
-        self.cue_patterns = [re.compile(p, re.IGNORECASE) for p in spec["announcement_patterns"]]
+        self.term_pattern = _one_of(spec["withdrawal_patterns"])
+        self.cue_pattern = _one_of(spec["announcement_patterns"])
         self.first_person = re.compile(rf"\bI\s+(?:{alternation(spec['first_person_orders'])})\b")
         self.deadline = re.compile(
             rf"\b(?:{alternation(lexicon['deadline_words'])})\s+(?:(?:the\s+)?end(?:\s+of)?\s+)?$", re.IGNORECASE
@@ -100,11 +100,24 @@ class Group:
         return max(self.statements, key=lambda s: (s.strength, -s.span.start))
 
 
+def _one_of(patterns: list[str]) -> re.Pattern:
+    """The lexicon's patterns as one case-insensitive alternation: at each offset the first that matches."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
 def extract_events(
-    text: str, sentences: Sentences, mentions: list[Mention], metadata: Metadata, knowledge: Knowledge
+    text: str,
+    sentences: Sentences,
+    mentions: list[Mention],
+    metadata: Metadata,
+    knowledge: Knowledge,
+    phrases: list[Hit] | None = None,
 ) -> list[ExtractedEvent]:
+    """The events the article reports or mentions. ``phrases`` is ``knowledge.phrases.find(text)`` where the
+    caller has it (the entity stage needs it too)."""
     events: list[ExtractedEvent] = []
-    article = ArticleView.of(text, sentences, mentions, knowledge)
+    hits = knowledge.phrases.find(text) if phrases is None else phrases
+    article = ArticleView.of(text, sentences, mentions, hits)
     published = metadata.reference_date
     for event_type in knowledge.lexicon["event_types"]:
         lex = _lexicon(knowledge, event_type)
@@ -135,9 +148,9 @@ class ArticleView:
     places: list[list[Hit]]  # payload: a Place
 
     @classmethod
-    def of(cls, text: str, sentences: Sentences, mentions: list[Mention], knowledge: Knowledge) -> "ArticleView":
+    def of(cls, text: str, sentences: Sentences, mentions: list[Mention], hits: list[Hit]) -> "ArticleView":
         spans = sentences.spans
-        phrases = _by_sentence(knowledge.phrases.find(text), spans)
+        phrases = _by_sentence([hit for hit in hits if hit.label != "alias"], spans)  # names come as mentions
         places = [
             _places(text[span.start : span.end], found.get("place", []))
             for span, found in zip(spans, phrases, strict=True)
@@ -188,18 +201,26 @@ def _mentions_by_sentence(mentions: list[Mention], spans: list[Span]) -> list[li
 
 
 def _terms(article: ArticleView, i: int, lex: EventLexicon) -> list[Span]:
-    return _leftmost(article.found(i, lex.terms), lex.term_patterns, article.sentence(i))
+    return _leftmost(article.found(i, lex.terms), lex.term_pattern, article.sentence(i))
 
 
-def _leftmost(phrases: list[Hit], patterns: list[re.Pattern], sentence: str) -> list[Span]:
-    """What one alternation of the phrases (longest first) and then the patterns finds in a sentence: from left
-    to right, at each start the longest phrase there or else the first pattern's match, none inside another."""
-    candidates = [(hit.start, 0, -hit.end, hit.end) for hit in phrases]
-    candidates += [(m.start(), rank, 0, m.end()) for rank, p in enumerate(patterns, 1) for m in p.finditer(sentence)]
+def _leftmost(phrases: list[Hit], pattern: re.Pattern, sentence: str) -> list[Span]:
+    """What one alternation of the phrases (longest first) and then the pattern finds in a sentence, as the
+    lexicon means it: from left to right, at each offset the longest phrase there or else the pattern's match,
+    and the search goes on after it."""
+    longest: dict[int, int] = {}  # where a phrase begins -> the end of the longest there
+    for hit in phrases:
+        longest[hit.start] = max(hit.end, longest.get(hit.start, hit.end))
     found: list[Span] = []
-    for start, _rank, _longest, end in sorted(candidates):
-        if not found or start >= found[-1].end:
-            found.append(Span(start, end))
+    match = pattern.search(sentence)
+    for start in [*sorted(longest), len(sentence) + 1]:
+        while match and match.start() < start:  # the pattern matches before the phrase
+            found.append(Span(*match.span()))
+            match = pattern.search(sentence, max(match.end(), match.start() + 1))
+        if start in longest and (not found or start >= found[-1].end):
+            found.append(Span(start, longest[start]))
+            if match and match.start() < longest[start]:
+                match = pattern.search(sentence, longest[start])
     return found
 
 
@@ -208,7 +229,7 @@ def _statement(article: ArticleView, i: int, terms: list[Span], published: date 
     span, inside = article.sentences.spans[i], article.by_sentence[i]
     sentence = article.sentence(i)
     first_person = lex.first_person.search(sentence)
-    pair = _closest_pair(terms, _leftmost(article.found(i, lex.cues), lex.cue_patterns, sentence))
+    pair = _closest_pair(terms, _leftmost(article.found(i, lex.cues), lex.cue_pattern, sentence))
     if (pair is None and not first_person) or article.found(i, lex.negations):
         return None
     _gap, term, cue = pair or (0, terms[0], Span(*first_person.span()))

@@ -14,17 +14,19 @@ per gap style, and the named list reports only one phrase at each place. The lib
 dependencies, ships wheels for every platform we use and has been maintained for over a decade.
 """
 
+import itertools
 import re
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
 from itertools import groupby
+from typing import NamedTuple
 
 import ahocorasick
 
 from app.ingest.text import fold
 
 WORD = re.compile(r"\w+")
-SEPARATOR = re.compile(r"[ \-.'\u2019]{1,3}")  # what may stand between two words of one phrase
+SEPARATORS = " -.'\u2019"  # what may stand between two words of one phrase, at most three of them
+MAX_GAP = 3
 
 
 def phrase_key(phrase: str) -> str:
@@ -32,8 +34,7 @@ def phrase_key(phrase: str) -> str:
     return " ".join(WORD.findall(fold(phrase).lower()))
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """One phrase found in a text: where (character offsets), and the label and payload it was added with."""
 
     start: int
@@ -56,8 +57,12 @@ class PhraseMatcher:
                 values.append((label, payload))
         self._automaton = ahocorasick.Automaton()
         for key, values in entries.items():
-            # Framed by spaces, as the words of the text are (see _key_text): a phrase can only match whole words.
-            self._automaton.add_word(f" {key} ", (len(key) + 2, tuple(values)))
+            # The automaton reads the text with every separator made a space (see find): a phrase is stored once
+            # for each number of spaces its words may have between them.
+            for gaps in itertools.product(range(1, MAX_GAP + 1), repeat=key.count(" ")):
+                words = key.split(" ")
+                spaced = words[0] + "".join(" " * gap + word for gap, word in zip(gaps, words[1:], strict=True))
+                self._automaton.add_word(spaced, (len(spaced), tuple(values)))
         if entries:
             self._automaton.make_automaton()
 
@@ -65,32 +70,19 @@ class PhraseMatcher:
         """Every phrase in ``text``, overlapping ones included, in no particular order."""
         if self._automaton.kind != ahocorasick.AHOCORASICK:
             return []
-        keys, starts, ends = _key_text(text)
+        # Folded, lower case and the separators made spaces, the text keeps its length and offsets. Any other
+        # character between two words (a comma, a line break) is in no phrase, so no phrase spans it.
+        keys = fold(text).lower()
+        for separator in SEPARATORS[1:]:
+            keys = keys.replace(separator, " ")
+        framed = f" {keys} "  # one character more on either side: a hit is a whole word where these are none
         hits = []
         for last, (length, values) in self._automaton.iter(keys):
-            start, end = starts[last - length + 2], ends[last]
+            start, end = last + 1 - length, last + 1
+            if WORD.match(framed, start) or WORD.match(framed, end + 1):
+                continue  # a hit inside a longer word
             hits += [Hit(start, end, label, payload) for label, payload in values]
         return hits
-
-
-def _key_text(text: str) -> tuple[str, dict[int, int], dict[int, int]]:
-    """The text as the automaton reads it: its words folded and lower case, one space apart where a phrase may
-    go on from one to the next and ' | ' where it may not, framed by spaces. With, for each word, the offset of its
-    first character in the key text -> its start in ``text``, and the offset just after it -> its end."""
-    folded = fold(text)  # same length and offsets as text
-    pieces, starts, ends = [" "], {}, {}
-    at, previous_end = 1, None
-    for word in WORD.finditer(folded):
-        if previous_end is not None and not SEPARATOR.fullmatch(folded, previous_end, word.start()):
-            pieces.append("| ")
-            at += 2
-        lowered = word.group().lower()
-        starts[at] = word.start()
-        at += len(lowered)
-        ends[at] = previous_end = word.end()
-        pieces += (lowered, " ")
-        at += 1
-    return "".join(pieces), starts, ends
 
 
 def alternation(phrases: Iterable[str]) -> str:
