@@ -67,7 +67,7 @@ class Patterns:
 def patterns(knowledge: Knowledge) -> Patterns:
     lexicon, discovery = knowledge.lexicon, knowledge.base_discovery
     cues = alternation(lexicon["person_cues"])
-    particle = alternation(lexicon["name_particles_in_text"])
+    particle = alternation(lexicon["name_particles"])
     word = r"(?:(?:al|el|ad|Al|El)-)?(?:Mc|Mac|O'|D')?[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*"
     speech = alternation(lexicon["speech_verbs"])
     base_name = r"\b[A-Z][\w'-]*(?:\s+(?:al-|el-)?[A-Z][\w'-]*){0,3}"

@@ -73,7 +73,7 @@ class EventLexicon:
         self.ministers_met = re.compile(  # 'with his defence and foreign ministers'
             rf"\bwith (?:his|the|[A-Z]\w+'s) ({kinds})(?: and ({kinds}))? minist(?:ers?|ries|ry)\b", re.IGNORECASE
         )
-        self.speaker = re.compile(rf",?\s+(?:{alternation(lexicon['speaker_verbs'])})\b")
+        self.speaker = re.compile(rf",?\s+(?:{alternation(lexicon['speech_verbs'])})\b")
         self.order_noun = re.compile(rf"\b(?:{alternation(lexicon['order_nouns'])})\b")
 
 

@@ -213,11 +213,12 @@ class Knowledge:
         if not tokens:
             return set()
         particles = set(self.lexicon["name_particles"])
+        articles = set(self.lexicon["article_particles"])  # written either way or left out: al-Assad, el-Assad, Assad
         choices = []
         for index, token in enumerate(tokens):
             forms = self._token_variants(token)
-            if token in {"al", "el"} and index < len(tokens) - 1:
-                forms |= {"al", "el", ""}
+            if token in articles and index < len(tokens) - 1:
+                forms |= articles | {""}
             elif token in particles and index < len(tokens) - 1 and len(tokens) > 2:
                 forms.add("")
             choices.append(sorted(forms))
