@@ -36,6 +36,7 @@ class EventLexicon:
         self.cameo_code = spec["cameo_code"]
         self.label = spec["label"]
         self.geo = knowledge.geo
+        self.operators = {b["name"]: b["operator"] for b in knowledge.bases_data if b.get("operator")}
         # Labels of the event type's phrase lists in the knowledge's matcher (see Knowledge.phrases).
         self.terms, self.cues, self.negations = (
             f"{event_type}.{key}" for key in ("withdrawal_terms", "order_cues", "negations")
@@ -262,6 +263,8 @@ def _statement(article: ArticleView, i: int, terms: list[Span], published: date 
     if forces_of is None:
         subject = next((g for g in places if g.payload.kind == "place" and g.end <= term.start), None)
         forces_of = subject.payload.country if subject else None
+    if forces_of is None:  # 'the jets left Hmeimim': the forces of the country that runs the base
+        forces_of = next((lex.operators[m.entity.name] for m in inside if m.entity.name in lex.operators), None)
     named = [g for g in places if g.payload.kind == "place"]
     where = next(
         (g for g in named if g.start >= term.start - 10 and lex.left_from.search(sentence, 0, g.start)), None

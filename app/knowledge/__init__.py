@@ -49,18 +49,22 @@ class Place:
 
 
 class Geography:
-    """Countries with their other names, demonyms and adjectives, and places mapped to their country."""
+    """Countries with their other names, capitals, demonyms and adjectives, and places mapped to their country."""
 
     def __init__(self, data: dict) -> None:
         self.countries = data["countries"]
         self.adjectives = {c["name"]: c.get("adjective") or c["name"] for c in self.countries}
         names = {name: c["name"] for c in self.countries for name in (c["name"], *c.get("aliases", []))}
+        # A capital two states share is the first listed's, the current state's (the historical ones come last).
+        capitals = {c["capital"]: c["name"] for c in reversed(self.countries) if c.get("capital")}
+        demonyms = {demonym: c["name"] for c in self.countries for demonym in c.get("demonyms", [])}
+        # Of names written alike, a country's own name wins over a capital, a capital over another place, and
+        # any of them over a demonym.
         self.places: dict[tuple[str, ...], Place] = {}
-        for surface, country in {**data["places"], **names}.items():  # a country's own name wins
+        for surface, country in {**data["places"], **capitals, **names}.items():
             words = tuple(WORD.findall(surface))
             self.places[words] = Place(country, "place", words)
-        demonyms = {demonym: c["name"] for c in self.countries for demonym in c.get("demonyms", [])}
-        for surface, country in demonyms.items():  # a demonym that is also a name is the name
+        for surface, country in demonyms.items():
             words = tuple(WORD.findall(surface))
             self.places.setdefault(words, Place(country, "people", words))
 
