@@ -27,11 +27,14 @@ class Sentences:
     def starts(self) -> list[int]:
         return [s.start for s in self.spans]
 
-    def around(self, offset: int) -> Span:
+    def index(self, offset: int) -> int | None:
+        """The index of the sentence that holds the offset, if one does."""
         index = bisect.bisect_right(self.starts, offset) - 1
-        if index >= 0 and self.spans[index].start <= offset < self.spans[index].end:
-            return self.spans[index]
-        return Span(offset, offset)
+        return index if index >= 0 and offset < self.spans[index].end else None
+
+    def around(self, offset: int) -> Span:
+        index = self.index(offset)
+        return Span(offset, offset) if index is None else self.spans[index]
 
     def evidence(self, offset: int, confidence: float) -> Evidence:
         span = self.around(offset)

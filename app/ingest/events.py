@@ -7,7 +7,6 @@ The cue words are the lexicon's (app/knowledge/lexicon.json), found by the knowl
 shapes they stand in ('<country>'s ... forces', 'from ... <place>') are the regular expressions below.
 """
 
-import bisect
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -122,7 +121,10 @@ def extract_events(
     published = metadata.reference_date
     for event_type in knowledge.lexicon["event_types"]:
         lex = _lexicon(knowledge, event_type)
-        terms = {i: found for i in range(len(sentences.spans)) if (found := _terms(article, i, lex))}
+        terms = {}  # sentence index -> its withdrawal terms, for the sentences that hold one
+        for i in range(len(sentences.spans)):
+            if found := _leftmost(article.found(i, lex.terms), lex.term_pattern, article.sentence(i)):
+                terms[i] = found
         statements = [s for i in sorted(terms) if (s := _statement(article, i, terms[i], published, lex))]
         for group in _group(statements, published):
             event = _build(group, article, terms, metadata, lex, knowledge)
@@ -151,12 +153,19 @@ class ArticleView:
     @classmethod
     def of(cls, text: str, sentences: Sentences, mentions: list[Mention], hits: list[Hit]) -> "ArticleView":
         spans = sentences.spans
-        phrases = _by_sentence([hit for hit in hits if hit.label != "alias"], spans)  # names come as mentions
+        by_sentence: list[list[Mention]] = [[] for _ in spans]
+        for mention in mentions:
+            if (i := sentences.index(mention.start)) is not None:
+                by_sentence[i].append(mention)
+        phrases: list[dict[str, list[Hit]]] = [defaultdict(list) for _ in spans]
+        for hit in hits:  # each sentence is read on its own: a phrase across two is in neither
+            if hit.label != "alias" and (i := sentences.index(hit.start)) is not None and hit.end <= spans[i].end:
+                origin = spans[i].start
+                phrases[i][hit.label].append(Hit(hit.start - origin, hit.end - origin, hit.label, hit.payload))
         places = [
-            _places(text[span.start : span.end], found.get("place", []))
-            for span, found in zip(spans, phrases, strict=True)
+            _places(text[span.start : span.end], found["place"]) for span, found in zip(spans, phrases, strict=True)
         ]
-        return cls(text, sentences, mentions, _mentions_by_sentence(mentions, spans), phrases, places)
+        return cls(text, sentences, mentions, by_sentence, phrases, places)
 
     def sentence(self, i: int) -> str:
         span = self.sentences.spans[i]
@@ -166,43 +175,10 @@ class ArticleView:
         """The phrases of the list ``label`` in sentence ``i``."""
         return self.phrases[i].get(label, [])
 
-    @cached_property
-    def country_counts(self) -> Counter:
-        """Countries by how often the whole text names them, their places or their people."""
-        return Counter(place.payload.country for places in self.places for place in places)
-
-
-def _by_sentence(hits: list[Hit], spans: list[Span]) -> list[dict[str, list[Hit]]]:
-    """Phrase hits by the sentence they lie in, with offsets in it, and by label (a hit across two sentences
-    is in neither: each sentence is read on its own)."""
-    grouped: list[dict[str, list[Hit]]] = [defaultdict(list) for _ in spans]
-    starts = [span.start for span in spans]
-    for hit in hits:
-        i = bisect.bisect_right(starts, hit.start) - 1
-        if i >= 0 and hit.end <= spans[i].end:
-            origin = spans[i].start
-            grouped[i][hit.label].append(Hit(hit.start - origin, hit.end - origin, hit.label, hit.payload))
-    return grouped
-
 
 def _places(sentence: str, hits: list[Hit]) -> list[Hit]:
     """Countries, places and peoples written as the gazetteer writes them (same case and accents), leftmost-longest."""
     return leftmost_longest(h for h in hits if tuple(WORD.findall(sentence[h.start : h.end])) == h.payload.words)
-
-
-def _mentions_by_sentence(mentions: list[Mention], spans: list[Span]) -> list[list[Mention]]:
-    """Mentions grouped by the sentence they start in (both lists are in text order)."""
-    grouped: list[list[Mention]] = [[] for _ in spans]
-    starts = [s.start for s in spans]
-    for mention in mentions:
-        i = bisect.bisect_right(starts, mention.start) - 1
-        if i >= 0 and mention.start < spans[i].end:
-            grouped[i].append(mention)
-    return grouped
-
-
-def _terms(article: ArticleView, i: int, lex: EventLexicon) -> list[Span]:
-    return _leftmost(article.found(i, lex.terms), lex.term_pattern, article.sentence(i))
 
 
 def _leftmost(phrases: list[Hit], pattern: re.Pattern, sentence: str) -> list[Span]:
@@ -356,18 +332,8 @@ def _build(
     published = metadata.reference_date
     dated = [s.date for s in group.statements if s.date is not None]
     if group.relation == "reports":
-        event_date = (
-            _vote(
-                group,
-                lambda s: (
-                    s.date.date
-                    if s.date and s.date.precision == "day" and (published is None or _is_near(s.date, published))
-                    else None
-                ),
-            )
-            or published
-        )
         precision = "day"
+        event_date = _vote(group, lambda s: _day_reported(s.date, published)) or published
         if event_date is None:
             return None
     else:
@@ -383,11 +349,7 @@ def _build(
 
     best = group.best
     evidence = Evidence(best.sentence, best.span.start, best.span.end, min(1.0, best.strength / 2.3))
-    effective = None
-    participants: list[EventParticipant] = []
-    bases: list[EventParticipant] = []
-    place = None
-    figures: dict[str, int] = {}
+    effective, participants, bases, place, figures = None, [], [], None, {}
     if group.relation == "reports":
         effective = _effective_date(group, article, terms, event_date, published)
         context = _context(group, article, terms, orderer, forces_of, event_date, lex, knowledge)
@@ -414,11 +376,17 @@ def _build(
     )
 
 
+def _day_reported(mention: DateMention | None, published: date | None) -> date | None:
+    """The day a statement dates the order it reports: a day close to publication."""
+    if mention and mention.precision == "day" and (published is None or _is_near(mention, published)):
+        return mention.date
+    return None
+
+
 def _article_country(article: ArticleView, forces_of: str | None) -> str | None:
     """The country the article is most about (by names, places and demonyms), other than the withdrawing one."""
-    counted = article.country_counts.copy()
-    counted.pop(forces_of, None)
-    counted.pop(None, None)
+    countries = (place.payload.country for places in article.places for place in places)
+    counted = Counter(country for country in countries if country != forces_of)
     return counted.most_common(1)[0][0] if counted else None
 
 
@@ -534,13 +502,10 @@ def _number(token: str, lex: EventLexicon) -> int | None:
 def _office_holder(knowledge: Knowledge, role: str, country: str | None, on: date) -> EntityRef | None:
     """Who held ``role`` in ``country`` on that day; nobody when the country is unknown (a discovered leader
     has none, and any country's holder would be a guess)."""
-    if country is None:
-        return None
     stamp = on.isoformat()
     for office in knowledge.offices:
-        if office.role != role or office.country != country:
-            continue
-        if (office.start is None or office.start <= stamp) and (office.end is None or stamp < office.end):
+        held = (office.start or "") <= stamp and (office.end is None or stamp < office.end)
+        if (office.role, office.country) == (role, country) and held:
             return knowledge.actors[office.actor]
     return None
 
