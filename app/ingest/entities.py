@@ -123,6 +123,15 @@ def find_mentions(text: str, knowledge: Knowledge, phrases: list[Hit] | None = N
     return _resolve_surnames(sorted(gazetteer + discovered, key=lambda m: m.start), text, knowledge)
 
 
+def find_places(text: str, knowledge: Knowledge, phrases: list[Hit] | None = None) -> list[Hit]:
+    """Countries, places in them and their peoples (payload: a Place) where the text writes them as the
+    gazetteer does, in the same case and accents ('Turkey', not 'turkey'), leftmost-longest. ``phrases``:
+    ``knowledge.phrases.find(text)`` (or its place hits) where the caller has it."""
+    hits = knowledge.phrases.find(text) if phrases is None else phrases
+    written = (h for h in hits if h.label == "place" and tuple(WORD.findall(text[h.start : h.end])) == h.payload.words)
+    return leftmost_longest(written)
+
+
 def _gazetteer_mentions(folded: str, hits: list[Hit], knowledge: Knowledge, found: Patterns) -> list[Mention]:
     """The actors and bases the knowledge files name, where the text writes a name as it may be written."""
     written = [hit for hit in hits if _written_as_name(folded, hit, knowledge.alias_lower_words)]

@@ -14,8 +14,8 @@ from datetime import date, timedelta
 from functools import cached_property, lru_cache
 
 from app.ingest.dates import DateMention, find_dates, looks_future
-from app.ingest.entities import Sentences
-from app.ingest.matcher import WORD, Hit, alternation, leftmost_longest
+from app.ingest.entities import Sentences, find_places
+from app.ingest.matcher import Hit, alternation, leftmost_longest
 from app.ingest.types import EntityRef, EventParticipant, Evidence, ExtractedEvent, Mention, Metadata, Span
 from app.knowledge import Knowledge
 
@@ -117,7 +117,7 @@ def extract_events(
     caller has it (the entity stage needs it too)."""
     events: list[ExtractedEvent] = []
     hits = knowledge.phrases.find(text) if phrases is None else phrases
-    article = ArticleView.of(text, sentences, mentions, hits)
+    article = ArticleView.of(text, sentences, mentions, hits, knowledge)
     published = metadata.reference_date
     for event_type in knowledge.lexicon["event_types"]:
         lex = _lexicon(knowledge, event_type)
@@ -151,7 +151,7 @@ class ArticleView:
     places: list[list[Hit]]  # payload: a Place
 
     @classmethod
-    def of(cls, text: str, sentences: Sentences, mentions: list[Mention], hits: list[Hit]) -> "ArticleView":
+    def of(cls, text: str, sentences: Sentences, mentions: list[Mention], hits: list[Hit], knowledge: Knowledge):
         spans = sentences.spans
         by_sentence: list[list[Mention]] = [[] for _ in spans]
         for mention in mentions:
@@ -162,8 +162,9 @@ class ArticleView:
             if hit.label != "alias" and (i := sentences.index(hit.start)) is not None and hit.end <= spans[i].end:
                 origin = spans[i].start
                 phrases[i][hit.label].append(Hit(hit.start - origin, hit.end - origin, hit.label, hit.payload))
+        sentence_places = zip(spans, phrases, strict=True)
         places = [
-            _places(text[span.start : span.end], found["place"]) for span, found in zip(spans, phrases, strict=True)
+            find_places(text[span.start : span.end], knowledge, found["place"]) for span, found in sentence_places
         ]
         return cls(text, sentences, mentions, by_sentence, phrases, places)
 
@@ -174,11 +175,6 @@ class ArticleView:
     def found(self, i: int, label: str) -> list[Hit]:
         """The phrases of the list ``label`` in sentence ``i``."""
         return self.phrases[i].get(label, [])
-
-
-def _places(sentence: str, hits: list[Hit]) -> list[Hit]:
-    """Countries, places and peoples written as the gazetteer writes them (same case and accents), leftmost-longest."""
-    return leftmost_longest(h for h in hits if tuple(WORD.findall(sentence[h.start : h.end])) == h.payload.words)
 
 
 def _leftmost(phrases: list[Hit], pattern: re.Pattern, sentence: str) -> list[Span]:
