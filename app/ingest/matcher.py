@@ -8,16 +8,14 @@ reads the text a hit covers and applies its own ('US' only in capitals, place na
 
 Why pyahocorasick: an Aho-Corasick automaton finds every phrase of a list in one pass over the text, however
 long the list, and reports overlapping phrases too (a name inside a longer name, a cue inside a longer cue), which
-the callers need. We compared it with the `regex` module's named lists (one ``\\b\\L<phrases>\\b`` pattern) on
-the same phrases over the seeds and the test corpus: the automaton was several times faster, it needs no pattern
-per gap style, and the named list reports only one phrase at each place. The library is small, has no
-dependencies, ships wheels for every platform we use and has been maintained for over a decade.
+the callers need. Against the `regex` module's named lists (one ``\\L<phrases>`` pattern of the same phrases,
+searched with overlaps, over the seeds and the test corpus: bench/matcher_bench.py) the automaton was tens of
+times faster. It is a small C extension with no dependencies and wheels for the platforms we run on.
 """
 
 import itertools
 import re
 from collections.abc import Hashable, Iterable
-from itertools import groupby
 from typing import NamedTuple
 
 import ahocorasick
@@ -49,21 +47,21 @@ class PhraseMatcher:
     def __init__(self, phrases: Iterable[tuple[str, Hashable, object]]) -> None:
         """``phrases``: (phrase, label, payload). One phrase may be added under several labels or payloads;
         a hit is reported for each."""
-        entries: dict[str, list[tuple[Hashable, object]]] = {}
+        self.phrases: dict[str, list[tuple[Hashable, object]]] = {}  # phrase key -> its (label, payload)s
         for phrase, label, payload in phrases:
             key = phrase_key(phrase)
-            values = entries.setdefault(key, []) if key else []
+            values = self.phrases.setdefault(key, []) if key else []
             if (label, payload) not in values:
                 values.append((label, payload))
         self._automaton = ahocorasick.Automaton()
-        for key, values in entries.items():
+        for key, values in self.phrases.items():
             # The automaton reads the text with every separator made a space (see find): a phrase is stored once
             # for each number of spaces its words may have between them.
             for gaps in itertools.product(range(1, MAX_GAP + 1), repeat=key.count(" ")):
                 words = key.split(" ")
                 spaced = words[0] + "".join(" " * gap + word for gap, word in zip(gaps, words[1:], strict=True))
                 self._automaton.add_word(spaced, (len(spaced), tuple(values)))
-        if entries:
+        if self.phrases:
             self._automaton.make_automaton()
 
     def find(self, text: str) -> list[Hit]:
@@ -73,14 +71,13 @@ class PhraseMatcher:
         # Folded, lower case and the separators made spaces, the text keeps its length and offsets. Any other
         # character between two words (a comma, a line break) is in no phrase, so no phrase spans it.
         keys = fold(text).lower()
-        for separator in SEPARATORS[1:]:
+        for separator in SEPARATORS.strip():
             keys = keys.replace(separator, " ")
-        framed = f" {keys} "  # one character more on either side: a hit is a whole word where these are none
         hits = []
         for last, (length, values) in self._automaton.iter(keys):
             start, end = last + 1 - length, last + 1
-            if WORD.match(framed, start) or WORD.match(framed, end + 1):
-                continue  # a hit inside a longer word
+            if WORD.match(keys[start - 1 : start]) or WORD.match(keys[end : end + 1]):
+                continue  # part of a longer word
             hits += [Hit(start, end, label, payload) for label, payload in values]
         return hits
 
@@ -98,7 +95,7 @@ def leftmost_longest(hits: Iterable[Hit]) -> list[Hit]:
     taken: list[Hit] = []
     resume = 0
     ordered = sorted(hits, key=lambda hit: (hit.start, -hit.end))  # stable: a span's hits keep their order
-    for (start, _end), same_span in groupby(ordered, key=lambda hit: (hit.start, hit.end)):
+    for (start, _end), same_span in itertools.groupby(ordered, key=lambda hit: (hit.start, hit.end)):
         if start >= resume:
             span_hits = list(same_span)
             taken += span_hits
