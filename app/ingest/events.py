@@ -23,6 +23,7 @@ REPORT_WINDOW_BEFORE = timedelta(days=10)
 REPORT_WINDOW_AFTER = timedelta(days=1)
 MAX_CUE_GAP = 120
 MAX_DATE_GAP = 80
+ENTITY_LABELS = ("alias", "person_cues")  # phrases only the entity stage reads (names come here as mentions)
 
 
 class EventLexicon:
@@ -159,7 +160,11 @@ class ArticleView:
                 by_sentence[i].append(mention)
         phrases: list[dict[str, list[Hit]]] = [defaultdict(list) for _ in spans]
         for hit in hits:  # each sentence is read on its own: a phrase across two is in neither
-            if hit.label != "alias" and (i := sentences.index(hit.start)) is not None and hit.end <= spans[i].end:
+            if (
+                hit.label not in ENTITY_LABELS
+                and (i := sentences.index(hit.start)) is not None
+                and hit.end <= spans[i].end
+            ):
                 origin = spans[i].start
                 phrases[i][hit.label].append(Hit(hit.start - origin, hit.end - origin, hit.label, hit.payload))
         sentence_places = zip(spans, phrases, strict=True)
