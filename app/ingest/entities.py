@@ -72,7 +72,7 @@ def patterns(knowledge: Knowledge) -> Patterns:
     cues = alternation(lexicon["person_cues"])
     particle = alternation(lexicon["name_particles"])
     word = r"(?:(?:al|el|ad|Al|El)-)?(?:Mc|Mac|O'|D')?[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*"
-    speech = alternation(lexicon["speech_verbs"])
+    speech, ends = alternation(lexicon["speech_verbs"]), alternation(lexicon["apposition_ends"])
     base_name = r"\b[A-Z][\w'-]*(?:\s+(?:al-|el-)?[A-Z][\w'-]*){0,3}"
     after, before = discovery["after_name"], discovery["before_name"]
 
@@ -97,9 +97,7 @@ def patterns(knowledge: Knowledge) -> Patterns:
         relative=re.compile(rf",\s+who\s+(?:{alternation(lexicon['relative_clause_verbs'])})\b"),
         speech_after=re.compile(rf",?\s+(?:{speech})\b"),
         speech_before=re.compile(rf"\b(?:{speech})\s+$"),
-        apposition=re.compile(
-            rf",\s+(?:a|an)\s+(?:[a-z][\w-]*\s+){{0,3}}[a-z][\w-]*\s*(?:[,.]|(?:{alternation(lexicon['apposition_ends'])})\b)"
-        ),
+        apposition=re.compile(rf",\s+(?:a|an)\s+(?:[a-z][\w-]*\s+){{0,3}}[a-z][\w-]*\s*(?:[,.]|(?:{ends})\b)"),
         preposition_before=re.compile(rf"\b(?:{alternation(lexicon['prepositions'])})\s+$"),
         bases=(name_then_kind, kind_then_name),
         not_base_name=frozenset(discovery["not_name_words"]),
@@ -114,7 +112,7 @@ def find_mentions(text: str, knowledge: Knowledge, phrases: list[Hit] | None = N
     found = patterns(knowledge)
     hits = knowledge.phrases.find(text) if phrases is None else phrases
     gazetteer = _gazetteer_mentions(folded, [h for h in hits if h.label == "alias"], knowledge, found)
-    cues = sorted((h.end, h.start) for h in hits if h.label == "person_cues")
+    cues = [(h.start, h.end) for h in hits if h.label == "person_cues"]
     discovered = _discover_persons(text, folded, gazetteer, cues, found)
     discovered += _discover_bases(text, folded, gazetteer + discovered, found)
     spans = [(m.start, m.end) for m in discovered]
@@ -196,17 +194,14 @@ def _not_name(word: str, found: Patterns) -> bool:
 def _cued(text: str, window: int, start: int, end: int, cues: list[tuple[int, int]], found: Patterns) -> bool:
     """Whether the words around the name text[start:end] say it is a person's: a role cue right before it
     ('spokesman John Doe', 'Gen. John Doe') or, after a comma, with what it is of ('spokesman for the Pentagon,
-    John Doe'), a role or a relative clause after it, or a speech verb before it. ``cues``: (end, start) of
-    the role cues in the text, in order; those from ``window`` on count."""
+    John Doe'), a role or a relative clause after it, or a speech verb before it. ``cues``: (start, end) of
+    the role cues in the text; those from ``window`` on count."""
     before, after = text[window:start], text[end : end + CONTEXT]
-    ends = [cue_end for cue_end, _ in cues]
-    for cue_end, cue_start in cues[bisect.bisect_left(ends, window) : bisect.bisect_right(ends, start)]:
-        between = text[cue_end:start]
-        if cue_start < window:
-            continue
-        if len(between) <= 2 and not WORD.search(between):
+    for cue_start, cue_end in cues:
+        between = text[cue_end:start] if window <= cue_start and cue_end <= start else None
+        if between is not None and len(between) <= 2 and not WORD.search(between):
             return True
-        if before.rstrip().endswith(",") and found.cue_apposition.fullmatch(between):
+        if between is not None and before.rstrip().endswith(",") and found.cue_apposition.fullmatch(between):
             return True
     return bool(
         found.cue_after.match(after)

@@ -423,8 +423,7 @@ def _context(
     """Participants and bases in the roles of the lexicon's 'roles' (the person who ordered, the office holder
     ordered, people present and informed, the venue and the bases retained), the place and the figures."""
     text, spans = article.text, article.sentences.spans
-    index = {s.start: i for i, s in enumerate(spans)}
-    statement_idx = {index[s.span.start] for s in group.statements if s.span.start in index}
+    statement_idx = {article.sentences.index(s.span.start) for s in group.statements}
     nearby = {j for i in statement_idx for j in (i - 1, i, i + 1) if 0 <= j < len(spans)}
     participants: dict[tuple[str, str], EventParticipant] = {}
     bases: dict[tuple[str, str], EventParticipant] = {}
@@ -432,12 +431,9 @@ def _context(
     # Office holders ('the defence minister') belong to the orderer's country, else the withdrawing one.
     office_country = (orderer.country if orderer else None) or forces_of
 
-    def add(store, entity, role, span, confidence):
-        key = (entity.name, role)
-        if key not in store:
-            store[key] = EventParticipant(
-                entity, role, Evidence(text[span.start : span.end], span.start, span.end, confidence)
-            )
+    def add(store, entity, role, span, confidence):  # the first evidence of an entity in a role stands
+        evidence = Evidence(text[span.start : span.end], span.start, span.end, confidence)
+        store.setdefault((entity.name, role), EventParticipant(entity, role, evidence))
 
     def holder(office: str) -> EntityRef | None:
         return _office_holder(knowledge, office, office_country, event_date)

@@ -102,7 +102,17 @@ class Knowledge:
 
     @cached_property
     def actors(self) -> dict[str, EntityRef]:
-        return {a["name"]: self._actor_ref(a) for a in self.actors_data}
+        return {
+            a["name"]: EntityRef(
+                kind="actor",
+                name=a["name"],
+                type=a["kind"],
+                title=a.get("title"),
+                country=a.get("country"),
+                aliases=tuple(a.get("aliases", [])) + ((a["surname"],) if a.get("surname") else ()),
+            )
+            for a in self.actors_data
+        }
 
     @cached_property
     def bases(self) -> dict[str, EntityRef]:
@@ -119,16 +129,6 @@ class Knowledge:
             )
             for b in self.bases_data
         }
-
-    def _actor_ref(self, a: dict) -> EntityRef:
-        return EntityRef(
-            kind="actor",
-            name=a["name"],
-            type=a["kind"],
-            title=a.get("title"),
-            country=a.get("country"),
-            aliases=tuple(a.get("aliases", [])) + ((a["surname"],) if a.get("surname") else ()),
-        )
 
     @cached_property
     def offices(self) -> list[Office]:
