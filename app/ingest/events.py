@@ -3,68 +3,31 @@
 A statement is a sentence holding a withdrawal term and an order cue (or a first-person order such as
 "I order ..."). Statements with no date of their own, or dated close to publication, belong to the event
 the article *reports*; statements dated well before publication are events the article *mentions*.
+The cue words are the lexicon's (app/knowledge/lexicon.json), found by the knowledge's phrase matcher; the
+shapes they stand in ('<country>'s ... forces', 'from ... <place>') are the regular expressions below.
 """
 
-import bisect
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property, lru_cache
 
 from app.ingest.dates import DateMention, find_dates, looks_future
-from app.ingest.entities import Sentences
-from app.ingest.scan import HeadScan, lowered, may_hold, required_literals
+from app.ingest.entities import Sentences, find_places
+from app.ingest.matcher import Hit, alternation, leftmost_longest
 from app.ingest.types import EntityRef, EventParticipant, Evidence, ExtractedEvent, Mention, Metadata, Span
-from app.knowledge import Geography, Knowledge
+from app.knowledge import Knowledge
 
 REPORT_WINDOW_BEFORE = timedelta(days=10)
 REPORT_WINDOW_AFTER = timedelta(days=1)
 MAX_CUE_GAP = 120
 MAX_DATE_GAP = 80
-_FIRST_PERSON_ORDER = HeadScan(
-    re.compile(r"\bI\s+(?:order|am ordering|'m ordering|have ordered|instruct|have made a decision|have decided)\b")
-)
-_DEADLINE = re.compile(r"\b(?:by|until|before|no later than)\s+(?:(?:the\s+)?end(?:\s+of)?\s+)?$", re.IGNORECASE)
-_MEETING_MINISTERS = re.compile(
-    r"\bwith (?:his|the|[A-Z]\w+'s) (defen[cs]e|foreign)(?: and (defen[cs]e|foreign))? minist(?:ers?|ries|ry)\b",
-    re.IGNORECASE,
-)
-
-
-def _needs(pattern: re.Pattern) -> tuple[frozenset[str], ...]:
-    """The sets of literals of which every match of ``pattern`` holds one each (app.ingest.scan.required_literals),
-    those of the longest literals, which are the rarer, first."""
-    return tuple(sorted(required_literals(pattern), key=lambda literals: -min(map(len, literals))))
-
-
-_MEETING_MINISTERS_NEEDS = _needs(_MEETING_MINISTERS)
-_SPEAKER = re.compile(r",?\s+(?:said|says|told|added)\b")
-_NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "a dozen": 12,
-    "dozens of": None,
-    "several": None,
-}
-
-
-def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"[\s-]+") for w in sorted(words, key=len, reverse=True))
+ENTITY_LABELS = ("alias", "person_cues")  # phrases only the entity stage reads (names come here as mentions)
 
 
 class EventLexicon:
-    """Compiled patterns for one event type and the shared cue lists."""
+    """One event type's cues, and the shapes of the sentences around them, compiled from the lexicon."""
 
     def __init__(self, knowledge: Knowledge, event_type: str) -> None:
         lexicon = knowledge.lexicon
@@ -72,70 +35,47 @@ class EventLexicon:
         self.type = event_type
         self.cameo_code = spec["cameo_code"]
         self.label = spec["label"]
-        terms = [rf"\b(?:{_alternation(spec['withdrawal_terms'])})\b", *spec["withdrawal_patterns"]]
-        self.term = HeadScan(re.compile("|".join(f"(?:{t})" for t in terms), re.IGNORECASE))
-        cues = [rf"\b(?:{_alternation(spec['order_cues'])})\b", *spec["announcement_patterns"]]
-        self.cue = HeadScan(re.compile("|".join(f"(?:{c})" for c in cues), re.IGNORECASE))
-        self.negation = HeadScan(re.compile(rf"\b(?:{_alternation(spec['negations'])})\b", re.IGNORECASE))
-        self.retain = HeadScan(re.compile(rf"\b(?:{_alternation(lexicon['retain_cues'])})\b", re.IGNORECASE))
-        self.informed = HeadScan(re.compile(rf"\b(?:{_alternation(lexicon['informed_cues'])})\b", re.IGNORECASE))
-        self.present = HeadScan(re.compile(rf"\b(?:{_alternation(lexicon['present_cues'])})\b", re.IGNORECASE))
-        self.venue = HeadScan(
-            re.compile(
-                r"\b(?:visit(?:s|ed|ing)?|met at|meeting at|address at|speech at|(?:came|arrived|landed|flew) (?:to|at))\b",
-                re.IGNORECASE,
-            )
+        self.geo = knowledge.geo
+        self.operators = {b["name"]: b["operator"] for b in knowledge.bases_data if b.get("operator")}
+        # Labels of the event type's phrase lists in the knowledge's matcher (see Knowledge.phrases).
+        self.terms, self.cues, self.negations = (
+            f"{event_type}.{key}" for key in ("withdrawal_terms", "order_cues", "negations")
         )
-        self.offices = HeadScan(re.compile(rf"\b(?:{_alternation(list(lexicon['office_phrases']))})\b", re.IGNORECASE))
-        self.office_names = {k.lower(): v for k, v in lexicon["office_phrases"].items()}
-        self.office_countries = frozenset(office.country for office in knowledge.offices)  # see _office_holder
-        geo = knowledge.geo
-        self.geo = geo
-        forces = _alternation(lexicon["forces_words"])
-        self.military = HeadScan(
-            re.compile(
-                rf"\b(?:{forces}|force|army|armed|soldiers|military|troop|pullout|pull-out|pullback|drawdown)\b",
-                re.IGNORECASE,
-            )
+        self.term_pattern = _one_of(spec["withdrawal_patterns"])
+        self.cue_pattern = _one_of(spec["announcement_patterns"])
+        self.first_person = re.compile(rf"\bI\s+(?:{alternation(spec['first_person_orders'])})\b")
+        self.deadline = re.compile(
+            rf"\b(?:{alternation(lexicon['deadline_words'])})\s+(?:(?:the\s+)?end(?:\s+of)?\s+)?$", re.IGNORECASE
         )
-        self.forces_after = re.compile(rf"(?:'s)?\s+(?:[\w-]+\s+){{0,3}}?(?:{forces})\b")
-        # Searched for in the text before each place: tried only where a verb begins (see app.ingest.scan), not at
-        # every offset before the place.
-        self.from_verb = HeadScan(
-            re.compile(
-                r"\b(?i:from|out\s+of|leave|leaving|left|quit|quitting|exit|exiting)\s+(?:the\s+)?(?:[\w'-]+\s+){0,6}?$"
-            )
+        forces = alternation(lexicon["forces_words"])
+        self.forces_after = re.compile(rf"(?:'s)?\s+(?:[\w-]+\s+){{0,3}}?(?:{forces})\b")  # '<Russia>'s air forces'
+        # Before a place: 'troops left <Syria>', 'forces stationed in <Syria>'.
+        self.left_from = re.compile(
+            rf"\b(?i:{alternation(lexicon['departure_words'])})\s+(?:the\s+)?(?:[\w'-]+\s+){{0,6}}?$"
         )
-        self.stationed = HeadScan(
-            re.compile(
-                r"\b(?i:troops|forces|soldiers|contingent|presence|personnel|units|mission)\s+"
-                r"(?:(?i:still\s+|currently\s+)?(?i:stationed|deployed|based|serving|remaining)\s+)?(?i:in)\s+(?:the\s+)?$"
-            )
+        stationed = lexicon["stationed_in"]
+        self.stationed = re.compile(
+            rf"\b(?:{alternation(stationed['subjects'])})\s+(?:(?:(?:{alternation(stationed['adverbs'])})\s+)?"
+            rf"(?:{alternation(stationed['verbs'])})\s+)?in\s+(?:the\s+)?$",
+            re.IGNORECASE,
         )
-        self.place = HeadScan(
-            re.compile(
-                r"\b(?:meeting|talks|address|speech|ceremony|session|visit)(?:\s+with\s+[\w ,.'-]{1,60}?)?\s+(?:in|at)\s+"
-                r"(?:the\s+)?([A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)"
-            )
+        self.meeting_place = re.compile(
+            rf"\b(?:{alternation(lexicon['meeting_words'])})(?:\s+with\s+[\w ,.'-]{{1,60}}?)?\s+(?:in|at)\s+"
+            r"(?:the\s+)?([A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)"
         )
-        units = _alternation(lexicon["figure_units"])
-        numbers = _alternation([w for w in _NUMBER_WORDS if _NUMBER_WORDS[w]])
-        figures = rf"\b(\d[\d,]*|{numbers})\s+(?:(?:[A-Za-z-]+)\s+)??({units})\b"
-        self.figures = re.compile(figures, re.IGNORECASE)
-        # The same pattern, case-sensitive, for the lowered sentence (see _figures): its words are all lower case.
-        words = [*lexicon["figure_units"], *_NUMBER_WORDS]
-        self.figures_lowered = re.compile(figures) if all(w == w.lower() for w in words) else None
-        # What a match holds, looked for in the lowered sentence before the search (most sentences lack a unit).
-        self.figures_needs = _needs(self.figures)
-        self.place_needs = _needs(self.place.pattern)
-
-    def term_sentences(self, text: str, spans: list[Span], low: str | None = None) -> dict[int, list[re.Match]]:
-        """The sentences that hold a withdrawal term: index -> the term matches in the sentence.
-
-        ``low`` is ``text.lower()`` where it can stand in for case-insensitive matching (see app.ingest.scan.lowered);
-        the term pattern then runs only where one of its heads begins (see app.ingest.scan).
-        """
-        return self.term.windows(text, low, spans)
+        self.number_words = lexicon["number_words"]
+        self.figures = re.compile(
+            rf"\b(\d[\d,]*|{alternation(self.number_words)})\s+(?:(?:[A-Za-z-]+)\s+)??"
+            rf"({alternation(lexicon['figure_units'])})\b",
+            re.IGNORECASE,
+        )
+        self.minister_kinds = lexicon["minister_kinds"]
+        kinds = alternation(self.minister_kinds)
+        self.ministers_met = re.compile(  # 'with his defence and foreign ministers'
+            rf"\bwith (?:his|the|[A-Z]\w+'s) ({kinds})(?: and ({kinds}))? minist(?:ers?|ries|ry)\b", re.IGNORECASE
+        )
+        self.speaker = re.compile(rf",?\s+(?:{alternation(lexicon['speech_verbs'])})\b")
+        self.order_noun = re.compile(rf"\b(?:{alternation(lexicon['order_nouns'])})\b")
 
 
 @dataclass
@@ -161,22 +101,34 @@ class Group:
         return max(self.statements, key=lambda s: (s.strength, -s.span.start))
 
 
+def _one_of(patterns: list[str]) -> re.Pattern:
+    """The lexicon's patterns as one case-insensitive alternation: at each offset the first that matches."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
 def extract_events(
-    text: str, sentences: Sentences, mentions: list[Mention], metadata: Metadata, knowledge: Knowledge
+    text: str,
+    sentences: Sentences,
+    mentions: list[Mention],
+    metadata: Metadata,
+    knowledge: Knowledge,
+    phrases: list[Hit] | None = None,
 ) -> list[ExtractedEvent]:
+    """The events the article reports or mentions. ``phrases`` is ``knowledge.phrases.find(text)`` where the
+    caller has it (the entity stage needs it too)."""
     events: list[ExtractedEvent] = []
-    spans = sentences.spans
-    by_sentence = _by_sentence(mentions, spans)
-    low = lowered(text)
+    hits = knowledge.phrases.find(text) if phrases is None else phrases
+    article = ArticleView.of(text, sentences, mentions, hits, knowledge)
+    published = metadata.reference_date
     for event_type in knowledge.lexicon["event_types"]:
         lex = _lexicon(knowledge, event_type)
-        terms = lex.term_sentences(text, spans, low)
-        article = ArticleView(text, sentences, mentions, by_sentence, set(terms), terms, knowledge.geo, low)
-        statements = [
-            s for i in sorted(article.term_idx) if (s := _statement(article, i, metadata.reference_date, lex))
-        ]
-        for group in _group(statements, metadata.reference_date):
-            event = _build(group, article, metadata, lex, knowledge)
+        terms = {}  # sentence index -> its withdrawal terms, for the sentences that hold one
+        for i in range(len(sentences.spans)):
+            if found := _leftmost(article.found(i, lex.terms), lex.term_pattern, article.sentence(i)):
+                terms[i] = found
+        statements = [s for i in sorted(terms) if (s := _statement(article, i, terms[i], published, lex))]
+        for group in _group(statements, published):
+            event = _build(group, article, terms, metadata, lex, knowledge)
             if event is not None:
                 events.append(event)
     return events
@@ -189,157 +141,140 @@ def _lexicon(knowledge: Knowledge, event_type: str) -> EventLexicon:
 
 @dataclass(frozen=True)
 class ArticleView:
-    """One article's text, sentences and mentions, indexed once for the event stage."""
+    """One article's text, sentences, mentions and phrases, by sentence, for the event stage. The phrases
+    (label -> hits) and places have offsets in their sentence, as the sentence's patterns do."""
 
     text: str
     sentences: Sentences
     mentions: list[Mention]
     by_sentence: list[list[Mention]]
-    term_idx: set[int]
-    terms: dict[int, list[re.Match]]  # sentence index -> its withdrawal-term matches
-    geo: Geography
-    low: str | None = None  # see app.ingest.scan.lowered
-    _dates: dict = field(default_factory=dict, compare=False)
-    _future: dict = field(default_factory=dict, compare=False)
+    phrases: list[dict[str, list[Hit]]]
+    places: list[list[Hit]]  # payload: a Place
+
+    @classmethod
+    def of(cls, text: str, sentences: Sentences, mentions: list[Mention], hits: list[Hit], knowledge: Knowledge):
+        spans = sentences.spans
+        by_sentence: list[list[Mention]] = [[] for _ in spans]
+        for mention in mentions:
+            if (i := sentences.index(mention.start)) is not None:
+                by_sentence[i].append(mention)
+        phrases: list[dict[str, list[Hit]]] = [defaultdict(list) for _ in spans]
+        for hit in hits:  # each sentence is read on its own: a phrase across two is in neither
+            if (
+                hit.label not in ENTITY_LABELS
+                and (i := sentences.index(hit.start)) is not None
+                and hit.end <= spans[i].end
+            ):
+                origin = spans[i].start
+                phrases[i][hit.label].append(Hit(hit.start - origin, hit.end - origin, hit.label, hit.payload))
+        sentence_places = zip(spans, phrases, strict=True)
+        places = [
+            find_places(text[span.start : span.end], knowledge, found["place"]) for span, found in sentence_places
+        ]
+        return cls(text, sentences, mentions, by_sentence, phrases, places)
 
     def sentence(self, i: int) -> str:
         span = self.sentences.spans[i]
         return self.text[span.start : span.end]
 
-    def lower(self, i: int) -> str | None:
-        """Sentence ``i`` of ``low`` (None where there is no ``low``)."""
-        if self.low is None:
-            return None
-        span = self.sentences.spans[i]
-        return self.low[span.start : span.end]
-
-    def dates(self, i: int, anchor: date | None) -> list[DateMention]:
-        """find_dates() of sentence ``i``, run once however many times the stage asks."""
-        key = (i, anchor)
-        if key not in self._dates:
-            self._dates[key] = find_dates(self.sentence(i), anchor, self.lower(i))
-        return self._dates[key]
-
-    def looks_future(self, i: int, start: int) -> bool:
-        """looks_future() of sentence ``i`` at ``start``, asked once however many times the stage asks (a statement's
-        dates, then the effective date's)."""
-        key = (i, start)
-        if key not in self._future:
-            self._future[key] = looks_future(self.sentence(i), start)
-        return self._future[key]
-
-    @cached_property
-    def country_counts(self) -> Counter:
-        """Countries by how often the whole text names them, their places or their people."""
-        return Counter(g.country for g in self.geo.find(self.text))
+    def found(self, i: int, label: str) -> list[Hit]:
+        """The phrases of the list ``label`` in sentence ``i``."""
+        return self.phrases[i].get(label, [])
 
 
-def _by_sentence(mentions: list[Mention], spans: list[Span]) -> list[list[Mention]]:
-    """Mentions grouped by the sentence they start in (both lists are in text order)."""
-    grouped: list[list[Mention]] = [[] for _ in spans]
-    starts = [s.start for s in spans]
-    for mention in mentions:
-        i = bisect.bisect_right(starts, mention.start) - 1
-        if i >= 0 and mention.start < spans[i].end:
-            grouped[i].append(mention)
-    return grouped
+def _leftmost(phrases: list[Hit], pattern: re.Pattern, sentence: str) -> list[Span]:
+    """What one alternation of the phrases (longest first) and then the pattern finds in a sentence, as the
+    lexicon means it: from left to right, at each offset the longest phrase there or else the pattern's match,
+    and the search goes on after it."""
+    longest: dict[int, int] = {}  # where a phrase begins -> the end of the longest there
+    for hit in phrases:
+        longest[hit.start] = max(hit.end, longest.get(hit.start, hit.end))
+    found: list[Span] = []
+    match = pattern.search(sentence)
+    for start in [*sorted(longest), len(sentence) + 1]:
+        while match and match.start() < start:  # the pattern matches before the phrase
+            found.append(Span(*match.span()))
+            match = pattern.search(sentence, max(match.end(), match.start() + 1))
+        if start in longest and (not found or start >= found[-1].end):
+            found.append(Span(start, longest[start]))
+            if match and match.start() < longest[start]:
+                match = pattern.search(sentence, longest[start])
+    return found
 
 
-def _statement(article: ArticleView, i: int, published: date | None, lex: EventLexicon):
+def _statement(article: ArticleView, i: int, terms: list[Span], published: date | None, lex: EventLexicon):
     """A withdrawal-order statement in one sentence: a withdrawal term close to an order cue."""
-    terms = article.terms[i]
-    if not terms:
-        return None
     span, inside = article.sentences.spans[i], article.by_sentence[i]
     sentence = article.sentence(i)
-    low = article.lower(i)
-    first_person = _first_person_order(sentence)
-    pair = _closest_pair(terms, lex.cue.finditer(sentence, low))
-    # A negated sentence and one with neither a cue near a term nor a first-person order are both no statement;
-    # the second test, which turns away more sentences, is made first.
-    if (pair is None and not first_person) or lex.negation.search(sentence, low):
+    first_person = lex.first_person.search(sentence)
+    pair = _closest_pair(terms, _leftmost(article.found(i, lex.cues), lex.cue_pattern, sentence))
+    if (pair is None and not first_person) or article.found(i, lex.negations):
         return None
-    _gap_size, term, cue = pair or (0, terms[0], first_person)
+    _gap, term, cue = pair or (0, terms[0], Span(*first_person.span()))
 
     stated, effective = None, None
-    term_spans = [t.span() for t in terms]
-    for mention in article.dates(i, published):
-        if not _near_any(mention, term_spans):
+    for mention in find_dates(sentence, published):
+        if not _near_any(mention, terms):
             continue
-        if _DEADLINE.search(sentence[max(0, mention.start - 25) : mention.start]):
+        if lex.deadline.search(sentence[max(0, mention.start - 25) : mention.start]):
             continue
-        if article.looks_future(i, mention.start):
+        if looks_future(sentence, mention.start):
             effective = effective or mention.date
         elif stated is None:
             stated = mention
 
     people = [m for m in inside if m.entity.type == "person"]
-    orderer = None
-    if first_person and (pair is None or cue is first_person):
+    if pair is None:  # 'I order ...' in a quotation: the speaker, named outside it, gives the order
         quoted = _quoted_ranges(sentence)
         speakers = [m for m in people if not any(a <= m.start - span.start < b for a, b in quoted)]
         orderer = speakers[-1] if speakers else None
     else:
-        before = [m for m in people if m.start < span.start + cue.start()]
+        before = [m for m in people if m.start < span.start + cue.start]
         orderer = before[-1] if before else None
-    geo_mentions = lex.geo.find(sentence)
-    owners = [g for g in geo_mentions if lex.forces_after.match(sentence, g.end)]
-    forces = min(owners, key=lambda g: abs(g.start - term.start()), default=None)
-    forces_of = forces.country if forces else None
+    places = article.places[i]
+    owners = [g for g in places if lex.forces_after.match(sentence, g.end)]
+    forces = min(owners, key=lambda g: abs(g.start - term.start), default=None)
+    forces_of = forces.payload.country if forces else None
     if forces_of is None and orderer is not None:
         forces_of = orderer.entity.country
     if forces_of is None:
-        subject = next((g for g in geo_mentions if g.kind == "place" and g.end <= term.start()), None)
-        forces_of = subject.country if subject else None
-    places = [g for g in geo_mentions if g.kind == "place"]
+        subject = next((g for g in places if g.payload.kind == "place" and g.end <= term.start), None)
+        forces_of = subject.payload.country if subject else None
+    if forces_of is None:  # 'the jets left Hmeimim': the forces of the country that runs the base
+        forces_of = next((lex.operators[m.entity.name] for m in inside if m.entity.name in lex.operators), None)
+    named = [g for g in places if g.payload.kind == "place"]
     where = next(
-        (g for g in places if g.start >= term.start() - 10 and lex.from_verb.search(sentence, low, g.start)), None
-    ) or next((g for g in places if lex.stationed.search(sentence, low, g.start)), None)
-    country = where.country if where else None
+        (g for g in named if g.start >= term.start - 10 and lex.left_from.search(sentence, 0, g.start)), None
+    ) or next((g for g in named if lex.stationed.search(sentence, 0, g.start)), None)
+    country = where.payload.country if where else None
     if country is not None and country == forces_of:
         country = None
     # A withdrawal from a deal or a race is not a withdrawal of forces: such a sentence may only add to an
     # event that military statements establish.
-    military = bool(first_person or country or lex.military.search(sentence, low))
+    military = bool(first_person or country or article.found(i, "forces_words") or article.found(i, "military_words"))
     strength = 1.0 + (0.5 if orderer else 0) + (0.3 if stated else 0) + (0.2 if country else 0) + (0.3 if pair else 0)
     return Statement(
         span, sentence, stated, effective, orderer.entity if orderer else None, forces_of, country, strength, military
     )
 
 
-def _first_person_order(sentence: str) -> re.Match | None:
-    """``_FIRST_PERSON_ORDER.search(sentence)``. The pattern is case-sensitive and every match begins with a capital
-    'I' (after \\b, which ``match`` at an offset tests against the character before it): the pattern is tried at
-    each 'I', in order, the first match being the search's, instead of at every offset ('Iraq', 'In' and 'It' put
-    an 'I' in many sentences, and most sentences have none)."""
-    match = _FIRST_PERSON_ORDER.pattern.match
-    at = sentence.find("I")
-    while at >= 0:
-        if found := match(sentence, at):
-            return found
-        at = sentence.find("I", at + 1)
-    return None
-
-
-def _closest_pair(terms: list[re.Match], cues: list[re.Match]) -> tuple[int, re.Match, re.Match] | None:
-    """(gap, term, cue) of the term and the other cue match closest together, within MAX_CUE_GAP characters
-    (0 when they touch or overlap); of pairs as close, the first in term-then-cue order (as min() picks)."""
+def _closest_pair(terms: list[Span], cues: list[Span]) -> tuple[int, Span, Span] | None:
+    """(gap, term, cue) of the term and the other cue closest together, within MAX_CUE_GAP characters (0 when
+    they touch or overlap); of pairs as close, the first in term-then-cue order."""
     best = None
-    cue_spans = [(c.start(), c.end(), c) for c in cues]
     for term in terms:
-        term_start, term_end = term.span()
-        for cue_start, cue_end, cue in cue_spans:
-            if cue_start == term_start and cue_end == term_end:
+        for cue in cues:
+            if cue == term:
                 continue
-            gap = max(0, max(term_start, cue_start) - min(term_end, cue_end))
+            gap = max(0, max(term.start, cue.start) - min(term.end, cue.end))
             if gap <= MAX_CUE_GAP and (best is None or gap < best[0]):
                 best = (gap, term, cue)
     return best
 
 
-def _near_any(mention: DateMention, term_spans: list[tuple[int, int]]) -> bool:
+def _near_any(mention: DateMention, terms: list[Span]) -> bool:
     """Whether the date is within MAX_DATE_GAP characters of one of the terms."""
-    return any(start - MAX_DATE_GAP <= mention.end and mention.start <= end + MAX_DATE_GAP for start, end in term_spans)
+    return any(t.start - MAX_DATE_GAP <= mention.end and mention.start <= t.end + MAX_DATE_GAP for t in terms)
 
 
 def _quoted_ranges(sentence: str) -> list[tuple[int, int]]:
@@ -376,50 +311,30 @@ def _group(statements: list[Statement], published: date | None) -> list[Group]:
 
 
 def _vote(group: Group, value_of):
-    """The value the statements of a group support most, each weighted by how complete the statement is."""
-    statements = group.statements
-    if len(statements) == 1:  # the one value, or None
-        return value_of(statements[0])
-    weights: dict = {}
-    for statement in statements:
+    """The value the statements of a group support most, each weighted by how complete the statement is (the
+    first counted among equals)."""
+    weights: Counter = Counter()
+    for statement in group.statements:
         value = value_of(statement)
         if value is not None:
-            weights[value] = weights.get(value, 0) + statement.strength
-    return _first_max(weights)
-
-
-def _common(values) -> object | None:
-    counted: dict = {}
-    for value in values:
-        if value is not None:
-            counted[value] = counted.get(value, 0) + 1
-    return _first_max(counted)
-
-
-def _first_max(weights: dict) -> object | None:
-    """The key of the largest weight, the first counted among equals: ``Counter(weights).most_common(1)``'s."""
-    return max(weights, key=weights.__getitem__) if weights else None
+            weights[value] += statement.strength
+    return weights.most_common(1)[0][0] if weights else None
 
 
 def _build(
-    group: Group, article: ArticleView, metadata: Metadata, lex: EventLexicon, knowledge: Knowledge
+    group: Group,
+    article: ArticleView,
+    terms: dict[int, list[Span]],
+    metadata: Metadata,
+    lex: EventLexicon,
+    knowledge: Knowledge,
 ) -> ExtractedEvent | None:
     mentions = article.mentions
     published = metadata.reference_date
     dated = [s.date for s in group.statements if s.date is not None]
     if group.relation == "reports":
-        event_date = (
-            _vote(
-                group,
-                lambda s: (
-                    s.date.date
-                    if s.date and s.date.precision == "day" and (published is None or _is_near(s.date, published))
-                    else None
-                ),
-            )
-            or published
-        )
         precision = "day"
+        event_date = _vote(group, lambda s: _day_reported(s.date, published)) or published
         if event_date is None:
             return None
     else:
@@ -435,14 +350,11 @@ def _build(
 
     best = group.best
     evidence = Evidence(best.sentence, best.span.start, best.span.end, min(1.0, best.strength / 2.3))
-    effective = None
-    participants: list[EventParticipant] = []
-    bases: list[EventParticipant] = []
-    place = None
-    figures: dict[str, int] = {}
+    effective, participants, bases, place, figures = None, [], [], None, {}
     if group.relation == "reports":
-        effective = _effective_date(group, article, event_date, published)
-        participants, bases, place, figures = _context(group, article, orderer, forces_of, event_date, lex, knowledge)
+        effective = _effective_date(group, article, terms, event_date, published)
+        context = _context(group, article, terms, orderer, forces_of, event_date, lex, knowledge)
+        participants, bases, place, figures = context
     elif orderer is not None:
         participants.append(EventParticipant(orderer, "ordered_by", evidence))
     return ExtractedEvent(
@@ -465,11 +377,17 @@ def _build(
     )
 
 
+def _day_reported(mention: DateMention | None, published: date | None) -> date | None:
+    """The day a statement dates the order it reports: a day close to publication."""
+    if mention and mention.precision == "day" and (published is None or _is_near(mention, published)):
+        return mention.date
+    return None
+
+
 def _article_country(article: ArticleView, forces_of: str | None) -> str | None:
     """The country the article is most about (by names, places and demonyms), other than the withdrawing one."""
-    counted = article.country_counts.copy()
-    counted.pop(forces_of, None)
-    counted.pop(None, None)
+    countries = (place.payload.country for places in article.places for place in places)
+    counted = Counter(country for country in countries if country != forces_of)
     return counted.most_common(1)[0][0] if counted else None
 
 
@@ -478,84 +396,84 @@ def _fallback_orderer(mentions: list[Mention], forces_of: str | None) -> EntityR
     return people.most_common(1)[0][0] if people else None
 
 
-def _effective_date(group: Group, article: ArticleView, event_date: date, published: date | None) -> date | None:
+def _effective_date(
+    group: Group, article: ArticleView, terms: dict[int, list[Span]], event_date: date, published: date | None
+) -> date | None:
     candidates = [s.effective for s in group.statements if s.effective]
     if not candidates:
-        for i in sorted(article.term_idx):
-            for mention in article.dates(i, published):
-                if mention.precision == "day" and article.looks_future(i, mention.start):
+        for i in sorted(terms):
+            sentence = article.sentence(i)
+            for mention in find_dates(sentence, published):
+                if mention.precision == "day" and looks_future(sentence, mention.start):
                     candidates.append(mention.date)
-    valid = [d for d in candidates if event_date <= d <= event_date + timedelta(days=31)]
-    return _common(valid)
+    valid = Counter(d for d in candidates if event_date <= d <= event_date + timedelta(days=31))
+    return valid.most_common(1)[0][0] if valid else None
 
 
 def _context(
     group: Group,
     article: ArticleView,
-    orderer,
+    terms: dict[int, list[Span]],
+    orderer: EntityRef | None,
     forces_of: str | None,
     event_date: date,
     lex: EventLexicon,
     knowledge: Knowledge,
 ):
-    """Participants (ordered by, ordered to, present, informed), bases (venue, retained), place and figures."""
+    """Participants and bases in the roles of the lexicon's 'roles' (the person who ordered, the office holder
+    ordered, people present and informed, the venue and the bases retained), the place and the figures."""
     text, spans = article.text, article.sentences.spans
-    index = {s.start: i for i, s in enumerate(spans)}
-    statement_idx = {index[s.span.start] for s in group.statements if s.span.start in index}
+    statement_idx = {article.sentences.index(s.span.start) for s in group.statements}
     nearby = {j for i in statement_idx for j in (i - 1, i, i + 1) if 0 <= j < len(spans)}
     participants: dict[tuple[str, str], EventParticipant] = {}
     bases: dict[tuple[str, str], EventParticipant] = {}
     place, figures = None, {}
     # Office holders ('the defence minister') belong to the orderer's country, else the withdrawing one.
     office_country = (orderer.country if orderer else None) or forces_of
-    # Nobody holds an office of a country that the knowledge lists no office for (see _office_holder).
-    has_offices = office_country in lex.office_countries
 
-    def add(store, entity, role, span, confidence):
-        key = (entity.name, role)
-        if key not in store:
-            store[key] = EventParticipant(
-                entity, role, Evidence(text[span.start : span.end], span.start, span.end, confidence)
-            )
+    def add(store, entity, role, span, confidence):  # the first evidence of an entity in a role stands
+        evidence = Evidence(text[span.start : span.end], span.start, span.end, confidence)
+        store.setdefault((entity.name, role), EventParticipant(entity, role, evidence))
+
+    def holder(office: str) -> EntityRef | None:
+        return _office_holder(knowledge, office, office_country, event_date)
 
     if orderer is not None:
-        best = group.best.span
-        add(participants, orderer, "ordered_by", best, 0.9)
+        add(participants, orderer, "ordered_by", group.best.span, 0.9)
     for i, span in enumerate(spans):
         inside = article.by_sentence[i]
-        has_term = i in article.term_idx
+        has_term = i in terms
         if not (inside or has_term or i in statement_idx):
             continue
-        sentence, low = text[span.start : span.end], article.lower(i)
+        sentence = article.sentence(i)
         people = [
-            m for m in inside if m.entity.type == "person" and m.entity != orderer and not _SPEAKER.match(text, m.end)
+            m
+            for m in inside
+            if m.entity.type == "person" and m.entity != orderer and not lex.speaker.match(text, m.end)
         ]
         base_mentions = [m for m in inside if m.entity.kind == "base"]
         in_event = i in nearby or has_term or bool(base_mentions)
-        if has_offices and i in statement_idx:
-            for office in lex.offices.finditer(sentence, low):
-                holder = _office_holder(knowledge, lex.office_names[office.group().lower()], office_country, event_date)
-                if holder is not None:
-                    add(participants, holder, "ordered_to", span, 0.7)
-        informed = people and lex.informed.search(sentence, low)  # only people can be informed
-        if informed and (has_term or re.search(r"\b(?:decision|move|order)\b", sentence)):
+        if i in statement_idx:
+            for office in leftmost_longest(article.found(i, "office_phrases")):
+                if ordered := holder(office.payload):
+                    add(participants, ordered, "ordered_to", span, 0.7)
+        informed = article.found(i, "roles.informed")
+        if people and informed and (has_term or lex.order_noun.search(sentence)):
+            cue_start = min(hit.start for hit in informed)
             for m in people:
-                if m.start - span.start > informed.start():
+                if m.start - span.start > cue_start:
                     add(participants, m.entity, "informed", span, 0.8)
-        # Only people, or ministers met with, can be present: a sentence with neither needs no search for the cue.
-        if in_event and (people or may_hold(_MEETING_MINISTERS_NEEDS, low)) and lex.present.search(sentence, low):
+        if in_event and article.found(i, "roles.present"):
             for m in people:
                 if text[m.end : m.end + 2] != "'s":
                     add(participants, m.entity, "present", span, 0.7)
-            for match in _MEETING_MINISTERS.finditer(sentence):
-                for word in filter(None, match.groups()):
-                    office = "defence minister" if word.lower().startswith("defen") else "foreign minister"
-                    holder = _office_holder(knowledge, office, office_country, event_date)
-                    if holder is not None:
-                        add(participants, holder, "present", span, 0.6)
+            for match in lex.ministers_met.finditer(sentence):
+                for kind in filter(None, match.groups()):
+                    if minister := holder(lex.minister_kinds[kind.lower()]):
+                        add(participants, minister, "present", span, 0.6)
         if base_mentions:
-            retained = lex.retain.search(sentence, low)
-            venue = (in_event or i < 3) and lex.venue.search(sentence, low)
+            retained = article.found(i, "roles.retained")
+            venue = (in_event or i < 3) and article.found(i, "roles.venue")
             for m in base_mentions:
                 if retained:
                     add(bases, m.entity, "retained", span, 0.8)
@@ -563,47 +481,28 @@ def _context(
                     add(bases, m.entity, "venue", span, 0.7)
                     place = place or m.entity.name
         if i in nearby or has_term:
-            if place is None and i in statement_idx and may_hold(lex.place_needs, low):
-                found = lex.place.search(sentence, low)
-                if found:
-                    place = found.group(1)
-            if has_term and may_hold(lex.figures_needs, low):
-                for number, unit in _figures(lex, sentence, low):
-                    value = _number(number)
+            if place is None and i in statement_idx and (meeting := lex.meeting_place.search(sentence)):
+                place = meeting.group(1)
+            if has_term:
+                for number, unit in lex.figures.findall(sentence):
+                    value = _number(number, lex)
                     if value and unit.lower() not in figures:
                         figures[unit.lower()] = value
     return list(participants.values()), list(bases.values()), place, figures
 
 
-def _figures(lex: EventLexicon, sentence: str, low: str | None) -> list[tuple[str, str]]:
-    """``lex.figures.findall(sentence)`` up to the case of the (number, unit) pairs, which are lowered where used.
-
-    Where ``low`` (the sentence lowered, see app.ingest.scan.lowered) can stand in for case-insensitive matching,
-    the case-sensitive pattern, all of whose words are lower case, finds in it the same matches lowered: the
-    engine then compares characters as they are instead of folding the case of each.
-    """
-    if low is None or lex.figures_lowered is None:
-        return lex.figures.findall(sentence)
-    return lex.figures_lowered.findall(low)
-
-
-def _number(token: str) -> int | None:
+def _number(token: str, lex: EventLexicon) -> int | None:
     token = token.lower().replace(",", "")
-    if token.isdigit():
-        return int(token)
-    return _NUMBER_WORDS.get(token)
+    return int(token) if token.isdigit() else lex.number_words.get(token)
 
 
 def _office_holder(knowledge: Knowledge, role: str, country: str | None, on: date) -> EntityRef | None:
     """Who held ``role`` in ``country`` on that day; nobody when the country is unknown (a discovered leader
     has none, and any country's holder would be a guess)."""
-    if country is None:
-        return None
     stamp = on.isoformat()
     for office in knowledge.offices:
-        if office.role != role or office.country != country:
-            continue
-        if (office.start is None or office.start <= stamp) and (office.end is None or stamp < office.end):
+        held = (office.start or "") <= stamp and (office.end is None or stamp < office.end)
+        if (office.role, office.country) == (role, country) and held:
             return knowledge.actors[office.actor]
     return None
 

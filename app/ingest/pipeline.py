@@ -37,9 +37,10 @@ def extract(raw: RawArticle, knowledge: Knowledge | None = None) -> Extraction:
     doc = clean(raw, knowledge)
     metadata = extract_metadata(raw, doc, knowledge)
     sentences = split_sentences(doc.text)
-    mentions = find_mentions(doc.text, knowledge)
+    phrases = knowledge.phrases.find(doc.text)  # names, places and cue words, for both stages
+    mentions = find_mentions(doc.text, knowledge, phrases)
     actors, bases = link_entities(mentions, sentences)
-    events = extract_events(doc.text, sentences, mentions, metadata, knowledge)
+    events = extract_events(doc.text, sentences, mentions, metadata, knowledge, phrases)
     return Extraction(
         raw=raw,
         clean=doc,

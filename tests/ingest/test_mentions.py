@@ -1,0 +1,104 @@
+"""Entities: the actors, bases and places a text names, as find_mentions and find_places read them."""
+
+import pytest
+
+from app.ingest.entities import find_mentions, find_places
+from app.knowledge import load_knowledge
+
+K = load_knowledge()
+
+
+def mentions(text: str) -> list[tuple[str, str, str]]:
+    """(the words as written, the canonical name, how it was named), in text order."""
+    return [(text[m.start : m.end], m.entity.name, m.surface) for m in find_mentions(text, K)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Spelling variants generated from the knowledge files: transliterations, the article al-/el-.
+        ("Sergey Shoygu spoke.", [("Sergey Shoygu", "Sergei Shoigu", "full")]),
+        ("Bashar el-Assad spoke.", [("Bashar el-Assad", "Bashar al-Assad", "full")]),
+        ("President Recep Tayyip Erdoğan spoke.", [("Recep Tayyip Erdoğan", "Recep Tayyip Erdogan", "full")]),
+        ("Jets left Hmeymim.", [("Hmeymim", "Hmeimim", "full")]),
+        ("Jets left Khmeimim.", [("Khmeimim", "Hmeimim", "alias")]),
+        ("Jets left Russia's airbase in Latakia.", [("Russia's airbase in Latakia", "Hmeimim", "description")]),
+        # An alias may begin with a lower-case word only where the files write it so ('al-Tanf').
+        ("The al Tanf garrison stays.", [("al Tanf garrison", "al-Tanf", "alias")]),
+        ("Jets left hmeimim.", []),
+        # Short and all-capital aliases count only as the files write them.
+        ("US troops left; they told us so.", [("US", "United States", "alias")]),
+        ("U.S. troops left.", [("U.S.", "United States", "alias")]),
+        ("IS fighters fled; it is over.", [("IS", "Islamic State", "alias")]),
+        ("ISIS and Isis", [("ISIS", "Islamic State", "alias")]),
+        # A name inside an adjective names no one.
+        ("It was an Obama-era policy and a Putin-led push.", []),
+        # A surname alone counts once the article has named the person in full, unless it always does.
+        ("Erdogan said nothing.", []),
+        (
+            "Recep Tayyip Erdogan spoke. Later Erdogan left.",
+            [
+                ("Recep Tayyip Erdogan", "Recep Tayyip Erdogan", "full"),
+                ("Erdogan", "Recep Tayyip Erdogan", "surname"),
+            ],
+        ),
+        ("Putin said nothing.", [("Putin", "Vladimir Putin", "surname")]),
+    ],
+)
+def test_known_actors_and_bases(text, expected):
+    assert mentions(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A person the files do not know, named with a role, and their surname after that.
+        (
+            "Pentagon spokesman Jeff Davis said the jets had left. Davis added nothing.",
+            [
+                ("Pentagon", "Pentagon", "full"),
+                ("Jeff Davis", "Jeff Davis", "discovered"),
+                ("Davis", "Jeff Davis", "surname"),
+            ],
+        ),
+        ("Army Colonel Rob Manning, a spokesman, declined.", [("Rob Manning", "Rob Manning", "discovered")]),
+        (
+            "UN envoy Staffan de Mistura said so.",
+            [("UN", "United Nations", "alias"), ("Staffan de Mistura", "Staffan de Mistura", "discovered")],
+        ),
+        ('"It is over," said Tom Baker, a retired officer.', [("Tom Baker", "Tom Baker", "discovered")]),
+        # A discovered full name outranks a known surname inside it.
+        ("Gennady Gerasimov, a historian, disagreed.", [("Gennady Gerasimov", "Gennady Gerasimov", "discovered")]),
+        # Capitalised words with no role around them are no one.
+        ("Troops left Geneva Province on Monday.", []),
+        # Bases named with their kind; words that begin no base's name are left out.
+        ("Troops left Balad Air Base.", [("Balad Air Base", "Balad Air Base", "discovered")]),
+        ("Leaving Balad Air Base was hard.", [("Balad Air Base", "Balad Air Base", "discovered")]),
+        ("Troops left Camp Lemonnier.", [("Camp Lemonnier", "Camp Lemonnier", "discovered")]),
+        ("Ships stayed at Rota Naval\nStation.", [("Rota Naval\nStation", "Rota Naval Station", "discovered")]),
+        ("They flew from the Baledogle airfield.", []),  # one word and a description: no name
+    ],
+)
+def test_discovered_people_and_bases(text, expected):
+    assert mentions(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Troops left Aleppo.", [("Aleppo", "Syria", "place")]),
+        ("Moscow said so.", [("Moscow", "Russia", "place")]),  # a capital, the current state's
+        ("Russians and Syrians", [("Russians", "Russia", "people"), ("Syrians", "Syria", "people")]),
+        ("the United Arab Emirates", [("United Arab Emirates", "United Arab Emirates", "place")]),
+        # Written as the gazetteer writes them, in the same case and accents.
+        ("a turkey dinner in Turkey", [("Turkey", "Turkey", "place")]),
+        ("MOSCOW said so.", []),
+        (
+            "Côte d'Ivoire and Cote d'Ivoire",
+            [("Côte d'Ivoire", "Ivory Coast", "place"), ("Cote d'Ivoire", "Ivory Coast", "place")],
+        ),
+    ],
+)
+def test_places_name_their_country(text, expected):
+    places = find_places(text, K)
+    assert [(text[h.start : h.end], h.payload.country, h.payload.kind) for h in places] == expected

@@ -1,0 +1,126 @@
+"""Events: which sentences state a withdrawal order, and what the event takes from them (through extract)."""
+
+from datetime import date
+
+import pytest
+
+from app.ingest.pipeline import extract
+from app.ingest.types import RawArticle
+from app.knowledge import load_knowledge
+
+K = load_knowledge()
+MONDAY = date(2019, 6, 10)
+
+
+def events(sentence: str, published: date = MONDAY) -> list[tuple]:
+    """(relation, date, precision, forces_of, country, orderer) of each event of a one-sentence article."""
+    extraction = extract(RawArticle(text=f"A headline here\n\n{sentence}", published_at=published), K)
+    return [
+        (e.relation, e.date, e.date_precision, e.forces_of, e.country, e.orderer.name if e.orderer else None)
+        for e in extraction.events
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A withdrawal term and an order cue near it make a statement.
+        (
+            "President Vladimir Putin on Monday ordered the withdrawal of Russian forces from Syria.",
+            [("reports", MONDAY, "day", "Russia", "Syria", "Vladimir Putin")],
+        ),
+        ("Russian forces withdrew from Syria on Monday.", []),  # no cue
+        (
+            "The president ordered a review of the budget, of the pension system, of the tax code, of the rail "
+            "network, of the ports and of the schools, and spoke of a withdrawal of troops.",
+            [],  # the cue is too far from the term
+        ),
+        # A negation anywhere in the sentence makes it none.
+        ("Russia ruled out a withdrawal of its forces from Syria on Monday.", []),
+        ("Vladimir Putin has no intention to withdraw Russian forces from Syria, the Kremlin said.", []),
+        # A withdrawal from a deal is no withdrawal of forces, but a first-person order is one.
+        ("Washington announced on Monday it will withdraw from the nuclear deal.", []),
+        ("He ordered our people to come home, the president said on Monday.", []),
+        (
+            '"I order our people to come home," the president said on Monday.',
+            [("reports", MONDAY, "day", None, None, None)],
+        ),
+    ],
+)
+def test_statements(sentence, expected):
+    assert events(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "expected"),
+    [
+        # Relative dates resolve against the publication date; undated statements take it.
+        ("Paris on Thursday ordered its troops out of Mali.", MONDAY, ("reports", date(2019, 6, 6), "day")),
+        ("Paris ordered its troops out of Mali.", MONDAY, ("reports", MONDAY, "day")),
+        # An order dated long before publication is one the article mentions.
+        (
+            "In March 2016, Vladimir Putin ordered Russian forces out of Syria.",
+            MONDAY,
+            ("mentions", date(2016, 3, 1), "month"),
+        ),
+        ("Paris ordered on December 3 its troops out of Mali.", MONDAY, ("mentions", date(2019, 12, 3), "day")),
+        # A deadline is not the day of the order.
+        ("Paris ordered its troops to leave Mali by December 31.", MONDAY, ("reports", MONDAY, "day")),
+    ],
+)
+def test_statement_dates(sentence, published, expected):
+    ((relation, day, precision, *_),) = events(sentence, published)
+    assert (relation, day, precision) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "forces_of", "country"),
+    [
+        # Whose forces: '<country>'s ... forces', '<people> forces', the orderer's country, the country that
+        # speaks (a capital names it), the operator of a base the sentence names.
+        ("Russia's air force was ordered on Monday to withdraw from Syria.", "Russia", "Syria"),
+        ("Officials ordered the Italian troops to leave Sierra Leone on Monday.", "Italy", "Sierra Leone"),
+        ("Vladimir Putin on Monday ordered the pullout of the troops from Syria.", "Russia", "Syria"),
+        ("Moscow announced on Monday a drawdown of its forces in Syria.", "Russia", "Syria"),
+        ("Officials said on Monday the first jets left Hmeimim after the withdrawal was ordered.", "Russia", None),
+        # Where from: a place the forces leave, or a place where they are stationed.
+        ("Germany ordered on Monday the withdrawal of its soldiers stationed in Mali.", "Germany", "Mali"),
+        ("Germany ordered on Monday its soldiers to pull out of Gao.", "Germany", "Mali"),
+    ],
+)
+def test_whose_forces_and_from_where(sentence, forces_of, country):
+    ((*_, found_forces_of, found_country, _orderer),) = events(sentence)
+    assert (found_forces_of, found_country) == (forces_of, country)
+
+
+def roles(text: str) -> set[tuple[str, str]]:
+    (event,) = extract(RawArticle(text=f"A headline here\n\n{text}", published_at=MONDAY), K).events
+    return {(p.role, p.entity.name) for p in event.actors + event.bases}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Vladimir Putin, visiting Hmeimim on Monday, ordered a withdrawal of Russian forces from Syria. "
+            "Russia will keep Tartus.",
+            {("ordered_by", "Vladimir Putin"), ("venue", "Hmeimim"), ("retained", "Tartus")},
+        ),
+        (
+            "Vladimir Putin on Monday ordered the defence ministry to withdraw Russian forces from Syria.",
+            {("ordered_by", "Vladimir Putin"), ("ordered_to", "Sergei Shoigu")},
+        ),
+        (
+            "Vladimir Putin on Monday ordered the withdrawal of Russian forces from Syria, at a meeting with the "
+            "defence and foreign ministers.",
+            {("ordered_by", "Vladimir Putin"), ("present", "Sergei Shoigu"), ("present", "Sergei Lavrov")},
+        ),
+        (
+            "Vladimir Putin on Monday ordered the withdrawal of Russian forces from Syria. He told Bashar al-Assad "
+            "of the decision in a phone call.",
+            {("ordered_by", "Vladimir Putin"), ("informed", "Bashar al-Assad")},
+        ),
+    ],
+)
+def test_roles_come_from_the_lexicon_cues(text, expected):
+    assert roles(text) == expected
