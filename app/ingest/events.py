@@ -217,7 +217,7 @@ class ArticleView:
         """find_dates() of sentence ``i``, run once however many times the stage asks."""
         key = (i, anchor)
         if key not in self._dates:
-            self._dates[key] = find_dates(self.sentence(i), anchor, self.lower(i))
+            self._dates[key] = find_dates(self.sentence(i), anchor)
         return self._dates[key]
 
     def looks_future(self, i: int, start: int) -> bool:
