@@ -90,15 +90,18 @@ class Furniture:
         self.short = self._kinds(furniture, KINDS)
         self.long = self._kinds(furniture, LONG_LINE_KINDS)
         self.credit = re.compile("|".join(f"(?:{p})" for p in furniture["credit"]), re.IGNORECASE)
-        # The page's date alone on a line, perhaps after a label and a weekday, perhaps with a clock time.
-        # (Any word that begins with a month's or a weekday's first three letters will do, as pages abbreviate.)
+        # The page's date alone on a line, perhaps after a label and a weekday, perhaps with a clock time. Any
+        # word that begins with a month's or a weekday's first three letters will do, as pages abbreviate them.
         label = alternation(furniture["date_line_labels"])
         month = rf"(?:{alternation({name[:3].lower() for name in lexicon['month_names']})})[a-z]*\.?"
         weekday = rf"(?:{alternation({name[:3].lower() for name in lexicon['weekdays']})})[a-z]*"
+        day_month_year = rf"\d{{1,2}}\s+{month},?\s+\d{{4}}"
+        month_day_year = rf"{month}\s+\d{{1,2}},?\s+\d{{4}}"
+        numbers = r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4}"
+        clock = r"(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:am|pm)?\s*(?:[a-z]{2,4})?"
         self.date_line = re.compile(
-            rf"(?:(?:{label})(?: on)?:?\s*)?(?:{weekday},?\s+)?"
-            rf"(?:\d{{1,2}}\s+{month},?\s+\d{{4}}|{month}\s+\d{{1,2}},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{4}})"
-            rf"(?:,?\s+(?:at\s+)?\d{{1,2}}[:.]\d{{2}}\s*(?:am|pm)?\s*(?:[a-z]{{2,4}})?)?\.?",
+            rf"(?:(?:{label})(?: on)?:?\s*)?(?:{weekday},?\s+)?(?:{day_month_year}|{month_day_year}|{numbers})"
+            rf"(?:,?\s+{clock})?\.?",
             re.IGNORECASE,
         )
 
@@ -106,7 +109,7 @@ class Furniture:
     def _kinds(furniture: dict, kinds: dict[str, list[str]]) -> tuple[re.Pattern, re.Pattern]:
         """The patterns anchored at the start of a line ('^...') and the others, each a named group per kind."""
 
-        def alternation(anchored: bool) -> re.Pattern:
+        def combined(anchored: bool) -> re.Pattern:
             groups = []
             for kind, keys in kinds.items():
                 patterns = [
@@ -116,7 +119,7 @@ class Furniture:
                     groups.append(f"(?P<{kind}>" + "|".join(f"(?:{p})" for p in patterns) + ")")
             return re.compile("|".join(groups) or "(?!)", re.IGNORECASE)
 
-        return alternation(True), alternation(False)
+        return combined(True), combined(False)
 
     def kind(self, line: str) -> str | None:
         """'cut', 'related', 'drop' or None for a stripped line: a pattern matching at its start first, in the

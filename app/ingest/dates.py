@@ -36,7 +36,7 @@ class DateWords:
         self.weekdays = {name.lower(): number for name, number in lexicon["weekdays"].items()}
         self.relative_days = {word.lower(): offset for word, offset in lexicon["relative_days"].items()}
         self.periods = {word.lower(): step for word, step in lexicon["relative_periods"].items()}
-        month = r"(?P<m>[A-Z][A-Za-z]+\.?)"
+        month = r"(?P<m>[A-Z][A-Za-z]++\.?)"  # a whole word
         day = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
         year = r"(?P<y>(?:19|20)\d\d)"
         self.patterns = [

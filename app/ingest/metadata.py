@@ -38,10 +38,12 @@ class MetadataWords:
     """What the metadata stage reads in the knowledge files, compiled."""
 
     def __init__(self, knowledge: Knowledge) -> None:
-        self.outlets = {lookup_key(alias): o["name"] for o in knowledge.outlets for alias in (o["name"], *o["names"])}
-        self.outlet_keys: dict[str, set[str]] = {}  # an outlet's name -> the keys of its names
+        self.outlets: dict[str, str] = {}  # the key of any name of an outlet -> the outlet
+        self.outlet_keys: dict[str, set[str]] = {}  # an outlet -> the keys of its names
         for o in knowledge.outlets:
-            self.outlet_keys.setdefault(o["name"], set()).update(lookup_key(n) for n in (o["name"], *o["names"]))
+            keys = [lookup_key(name) for name in (o["name"], *o["names"])]
+            self.outlets.update(dict.fromkeys(keys, o["name"]))
+            self.outlet_keys.setdefault(o["name"], set()).update(keys)
         self.domains = [(domain, o["name"]) for o in knowledge.outlets for domain in o["domains"]]
         self.self_phrases = [(phrase, o["name"]) for o in knowledge.outlets for phrase in o["self"]]
         furniture = knowledge.furniture
@@ -64,7 +66,7 @@ class MetadataWords:
 
     def masthead_keys(self, outlet: str | None) -> set[str]:
         """The keys of every name of ``outlet``, a line of which is its masthead, not the headline."""
-        return self.outlet_keys.get(outlet, set()) | {lookup_key(outlet)} if outlet else set()
+        return (self.outlet_keys.get(outlet, set()) | {lookup_key(outlet)}) if outlet else set()
 
     def stem(self, word: str) -> str | None:
         """A content word's stem, for comparing a headline's words with the body's; None for a stopword."""
