@@ -41,7 +41,8 @@ def alternation(words: Iterable[str]) -> str:
 # A sentence ends at a run of '.', '!' or '?' (with closing quotes or brackets) before white space and a capital or
 # digit; a line break always ends one.
 _BOUNDARY = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
-_LAST_WORD = re.compile(r"[A-Za-z][A-Za-z.]*\Z")
+# The last word before a full stop: letters and dots, not the end of a longer word ('a' in 'Constanța').
+_LAST_WORD = re.compile(r"(?<![^\W\d_])[A-Za-z][A-Za-z.]*\Z")
 _INITIALS = re.compile(r"([a-z]\.)+[a-z]")
 
 
@@ -57,7 +58,12 @@ def sentence_spans(text: str, *, knowledge: "Knowledge | None" = None) -> list[S
     start = 0
     for boundary in _BOUNDARY.finditer(text):
         stop = boundary.start()
-        if text[stop] == "." and _ends_in_abbreviation(text, start, stop, abbreviations):
+        # Only a full stop can close an abbreviation, and not at the end of a line.
+        if (
+            text[stop] == "."
+            and "\n" not in boundary.group()
+            and _ends_in_abbreviation(text, start, stop, abbreviations)
+        ):
             continue
         _add(spans, text, start, boundary.end())
         start = boundary.end()

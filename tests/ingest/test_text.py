@@ -28,6 +28,8 @@ def sentences(text: str, knowledge: Knowledge | None = None) -> list[str]:
         ("Jane K. Doe signed it.", ["Jane K. Doe signed it."]),  # a single letter
         ("Talks in the U.K. Government went on.", ["Talks in the U.K. Government went on."]),
         ("It was the end. Mr Smith left.", ["It was the end.", "Mr Smith left."]),
+        ("They sailed to Constan\u021ba. Then home.", ["They sailed to Constan\u021ba.", "Then home."]),  # no 'a.'
+        ("They left the U.S.\n\nThe next day", ["They left the U.S.", "The next day"]),  # never across lines
         ("A headline\nThe first line", ["A headline", "The first line"]),
         ("a line\n\n\nanother line", ["a line", "another line"]),
         ("  padded.   Next one.  ", ["padded.", "Next one."]),
