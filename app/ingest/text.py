@@ -38,16 +38,16 @@ def alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
 
 
-# A sentence ends at a run of '.', '!' or '?' (with closing quotes or brackets) before white space and a capital or
-# digit; a line break always ends one.
-_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
+# Within a line, a sentence ends at a run of '.', '!' or '?' (with closing quotes or brackets) before white space
+# and a capital or digit.
+_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 # The last word before a full stop: letters and dots, not the end of a longer word ('a' in 'Constanța').
 _LAST_WORD = re.compile(r"(?<![^\W\d_])[A-Za-z][A-Za-z.]*\Z")
 _INITIALS = re.compile(r"([a-z]\.)+[a-z]")
 
 
 def sentence_spans(text: str, *, knowledge: "Knowledge | None" = None) -> list[Span]:
-    """Split text into sentences (never across a line break), returned as character spans. A full stop after an
+    """Split text into sentences, never across a line break, returned as character spans. A full stop after an
     abbreviation (lexicon 'abbreviations'), a single letter or initials ('U.S.') ends no sentence."""
     if knowledge is None:
         from app.knowledge import load_knowledge  # (app.knowledge imports this module)
@@ -55,19 +55,17 @@ def sentence_spans(text: str, *, knowledge: "Knowledge | None" = None) -> list[S
         knowledge = load_knowledge()
     abbreviations = knowledge.lexicon["abbreviations"]
     spans: list[Span] = []
-    start = 0
-    for boundary in _BOUNDARY.finditer(text):
-        stop = boundary.start()
-        # Only a full stop can close an abbreviation, and not at the end of a line.
-        if (
-            text[stop] == "."
-            and "\n" not in boundary.group()
-            and _ends_in_abbreviation(text, start, stop, abbreviations)
-        ):
-            continue
-        _add(spans, text, start, boundary.end())
-        start = boundary.end()
-    _add(spans, text, start, len(text))
+    line_start = 0
+    for line in text.split("\n"):
+        start, line_end = line_start, line_start + len(line)
+        for end in _SENTENCE_END.finditer(text, line_start, line_end):
+            stop = end.start()
+            if text[stop] == "." and _ends_in_abbreviation(text, start, stop, abbreviations):
+                continue
+            _add(spans, text, start, end.end())
+            start = end.end()
+        _add(spans, text, start, line_end)
+        line_start = line_end + 1
     return spans
 
 
