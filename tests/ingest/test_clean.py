@@ -73,6 +73,7 @@ def cleaned(*lines: str, knowledge: Knowledge = K):
         "By Anna Ivanova | Reuters",
         "With AFP and Reuters",
         "Read more: Kremlin denies rift with Damascus",
+        "Russian jets land at Hmeimim 14:05",  # a line ending with a clock time
         "|",  # no letter or digit at all
     ],
 )
