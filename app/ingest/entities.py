@@ -41,8 +41,8 @@ class Sentences:
         return Evidence(self.text[span.start : span.end], span.start, span.end, confidence)
 
 
-def split_sentences(text: str) -> Sentences:
-    return Sentences(text, sentence_spans(text))
+def split_sentences(text: str, knowledge: Knowledge | None = None) -> Sentences:
+    return Sentences(text, sentence_spans(text, knowledge=knowledge))
 
 
 @dataclass(frozen=True)

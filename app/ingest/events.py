@@ -35,6 +35,7 @@ class EventLexicon:
         self.type = event_type
         self.cameo_code = spec["cameo_code"]
         self.label = spec["label"]
+        self.knowledge = knowledge
         self.geo = knowledge.geo
         self.operators = {b["name"]: b["operator"] for b in knowledge.bases_data if b.get("operator")}
         # Labels of the event type's phrase lists in the knowledge's matcher (see Knowledge.phrases).
@@ -213,12 +214,12 @@ def _statement(article: ArticleView, i: int, terms: list[Span], published: date 
     _gap, term, cue = pair or (0, terms[0], Span(*first_person.span()))
 
     stated, effective = None, None
-    for mention in find_dates(sentence, published):
+    for mention in find_dates(sentence, published, knowledge=lex.knowledge):
         if not _near_any(mention, terms):
             continue
         if lex.deadline.search(sentence[max(0, mention.start - 25) : mention.start]):
             continue
-        if looks_future(sentence, mention.start):
+        if looks_future(sentence, mention.start, knowledge=lex.knowledge):
             effective = effective or mention.date
         elif stated is None:
             stated = mention
@@ -352,7 +353,7 @@ def _build(
     evidence = Evidence(best.sentence, best.span.start, best.span.end, min(1.0, best.strength / 2.3))
     effective, participants, bases, place, figures = None, [], [], None, {}
     if group.relation == "reports":
-        effective = _effective_date(group, article, terms, event_date, published)
+        effective = _effective_date(group, article, terms, event_date, published, knowledge)
         context = _context(group, article, terms, orderer, forces_of, event_date, lex, knowledge)
         participants, bases, place, figures = context
     elif orderer is not None:
@@ -397,14 +398,19 @@ def _fallback_orderer(mentions: list[Mention], forces_of: str | None) -> EntityR
 
 
 def _effective_date(
-    group: Group, article: ArticleView, terms: dict[int, list[Span]], event_date: date, published: date | None
+    group: Group,
+    article: ArticleView,
+    terms: dict[int, list[Span]],
+    event_date: date,
+    published: date | None,
+    knowledge: Knowledge,
 ) -> date | None:
     candidates = [s.effective for s in group.statements if s.effective]
     if not candidates:
         for i in sorted(terms):
             sentence = article.sentence(i)
-            for mention in find_dates(sentence, published):
-                if mention.precision == "day" and looks_future(sentence, mention.start):
+            for mention in find_dates(sentence, published, knowledge=knowledge):
+                if mention.precision == "day" and looks_future(sentence, mention.start, knowledge=knowledge):
                     candidates.append(mention.date)
     valid = Counter(d for d in candidates if event_date <= d <= event_date + timedelta(days=31))
     return valid.most_common(1)[0][0] if valid else None

@@ -1,29 +1,98 @@
-"""Stage 2, metadata: title, outlet, publication date and language. Given metadata always wins."""
+"""Stage 2, metadata: title, outlet, publication date and language. Given metadata always wins.
 
-import itertools
+The words it looks for come from app/knowledge: outlets.json (names, domains, phrases a site uses of itself),
+furniture.json ('updated_labels', 'masthead_noise', 'copyright_marks') and lexicon.json ('headline_words',
+'stopwords'), compiled once per Knowledge (see MetadataWords).
+"""
+
 import re
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from app.ingest.dates import find_dates
-from app.ingest.scan import lowered, may_hold
-from app.ingest.text import lookup_key
+from app.ingest.text import alternation, lookup_key
 from app.ingest.types import CleanDocument, Metadata, RawArticle
 from app.knowledge import Knowledge
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z']+")
+_ANY_WORD = re.compile(r"\w+")
 _CLOCK_FIRST = re.compile(r"^\W*\d{1,2}[:.]\d{2}\b")
-_UPDATED = re.compile(r"^\W*(?:updated|last updated|modified|last modified)\b", re.IGNORECASE)
 _DATE_LINE_PREFIX = 24
 _DATELINE = re.compile(
     r"^[A-Z][A-Za-z.'\- ]{1,40},\s+(?P<rest>.{4,40}?)\s*(?:\((?P<agency>[^)]{2,30})\))?\s*[-\u2013\u2014]"
 )
 _DATELINE_AGENCY = re.compile(r"^[A-Z][A-Z.'\- ,]{1,60}\((?P<agency>[^)]{2,30})\)\s*[-\u2013\u2014]")
+_HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_HTML_LOGO = re.compile(r"""class=["'][^"']*logo[^"']*["'][^>]*>\s*([^<]{2,60}?)\s*<""", re.IGNORECASE)
+_HTML_SITE_NAME = re.compile(r"""property=["']og:site_name["']\s+content=["']([^"']{2,60})""", re.IGNORECASE)
 _TITLE_MAX_WORDS = 25
 _TITLE_WINDOW = 8
 _TITLE_LONG_WORDS = 16
+DATELINE_LAG = 14
+
+
+class MetadataWords:
+    """What the metadata stage reads in the knowledge files, compiled."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.outlets: dict[str, str] = {}  # the key of any name of an outlet -> the outlet
+        self.outlet_keys: dict[str, set[str]] = {}  # an outlet -> the keys of its names
+        for o in knowledge.outlets:
+            keys = [lookup_key(name) for name in (o["name"], *o["names"])]
+            self.outlets.update(dict.fromkeys(keys, o["name"]))
+            self.outlet_keys.setdefault(o["name"], set()).update(keys)
+        self.domains = [(domain, o["name"]) for o in knowledge.outlets for domain in o["domains"]]
+        self.self_phrases = [(phrase, o["name"]) for o in knowledge.outlets for phrase in o["self"]]
+        furniture = knowledge.furniture
+        self.updated = re.compile(rf"^\W*(?:{alternation(furniture['updated_labels'])})\b", re.IGNORECASE)
+        noise = alternation(furniture["masthead_noise"])
+        self.masthead_noise = re.compile(rf"\b(?:{noise})\b|[.:]+$", re.IGNORECASE)
+        marks = "|".join(
+            f"(?i:{re.escape(mark)})" if mark.isalpha() else re.escape(mark) for mark in furniture["copyright_marks"]
+        )
+        self.copyright = re.compile(
+            rf"(?:{marks})\s*(?:\d{{4}}\s*)?(?P<name>[A-Z][\w&/.'-]*(?:\s+[A-Z][\w&/.'-]*){{0,4}})"
+        )
+        self.stopwords = frozenset(knowledge.lexicon["headline_words"]["stopwords"])
+        self.suffixes = knowledge.lexicon["headline_words"]["suffixes"]
+        self.languages = knowledge.lexicon["stopwords"]
+
+    def masthead_key(self, line: str) -> str:
+        """The lookup key of a line read as a masthead ('BBC Homepage' -> 'bbc')."""
+        return lookup_key(self.masthead_noise.sub("", line))
+
+    def masthead_keys(self, outlet: str | None) -> set[str]:
+        """The keys of every name of ``outlet``, a line of which is its masthead, not the headline."""
+        return (self.outlet_keys.get(outlet, set()) | {lookup_key(outlet)}) if outlet else set()
+
+    def stem(self, word: str) -> str | None:
+        """A content word's stem, for comparing a headline's words with the body's; None for a stopword."""
+        word = word.lower()
+        if word in self.stopwords:
+            return None
+        word = word.removesuffix("'s")
+        for suffix in self.suffixes:
+            if word.endswith(suffix) and len(word) > len(suffix) + 3:
+                word = word[: -len(suffix)]
+                break
+        return word[:6]
+
+    def stem_counts(self, words: Iterable[str]) -> Counter[str]:
+        """How often each stem occurs among ``words`` (each word is stemmed once, however often it occurs)."""
+        found: Counter[str] = Counter()
+        for word, count in Counter(map(str.lower, words)).items():
+            if stem := self.stem(word):
+                found[stem] += count
+        return found
+
+
+@lru_cache(maxsize=4)
+def metadata_words(knowledge: Knowledge) -> MetadataWords:
+    """The metadata words of ``knowledge``, compiled once."""
+    return MetadataWords(knowledge)
 
 
 def extract_metadata(raw: RawArticle, doc: CleanDocument, knowledge: Knowledge) -> Metadata:
@@ -34,12 +103,12 @@ def extract_metadata(raw: RawArticle, doc: CleanDocument, knowledge: Knowledge) 
         or find_outlet(raw, doc.header_lines, lines, knowledge)
         or _plausible_name(doc.html_outlet)
     )
-    published = raw.published_at or doc.html_date or find_published(doc.header_lines, lines)
+    published = raw.published_at or doc.html_date or find_published(doc.header_lines, lines, knowledge)
     return Metadata(
-        title=_clip(raw.title) or doc.html_title or find_title(lines, _outlet_keys(outlet, knowledge)),
+        title=_clip(raw.title) or doc.html_title or find_title(lines, knowledge, outlet),
         outlet=outlet,
         published_at=published,
-        reference_date=dateline_date(lines, published) or published,
+        reference_date=dateline_date(lines, published, knowledge) or published,
         language=(raw.language or "").strip().lower() or detect_language(doc.text, knowledge),
         url=raw.url,
     )
@@ -54,205 +123,44 @@ def _clip(value: str | None) -> str | None:
     return value or None
 
 
-@lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
-    word = word.lower().removesuffix("'s")
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            word = word[: -len(suffix)]
-            break
-    return word[:6]
-
-
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "for",
-        "from",
-        "with",
-        "by",
-        "and",
-        "or",
-        "but",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "has",
-        "have",
-        "had",
-        "it",
-        "its",
-        "his",
-        "her",
-        "their",
-        "that",
-        "this",
-        "these",
-        "those",
-        "will",
-        "would",
-        "says",
-        "said",
-        "say",
-        "after",
-        "over",
-        "into",
-        "about",
-    ]
-)
-
-
-@lru_cache(maxsize=65536)
-def _content_stem(word: str) -> str | None:
-    return None if word.lower() in _STOP else _stem(word)
-
-
-# Each ASCII byte that _WORD's [A-Za-z'] does not match made a space: split() then gives the runs of letters and
-# apostrophes, and each _WORD match is such a run without its leading apostrophes, where that leaves two characters
-# or more (a run is matched at its first letter, and the match takes the rest of it). Other characters are no
-# letters of _WORD's either: encoded as '?', they become spaces too.
-_WORD_RUN_BYTES = bytes(c if chr(c).isalpha() or chr(c) == "'" else ord(" ") for c in range(128)) + b" " * 128
-
-
-@lru_cache(maxsize=65536)
-def _run_stem(run: str) -> str | None:
-    """_content_stem of the _WORD match in a run of ASCII letters and apostrophes; None where it holds none."""
-    word = run.lstrip("'")
-    return _content_stem(word) if len(word) >= 2 else None
-
-
-def _content_stems(text: str) -> list[str]:
-    """The stems of the words of ``text`` that are not stopwords: _content_stem of each _WORD match."""
-    runs = text.encode("ascii", "replace").translate(_WORD_RUN_BYTES).decode("ascii").split()
-    return list(filter(None, map(_run_stem, runs)))  # (a stem is never empty: this drops just the stopwords' None)
-
-
-# _WORD_RUN_BYTES with the capitals lowered (stems do not depend on case: see _stem).
-_LOWERED_WORD_RUN_BYTES = (
-    bytes(c + 32 if 65 <= c <= 90 else c if chr(c).isalpha() or chr(c) == "'" else ord(" ") for c in range(128))
-    + b" " * 128
-)
-
-
-def _stem_elsewhere(words: bytes, stem: str, start: int, end: int) -> bool:
-    """Whether some word of ``words`` (a text's runs of letters and apostrophes, lowered, between spaces, with a
-    space before and after; see find_title) outside ``words[start:end]`` has ``stem`` for its _run_stem.
-
-    A stem is a prefix of its word lowered (see _stem), and a word begins a run or follows the apostrophes that
-    begin it (which _run_stem strips): the stem's occurrences where a word begins are stemmed to see, until one
-    has it. (Most stems of a headline recur in the body: the search stops at once.)
-    """
-    needle = stem.encode()
-    at = words.find(needle)
-    while at >= 0:
-        if start <= at < end:  # in the line itself
-            at = words.find(needle, end)
-            continue
-        before = at - 1
-        while words[before] == 39:  # "'" (the space before the text stops the walk)
-            before -= 1
-        word_end = words.find(b" ", at)
-        if words[before] == 32 and _run_stem(words[at:word_end].decode()) == stem:
-            return True
-        at = words.find(needle, word_end)  # (no word begins inside this one)
-    return False
-
-
-@lru_cache(maxsize=1024)
-def _outlet_keys(outlet: str | None, knowledge: Knowledge) -> frozenset[str]:
-    if not outlet:
-        return frozenset()
-    names = [o for o in knowledge.outlets if o["name"] == outlet]
-    return frozenset({lookup_key(n) for o in names for n in (o["name"], *o["names"])} | {lookup_key(outlet)})
-
-
-def find_title(lines: list[str], masthead: set[str] = frozenset()) -> str:
-    """The headline: a short line near the top whose words the body goes on to use (not a banner or sidebar)."""
+def find_title(lines: list[str], knowledge: Knowledge, outlet: str | None = None) -> str:
+    """The headline: a short line near the top whose words the body goes on to use (not a banner, the outlet's
+    masthead or a sidebar)."""
+    words = metadata_words(knowledge)
+    masthead = words.masthead_keys(outlet)
     candidates = [
         (i, line)
         for i, line in enumerate(lines[:_TITLE_WINDOW])
-        if _headline_like(line) and not (masthead and _in_masthead(line, masthead))
+        if _headline_like(line) and not (masthead and words.masthead_key(line) in masthead)
     ]
     if not candidates:
         return lines[0][:300] if lines else ""
     if len(candidates) == 1:
         return candidates[0][1]
-
-    # The text's words lowered (a word never spans lines), and where each line is in it: a stem of a candidate
-    # line counts where it is the stem of a word of another line. (That is Counter(_content_stems(text))[stem]
-    # > Counter(stems of the line)[stem], the text's stems being its lines'; see _stem_elsewhere.)
-    words = b" " + "\n".join(lines).encode("ascii", "replace").translate(_LOWERED_WORD_RUN_BYTES) + b" "
-    starts = list(itertools.accumulate((len(line) + 1 for line in lines[:_TITLE_WINDOW]), initial=1))
+    in_line = {i: words.stem_counts(_WORD.findall(line)) for i, line in candidates}
+    # A stem begins its word: only the words that begin with a candidate's stem can have it.
+    heads = tuple({stem for stems in in_line.values() for stem in stems})
+    in_text = words.stem_counts(word for word in _WORD.findall("\n".join(lines)) if word.lower().startswith(heads))
 
     def score(item: tuple[int, str]) -> float:
         index, line = item
-        stems = _content_stems(line)
+        stems = in_line[index]
         if not stems:
             return -1.0
-        line_start = starts[index]
-        elsewhere = {s: _stem_elsewhere(words, s, line_start, line_start + len(line)) for s in set(stems)}
-        # Short lines (mastheads, section names) score low even when every word recurs in the body.
-        overlap = sum(1 for s in stems if elsewhere[s]) / (len(stems) + 2)
+        # A word counts where another line uses it too. Short lines (mastheads, section names) score low even
+        # when every word recurs in the body.
+        overlap = sum(n for stem, n in stems.items() if in_text[stem] > n) / (stems.total() + 2)
         standfirst = 0.2 if len(line.split()) > _TITLE_LONG_WORDS else 0.0
         return overlap - 0.03 * index - standfirst
 
     return max(candidates, key=lambda item: (score(item), -item[0]))[1]
 
 
-def _in_masthead(line: str, masthead: set[str]) -> bool:
-    """``_masthead_key(line) in masthead``, answered at once for a line of ASCII that holds no key's longest word.
-
-    In ASCII, lookup_key changes no letter but its case, and _MASTHEAD_NOISE takes out only whole words (with a
-    character that is no letter or digit on either side) and a line's end: the words of a line's key are pieces
-    of the line lowered.
-    """
-    needles = _masthead_needles(masthead) if isinstance(masthead, frozenset) else None
-    if needles is not None and line.isascii() and not may_hold((needles,), line.lower()):
-        return False
-    return _masthead_key(line) in masthead
-
-
-@lru_cache(maxsize=1024)
-def _masthead_needles(masthead: frozenset[str]) -> frozenset[str] | None:
-    """The longest word of each key of ``masthead``; None where a key has no word (any line may have it)."""
-    needles = []
-    for key in masthead:
-        words = key.split()
-        if not words:
-            return None
-        needles.append(max(words, key=len))
-    return frozenset(needles)
-
-
-_MASTHEAD_WORDS = ("logo", "home", "online", ".com")  # what the words of _MASTHEAD_NOISE begin with, lowered
-
-
-def _masthead_key(line: str) -> str:
-    """lookup_key(_MASTHEAD_NOISE.sub("", line)), without the substitution where it cannot match."""
-    # A match holds one of the words (looked for in the lowered line: lowered is None where a case-insensitive
-    # match could hide from lower()) or is a run of '.' or ':' at the end of the line or before a final '\n'.
-    low = lowered(line)
-    if low is None or "\n" in line or line.endswith((".", ":")) or any(word in low for word in _MASTHEAD_WORDS):
-        line = _MASTHEAD_NOISE.sub("", line)
-    return lookup_key(line)
-
-
 def _headline_like(line: str) -> bool:
-    # (The ending and length first: they turn away the body's paragraphs without splitting them.)
     return not line.endswith((".", ":", ",", ";")) and len(line) <= 250 and 3 <= len(line.split()) <= _TITLE_MAX_WORDS
 
 
-def find_published(header_lines: tuple[str, ...], lines: list[str]) -> date | None:
+def find_published(header_lines: tuple[str, ...], lines: list[str], knowledge: Knowledge) -> date | None:
     """A publication date from the page's date line or dateline; page timestamps and 'N years ago' never count.
 
     A date line starts with its date (after a short label such as 'Published:' or a weekday). Lines that begin
@@ -262,32 +170,30 @@ def find_published(header_lines: tuple[str, ...], lines: list[str]) -> date | No
     for line in header_lines:
         if len(line) > 80 or _CLOCK_FIRST.match(line):
             continue
-        full = [m for m in find_dates(line, None) if m.explicit_year and m.precision == "day"]
+        full = [m for m in find_dates(line, None, knowledge=knowledge) if m.explicit_year and m.precision == "day"]
         if not full or full[0].start > _DATE_LINE_PREFIX:
             continue
-        if _UPDATED.match(line):
+        if metadata_words(knowledge).updated.match(line):
             updated = updated or full[0].date
             continue
         return full[0].date
     for line in lines[:5]:
         match = _DATELINE.match(line)
         if match:
-            full = [m for m in find_dates(match.group("rest"), None) if m.explicit_year and m.precision == "day"]
+            dates = find_dates(match.group("rest"), None, knowledge=knowledge)
+            full = [m for m in dates if m.explicit_year and m.precision == "day"]
             if full:
                 return full[0].date
     return updated
 
 
-DATELINE_LAG = 14
-
-
-def dateline_date(lines: list[str], published: date | None) -> date | None:
+def dateline_date(lines: list[str], published: date | None, knowledge: Knowledge) -> date | None:
     """The date in a dateline ('KABUL, Feb 8 (Reuters) -'), when it dates the story shortly before publication."""
     for line in lines[:5]:
         match = _DATELINE.match(line)
         if not match:
             continue
-        days = [m for m in find_dates(match.group("rest"), published) if m.precision == "day"]
+        days = [m for m in find_dates(match.group("rest"), published, knowledge=knowledge) if m.precision == "day"]
         if days and (published is None or 0 <= (published - days[0].date).days <= DATELINE_LAG):
             return days[0].date
     return None
@@ -297,25 +203,10 @@ def outlet_from_url(url: str | None, knowledge: Knowledge) -> str | None:
     if not url:
         return None
     host = (urlsplit(url).hostname or "").lower()
-    for outlet in knowledge.outlets:
-        if any(host == d or host.endswith("." + d) for d in outlet["domains"]):
-            return outlet["name"]
+    for domain, name in metadata_words(knowledge).domains:
+        if host == domain or host.endswith("." + domain):
+            return name
     return None
-
-
-_MASTHEAD_NOISE = re.compile(r"\b(?:logo|homepage|home page|home|online|\.com)\b|[.:]+$", re.IGNORECASE)
-_COPYRIGHT = re.compile(
-    r"(?:©|\(c\)|(?i:copyright))\s*(?:\d{4}\s*)?(?P<name>[A-Z][\w&/.'-]*(?:\s+[A-Z][\w&/.'-]*){0,4})"
-)
-
-
-def _outlet_names(knowledge: Knowledge) -> dict[str, str]:
-    return {lookup_key(alias): o["name"] for o in knowledge.outlets for alias in (o["name"], *o["names"])}
-
-
-_HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
-_HTML_LOGO = re.compile(r"""class=["'][^"']*logo[^"']*["'][^>]*>\s*([^<]{2,60}?)\s*<""", re.IGNORECASE)
-_HTML_SITE_NAME = re.compile(r"""property=["']og:site_name["']\s+content=["']([^"']{2,60})""", re.IGNORECASE)
 
 
 def _html_brand_strings(html: str) -> list[str]:
@@ -329,65 +220,33 @@ def _html_brand_strings(html: str) -> list[str]:
 
 def find_outlet(raw: RawArticle, header: tuple[str, ...], lines: list[str], knowledge: Knowledge) -> str | None:
     """The outlet named by the page: its masthead, its own boilerplate, a dateline tag or a copyright line."""
-    names = _outlet_names(knowledge)
-    for line in header[:8]:
-        found = names.get(_masthead_key(line))
-        if found:
+    words = metadata_words(knowledge)
+    names = words.outlets
+    mastheads = [*header[:8], *(_html_brand_strings(raw.html) if raw.html is not None else [])]
+    for line in mastheads:
+        if found := names.get(words.masthead_key(line)):
             return found
     text = raw.text if raw.text is not None else raw.html or ""
-    if raw.html is not None:
-        for piece in _html_brand_strings(raw.html):
-            found = names.get(_masthead_key(piece))
-            if found:
-                return found
-    for outlet in knowledge.outlets:
-        if any(cue in text for cue in outlet["self"]):
-            return outlet["name"]
+    for phrase, name in words.self_phrases:
+        if phrase in text:
+            return name
     for line in lines[:5]:
         match = _DATELINE_AGENCY.match(line) or _DATELINE.match(line)
         agency = match and match.groupdict().get("agency")
         if agency and lookup_key(agency) in names:
             return names[lookup_key(agency)]
-    for match in _COPYRIGHT.finditer(text):
-        words = match.group("name").split()
-        for end in range(len(words), 0, -1):
-            found = names.get(lookup_key(" ".join(words[:end])))
-            if found:
+    for match in words.copyright.finditer(text):
+        name = match.group("name").split()
+        for end in range(len(name), 0, -1):
+            if found := names.get(lookup_key(" ".join(name[:end]))):
                 return found
     return None
 
 
-# Each ASCII byte that \w does not match ([A-Za-z0-9_] it does) made a space: the words bytes.split() then gives
-# are the words re.findall(r"\w+") gives in ASCII text, found without a match object for each.
-_ASCII_WORD_BYTES = bytes(c if chr(c).isalnum() or chr(c) == "_" else ord(" ") for c in range(128)) + b" " * 128
-
-
-@lru_cache(maxsize=4)
-def _stopword_languages(knowledge: Knowledge) -> tuple[dict[str, tuple[str, ...]], dict[bytes, tuple[str, ...]]]:
-    """Each stopword -> the languages listing it (a language as often as it lists the word), as text and encoded
-    (to count in the words of ASCII text: a non-ASCII stopword is never among them)."""
-    languages: dict[str, tuple[str, ...]] = {}
-    for lang, stop in knowledge.lexicon["stopwords"].items():
-        for word in stop:
-            languages[word] = (*languages.get(word, ()), lang)
-    return languages, {word.encode(): langs for word, langs in languages.items() if word.isascii()}
-
-
 def detect_language(text: str, knowledge: Knowledge) -> str:
-    head = text[:2000]
-    if head.isascii():
-        words = head.encode().lower().translate(_ASCII_WORD_BYTES).split()
-        languages = _stopword_languages(knowledge)[1]
-    else:
-        words = re.findall(r"\w+", head.lower())
-        languages = _stopword_languages(knowledge)[0]
-    if not words:
-        return "en"
-    # A language's score is the count of the words it lists: each stopword found adds its count to the languages
-    # listing it (the other words are not counted at all).
-    scores = dict.fromkeys(knowledge.lexicon["stopwords"], 0)
-    for word, count in Counter(filter(languages.__contains__, words)).items():
-        for lang in languages[word]:
-            scores[lang] += count
+    """The language whose stopwords (lexicon 'stopwords') the start of the text uses most; English by default."""
+    words = Counter(_ANY_WORD.findall(text[:2000].lower()))
+    languages = metadata_words(knowledge).languages
+    scores = {language: sum(words.get(word, 0) for word in stop) for language, stop in languages.items()}
     best = max(scores, key=scores.get)
     return best if scores[best] > 0 else "en"

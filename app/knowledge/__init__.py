@@ -3,20 +3,17 @@
 import hashlib
 import itertools
 import json
-import re
 from dataclasses import dataclass
-from functools import cached_property, lru_cache, partial
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from app.ingest.matcher import WORD, PhraseMatcher
-from app.ingest.scan import HeadScan, first_chars, last_chars, may_hold, required_literals, scans_on
 from app.ingest.text import lookup_key
 from app.ingest.types import EntityRef
 
 HERE = Path(__file__).resolve().parent
 FILES = ("actors.json", "bases.json", "lexicon.json", "furniture.json", "outlets.json", "countries.json")
 MAX_VARIANTS = 64
-MAX_LEFT_OUT = 4  # line-scanning furniture patterns a text can do without (see Knowledge.furniture_start)
 # The lexicon's lists of phrases that the phrase matcher finds (labelled with their key), besides the names, the
 # office phrases, the roles' cues and the event types' own lists (see Knowledge.phrases).
 PHRASE_LISTS = ("person_cues", "forces_words", "military_words")
@@ -67,24 +64,6 @@ class Geography:
         for surface, country in demonyms.items():
             words = tuple(WORD.findall(surface))
             self.places.setdefault(words, Place(country, "people", words))
-
-
-class _StartTable(dict):
-    """A line's first character, or its first and last characters (``line[0] + line[-1]``) -> its start pattern,
-    made on first use (by ``build``) and kept: every ASCII key, and other keys (many and rare) up to a bound."""
-
-    def __init__(self, build) -> None:
-        super().__init__()
-        self._build = build
-
-    def __missing__(self, key: str) -> re.Pattern:
-        pattern = self._build(key)
-        if key.isascii() or len(self) < _MAX_STORED_KEYS:
-            self[key] = pattern
-        return pattern
-
-
-_MAX_STORED_KEYS = 4096
 
 
 class Knowledge:
@@ -246,177 +225,6 @@ class Knowledge:
                 elif src in token:
                     forms.add(token.replace(src, dst))
         return forms
-
-    @cached_property
-    def furniture_classifier(self) -> dict[str, re.Pattern]:
-        """Regexes naming what a line is (group 'cut', 'related' or 'drop'). Patterns anchored at the start of
-        the line are tried with re.match (one position); the others, only boilerplate phrases, are searched.
-        Long lines can only be boilerplate paragraphs or the start of a comment section."""
-        unanchored = [
-            p for keys in _SHORT_LINES.values() for k in keys for p in self.furniture[k] if not p.startswith("^")
-        ]
-        return {
-            "short_start": self._furniture_pattern(_SHORT_LINES, True),
-            "short_anywhere": self._furniture_pattern(_SHORT_LINES, False),
-            "long_start": self._furniture_pattern(_LONG_LINES, True),
-            "long_anywhere": self._furniture_pattern(_LONG_LINES, False),
-            # The unanchored patterns of either size, as one test of the whole text: a line (the text's line,
-            # stripped) can match them only if the text does - unless a pattern looks at its surroundings in
-            # a way the stripping changes, and then every line is tried.
-            "anywhere": self._furniture_pattern(
-                {"any": tuple(k for keys in _SHORT_LINES.values() for k in keys)}, False
-            )
-            if all(_context_free(p) for p in unanchored)
-            else re.compile(""),
-        }
-
-    @cached_property
-    def furniture_scans(self) -> dict[str, HeadScan]:
-        """furniture_classifier's unanchored patterns ('anywhere', 'short_anywhere', 'long_anywhere') as HeadScans:
-        their search tries them only where one of their heads (boilerplate phrases) occurs, instead of at every
-        offset of the text or line."""
-        return {
-            key: HeadScan(self.furniture_classifier[key]) for key in ("anywhere", "short_anywhere", "long_anywhere")
-        }
-
-    def _furniture_pattern(
-        self, groups: dict[str, tuple[str, ...]], anchored: bool, without: frozenset[str] = frozenset()
-    ) -> re.Pattern:
-        """One pattern of the furniture categories' patterns that are (or are not) anchored, but those in
-        ``without``: a named group per category, in the order given."""
-        parts = tuple(
-            (
-                name,
-                tuple(
-                    p[1:] if anchored else p
-                    for k in keys
-                    for p in self.furniture[k]
-                    if p.startswith("^") == anchored and p not in without
-                ),
-            )
-            for name, keys in groups.items()
-        )
-        return _named_alternation(parts)
-
-    @cached_property
-    def _line_scanning_starts(self) -> dict[str, tuple[tuple[str, tuple[frozenset[str], ...]], ...]]:
-        """Per line size, the anchored patterns that run on through a line before they can fail (see
-        app.ingest.scan.scans_on), with the literals they need (see app.ingest.scan.required_literals); at most
-        MAX_LEFT_OUT of them, as the start pattern is compiled without each subset of them."""
-        found = {}
-        for size, groups in _LINE_SIZES.items():
-            patterns = [p for keys in groups.values() for k in keys for p in self.furniture[k] if p.startswith("^")]
-            compiled = [(p, re.compile(p[1:], re.IGNORECASE)) for p in patterns]
-            needs = [(p, required_literals(c)) for p, c in compiled if scans_on(c)]
-            found[size] = tuple((p, n) for p, n in needs if n)[:MAX_LEFT_OUT]
-        return found
-
-    @cached_property
-    def _start_patterns(self) -> dict[tuple[str, frozenset[str]], re.Pattern]:
-        """(line size, the anchored patterns left out) -> the start pattern without them."""
-        return {
-            (size, frozenset(without)): self._furniture_pattern(_LINE_SIZES[size], True, frozenset(without))
-            for size, scanning in self._line_scanning_starts.items()
-            for n in range(len(scanning) + 1)
-            for without in itertools.combinations([p for p, _ in scanning], n)
-        }
-
-    def furniture_start(self, size: str, low: str | None) -> re.Pattern:
-        """furniture_classifier[size + "_start"] for the lines of one text, whose lowered form is ``low`` (see
-        app.ingest.scan.lowered): without the patterns that run on through every line but need literals the text
-        lacks (a line is a piece of the text, so it lacks them too). The category a line gets is the same."""
-        return self._start_patterns[size, self._left_out(size, low)]
-
-    def furniture_starts(self, size: str, low: str | None) -> dict[str, re.Pattern]:
-        """furniture_start(size, low) for each first character of a line (key ``line[0]``), or for each first and
-        last character (key ``line[0] + line[-1]``): without, besides, the patterns that no match can begin with
-        that first character (see app.ingest.scan.first_chars) or, for a pattern that runs to the end of the line,
-        end with that last one (see app.ingest.scan.last_chars). Filled in as lines come."""
-        return self._start_tables[size, self._left_out(size, low)]
-
-    def _left_out(self, size: str, low: str | None) -> frozenset[str]:
-        scanning = self._line_scanning_starts[size]
-        if low is None or not scanning:
-            return frozenset()
-        return frozenset(pattern for pattern, needs in scanning if not may_hold(needs, low))
-
-    @cached_property
-    def _start_tables(self) -> dict[tuple[str, frozenset[str]], "_StartTable"]:
-        return {key: _StartTable(partial(self._start_for, *key)) for key in self._start_patterns}
-
-    @cached_property
-    def _first_chars(self) -> dict[str, frozenset[str] | None]:
-        """Each anchored furniture pattern -> the ASCII characters its matches can begin with (None: any)."""
-        return {
-            p: first_chars(re.compile(p[1:], re.IGNORECASE))
-            for ps in self.furniture.values()
-            if isinstance(ps, list)
-            for p in ps
-            if p.startswith("^")
-        }
-
-    @cached_property
-    def _last_chars(self) -> dict[str, frozenset[str] | None]:
-        """Each anchored furniture pattern -> the ASCII characters a line it matches can end with (None: any)."""
-        return {p: last_chars(p[1:]) for p in self._first_chars}
-
-    def _start_for(self, size: str, without: frozenset[str], key: str) -> re.Pattern:
-        """The start pattern without ``without`` for lines that begin with ``key[0]`` and end with ``key[1]``
-        (if given). Characters that are not ASCII narrow nothing."""
-        first, last = key[0], key[1:2]
-        first = first if first.isascii() else ""
-        last = last if last.isascii() else ""
-        if not first and not last:
-            return self._start_patterns[size, without]
-        cannot = frozenset(
-            p
-            for p, chars in self._first_chars.items()
-            if (first and chars is not None and first not in chars)
-            or (last and self._last_chars[p] is not None and last not in self._last_chars[p])
-        )
-        key = (size, without | cannot)
-        if key not in self._narrowed_starts:  # lines that begin differently often leave out the same patterns
-            self._narrowed_starts[key] = self._furniture_pattern(_LINE_SIZES[size], True, key[1])
-        return self._narrowed_starts[key]
-
-    @cached_property
-    def _narrowed_starts(self) -> dict[tuple[str, frozenset[str]], re.Pattern]:
-        return {}
-
-    @cached_property
-    def credit_pattern(self) -> re.Pattern:
-        """Photo credits to cut out of a line (the other categories are in furniture_classifier)."""
-        return re.compile("|".join(f"(?:{p})" for p in self.furniture["credit"]), re.IGNORECASE)
-
-    @cached_property
-    def credit_needs(self) -> tuple[tuple[frozenset[str], ...], ...]:
-        """For each credit pattern (an alternative of credit_pattern), the sets of lower-case literals every match of
-        it holds one of (see app.ingest.scan.required_literals): where the lowered line lacks some set of each,
-        credit_pattern cannot match it."""
-        return tuple(required_literals(re.compile(p, re.IGNORECASE)) for p in self.furniture["credit"])
-
-
-_SHORT_LINES = {
-    "cut": ("cut_from",),
-    "related": ("related_from",),
-    "drop": ("drop_line", "drop_paragraph", "caption_credit_line", "byline"),
-}
-_LONG_LINES = {"cut": ("cut_from",), "drop": ("drop_paragraph",)}
-_LINE_SIZES = {"short": _SHORT_LINES, "long": _LONG_LINES}
-
-
-def _named_alternation(groups: tuple[tuple[str, tuple[str, ...]], ...]) -> re.Pattern:
-    """A case-insensitive alternation of the patterns, each group's in a named group (groups without any left out)."""
-    parts = [f"(?P<{name}>" + "|".join(f"(?:{p})" for p in patterns) + ")" for name, patterns in groups if patterns]
-    return re.compile("|".join(parts) or "(?!)", re.IGNORECASE)
-
-
-_CONTEXT_SYNTAX = ("^", "$", "\\A", "\\Z", "(?=", "(?!", "(?<", "(?>", "*+", "++", "?+", "}+")
-
-
-def _context_free(pattern: str) -> bool:
-    """No anchors, look-arounds or possessive parts: a match in a stripped line is a match in its text too."""
-    return not any(syntax in pattern for syntax in _CONTEXT_SYNTAX)
 
 
 def _is_case_sensitive(surface: str) -> bool:
