@@ -13,6 +13,8 @@ from functools import lru_cache
 from app.ingest.text import alternation
 from app.knowledge import Knowledge, load_knowledge
 
+NUMBER = re.compile(r"\d")
+
 
 @dataclass(frozen=True)
 class DateMention:
@@ -39,19 +41,19 @@ class DateWords:
         month = r"(?P<m>[A-Z][A-Za-z]++\.?)"  # a whole word
         day = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
         year = r"(?P<y>(?:19|20)\d\d)"
-        self.patterns = [
-            ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
-            ("dmy_num", re.compile(r"\b(?P<d>[0-3]?\d)[/.](?P<m>[0-3]?\d)[/.](?P<y>(?:19|20)\d\d)\b")),
-            ("mdy", re.compile(rf"\b{month}\s+{day}[,\u060c]?\s+{year}\b")),
-            ("dmy", re.compile(rf"\b{day}\s+(?:of\s+)?{month}[,\u060c]?\s+{year}\b")),
-            ("my", re.compile(rf"\b{month},?\s+(?:of\s+)?{year}\b")),
-            ("md", re.compile(rf"\b{month}\s+{day}\b(?![:\d])")),
-            ("dm", re.compile(rf"\b{day}\s+(?:of\s+)?{month}\b")),
-            ("weekday", re.compile(rf"\b(?P<w>{alternation(lexicon['weekdays'])})\b")),
-            ("relative", re.compile(rf"\b(?P<r>{alternation(self.relative_days)})\b", re.IGNORECASE)),
-            ("last_month", re.compile(rf"\b(?:{alternation(lexicon['past_month_cues'])})\s+{month}\b")),
-            ("period", re.compile(rf"\b(?P<p>{alternation(self.periods)}) (?P<u>month|year)\b", re.IGNORECASE)),
-            ("year", re.compile(rf"\b(?:{alternation(lexicon['year_cues'])})\s+{year}\b")),
+        self.patterns = [  # (kind, pattern, whether it needs a number)
+            ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b"), True),
+            ("dmy_num", re.compile(r"\b(?P<d>[0-3]?\d)[/.](?P<m>[0-3]?\d)[/.](?P<y>(?:19|20)\d\d)\b"), True),
+            ("mdy", re.compile(rf"\b{month}\s+{day}[,\u060c]?\s+{year}\b"), True),
+            ("dmy", re.compile(rf"\b{day}\s+(?:of\s+)?{month}[,\u060c]?\s+{year}\b"), True),
+            ("my", re.compile(rf"\b{month},?\s+(?:of\s+)?{year}\b"), True),
+            ("md", re.compile(rf"\b{month}\s+{day}\b(?![:\d])"), True),
+            ("dm", re.compile(rf"\b{day}\s+(?:of\s+)?{month}\b"), True),
+            ("weekday", re.compile(rf"\b(?P<w>{alternation(lexicon['weekdays'])})\b"), False),
+            ("relative", re.compile(rf"\b(?P<r>{alternation(self.relative_days)})\b", re.IGNORECASE), False),
+            ("last_month", re.compile(rf"\b(?:{alternation(lexicon['past_month_cues'])})\s+{month}\b"), False),
+            ("period", re.compile(rf"\b(?P<p>{alternation(self.periods)}) (?P<u>month|year)\b", re.IGNORECASE), False),
+            ("year", re.compile(rf"\b(?:{alternation(lexicon['year_cues'])})\s+{year}\b"), True),
         ]
         # The words just before a date that put it forward ('from Tuesday', 'effective on 1 May'), or a little
         # further back ('will leave Syria on Tuesday').
@@ -85,7 +87,10 @@ def find_dates(text: str, anchor: date | None, *, knowledge: Knowledge | None = 
     """Every date expression in ``text``; relative ones ('on Monday', 'tomorrow') need an anchor."""
     words = date_words(knowledge or load_knowledge())
     found: list[DateMention] = []
-    for kind, pattern in words.patterns:
+    has_number = NUMBER.search(text) is not None  # most sentences hold none: no need to look for numbered dates
+    for kind, pattern, numbered in words.patterns:
+        if numbered and not has_number:
+            continue
         for match in pattern.finditer(text):
             start, end = match.span()
             if any(start < m.end and m.start < end for m in found):
