@@ -85,7 +85,11 @@ def looks_future(text: str, start: int, *, knowledge: Knowledge | None = None) -
 
 def find_dates(text: str, anchor: date | None, *, knowledge: Knowledge | None = None) -> list[DateMention]:
     """Every date expression in ``text``; relative ones ('on Monday', 'tomorrow') need an anchor."""
-    words = date_words(knowledge or load_knowledge())
+    return list(_find_dates(text, anchor, date_words(knowledge or load_knowledge())))
+
+
+@lru_cache(maxsize=64)  # the event stage reads the dates of a sentence more than once
+def _find_dates(text: str, anchor: date | None, words: DateWords) -> tuple[DateMention, ...]:
     found: list[DateMention] = []
     has_number = NUMBER.search(text) is not None  # most sentences hold none: no need to look for numbered dates
     for kind, pattern, numbered in words.patterns:
@@ -98,7 +102,7 @@ def find_dates(text: str, anchor: date | None, *, knowledge: Knowledge | None = 
             mention = _resolve(kind, match, text, anchor, words)
             if mention is not None:
                 found.append(mention)
-    return sorted(found, key=lambda m: m.start)
+    return tuple(sorted(found, key=lambda m: m.start))
 
 
 def _resolve(kind: str, match: re.Match, text: str, anchor: date | None, words: DateWords) -> DateMention | None:
