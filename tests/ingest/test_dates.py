@@ -75,6 +75,13 @@ def test_relative_dates_need_an_anchor(text):
     assert found(text, anchor=None) == []
 
 
+@pytest.mark.parametrize("text", ["on Monday 14 March 2016", "yesterday"])
+def test_each_call_gives_its_own_list(text):
+    first = find_dates(text, MONDAY)
+    first.clear()
+    assert find_dates(text, MONDAY) != []
+
+
 @pytest.mark.parametrize(
     ("before", "expected"),
     [
