@@ -15,7 +15,12 @@ from sqlmodel import Session
 
 from app.config import get_settings
 from app.db import writer
-from app.ingest.persist import (
+from app.ingest.pipeline import extract, extractor_version
+from app.ingest.sources import SourceRecord
+from app.ingest.types import Extraction, RawArticle
+from app.knowledge import Knowledge, load_knowledge
+from app.models import Article, utcnow
+from app.services.persist import (
     EntityCache,
     EventIndex,
     LinkBatch,
@@ -27,11 +32,6 @@ from app.ingest.persist import (
     unlink_article,
     write_links,
 )
-from app.ingest.pipeline import extract, extractor_version
-from app.ingest.sources import SourceRecord
-from app.ingest.types import Extraction, RawArticle
-from app.knowledge import Knowledge, load_knowledge
-from app.models import Article, utcnow
 
 log = logging.getLogger("drawdown.ingest")
 

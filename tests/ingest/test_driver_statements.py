@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import event
 
-from app.ingest.persist import _INSERT_ENTITY, _INSERT_EVENT, DriverStatement, _update_event
 from app.models import Actor, MilitaryBase
+from app.services.persist import _INSERT_ENTITY, _INSERT_EVENT, DriverStatement, _update_event
 
 STAMP = datetime(2016, 3, 14, 17, 5, 0, tzinfo=UTC)  # no microseconds: SQLite's own adapter would drop them
 
