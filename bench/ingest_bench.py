@@ -11,9 +11,9 @@ second of article text (the text or HTML as given, in UTF-8) for extraction alon
 N: through the ingest's process pool, results in input order) and for the whole ingest (extraction plus
 persistence, ``app.services.ingest.ingest_records`` as ``drawdown ingest`` calls it), as the median of --repeat
 runs with their range. With N workers the times include starting the pool (about a second), which only a long
-run (``--corpus``) makes small. It also prints how busy this process (the reader and writer) was: its CPU time over the
-wall-clock time. A PostgreSQL database is emptied before each run (the benchmark refuses one that holds articles
-it did not write).
+run (``--corpus``) makes small. It also prints the ingest's rate on this process's CPU time: with one worker,
+what the ingest would reach with a core to itself; with N, what the reader and writer alone could keep up with.
+A PostgreSQL database is emptied before each run (the benchmark refuses one that holds articles it did not write).
 
 With ``--corpus FILE`` it ingests every record of a JSON Lines file (``bench/corpus.py``'s output) once per
 number of workers, read as ``drawdown ingest`` reads it, into a fresh database: the rate over each slice of
@@ -87,15 +87,15 @@ def main() -> int:
     for workers in args.workers:
         bench_records = [SourceRecord(r.source, r) for r in raws]
         extraction = [timed(partial(extract_all, bench_records, knowledge, workers))[0] for _ in range(args.repeat)]
-        wall, busy = [], []
+        wall, cpu = [], []
         for _ in range(args.repeat):
             summary, seconds, cpu_seconds = timed_ingest(args.database_url, bench_records, workers=workers)
             wall.append(seconds)
-            busy.append(cpu_seconds / seconds)
+            cpu.append(cpu_seconds)
         print(f"{workers} worker(s):")
         print(f"  extraction only:   {spread(len(raws), megabytes, extraction)}")
         print(f"  bulk ingest:       {spread(len(raws), megabytes, wall)}  ({summary.line()})")
-        print(f"  this process busy: {statistics.median(busy):8.0%} of the time (reading, writing)")
+        print(f"  on this process's CPU time: {spread(len(raws), megabytes, cpu)}")
     print(f"peak memory (RSS):   {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:8.0f} MB (this process)")
     if args.stages:
         for name, seconds in stage_times(raws, knowledge).items():
@@ -168,7 +168,11 @@ def whole_corpus(path: Path, database_url: str | None, workers_list: list[int]) 
         print(
             f"  bulk ingest:       {summary.created / wall:8.0f} articles/s  {megabytes / wall:6.2f} MB/s  ({wall:.1f} s)"
         )
-        print(f"  this process busy: {cpu / wall:8.0%} of the time (reading, writing)", flush=True)
+        print(
+            f"  this process:      {summary.created / cpu:8.0f} articles/s on its CPU time ({cpu:.1f} s: busy"
+            f" {cpu / wall:.0%} of the time)",
+            flush=True,
+        )
         created = summary.created
     print(f"peak memory (RSS):   {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:8.0f} MB (this process)")
     return 0 if created else 1
