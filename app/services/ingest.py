@@ -43,11 +43,9 @@ from app.services.persist import (
 
 log = logging.getLogger("drawdown.ingest")
 
-# The bulk ingest commits whole articles in batches: every ``ingest_batch_articles`` articles (1,000 by default) or
-# BATCH_SECONDS seconds of reading. Into the 100k-article database, a commit writes whole pages of a dozen indexes
-# whose new entries land anywhere (content hash, url, publication date, actor, ...): 2,000 pages for 200 articles.
-# Batches of 1,000 share more of those pages (commits plus checkpoints 0.17 -> 0.11 ms per article, the batch's
-# writes 0.36 -> 0.31 ms).
+# The bulk ingest commits whole articles in batches: every ``ingest_batch_articles`` articles or BATCH_SECONDS
+# seconds of reading. Into a large database, a commit writes whole pages of a dozen indexes whose new entries land
+# anywhere (content hash, url, publication date, actor, ...): larger batches share more of those pages.
 BATCH_SECONDS = 2.0
 
 
@@ -159,9 +157,8 @@ def _collections_between_batches() -> Iterator[Callable[[], None]]:
     aside with ``gc.freeze()``. All of it is undone afterwards.
 
     Automatic collection ran in the middle of a batch, whose extractions stay alive until it is written: each
-    collection walked them, and with batches of 1,000 articles the collector took 2% of the ingest (0.7 s for
-    30,000 articles, in 120 collections; at the end of each batch: 0.01 s in 34). The youngest generation is
-    collected after every batch, and the middle one too every GC_MIDDLE_EVERY batches, so cycles made in a batch
+    collection walked them all, again and again, where one collection after the batch finds them gone. The youngest
+    generation is collected after every batch, and the middle one too every GC_MIDDLE_EVERY batches, so cycles made in a batch
     are freed after it."""
     was_enabled = gc.isenabled()
     gc.freeze()
@@ -184,11 +181,11 @@ def _bulk_connection(engine: Engine) -> Iterator[Connection]:
     """The one connection a bulk ingest writes through. On SQLite it gets, for the ingest only:
 
     * a page cache of ``ingest_cache_mb``: with SQLite's default of 2 MB, the indexes of a growing database no
-      longer fit, and at 10,000 articles the ingest spent a sixth of its time reading their pages again;
+      longer fit, and the ingest kept reading their pages again;
     * a WAL checkpoint every ``ingest_checkpoint_mb`` of log instead of every 4 MB: a checkpoint copies the
-      pages the log holds into the database and syncs it, and a batch of 200 articles into the 100k-article
-      database logged more than 4 MB, so every commit paid for one. Fewer, larger checkpoints copy a page that
-      several batches changed once (commits plus checkpoints: 0.31 -> 0.16-0.20 ms per article there).
+      pages the log holds into the database and syncs it, and a batch into a large database logs more than
+      4 MB, so every commit paid for one. Fewer, larger checkpoints copy a page that several batches changed
+      once.
 
     Both go back to what they were afterwards, and the log is then checkpointed and truncated, so that the
     ingest leaves neither a large log for the server's readers to search nor its file on disk.
