@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     ingest_cache_mb: int = (
         64  # SQLite page cache of `drawdown ingest` (the default of 2 MB thrashes on a large database)
     )
-    ingest_batch_articles: PositiveInt = 1000  # `drawdown ingest` commits every this many articles (or 2 s of reading)
+    ingest_batch_articles: PositiveInt = 1000  # `drawdown ingest` commits every this many articles (or 10 s)
     ingest_workers: PositiveInt = Field(default_factory=cpu_count)  # `drawdown ingest` extraction processes
     ingest_checkpoint_mb: float = 64  # `drawdown ingest` checkpoints SQLite's write-ahead log at this size (default 4)
     response_cache_mb: float = 64  # read answers kept in memory, per process, keyed on the data version; 0: off

@@ -153,7 +153,8 @@ def whole_corpus(path: Path, database_url: str | None, workers_list: list[int]) 
             if clock["done"] % SLICE == 0:
                 wall = time.perf_counter()
                 print(
-                    f"  {clock['done']:>9,}: {SLICE / (wall - clock['wall']):6.0f} articles/s over the last {SLICE:,}",
+                    f"  {clock['done']:>9,}: {SLICE / (wall - clock['wall']):6.0f} articles/s over the last {SLICE:,}"
+                    f"  (peak memory so far {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)",
                     flush=True,
                 )
                 clock["wall"] = wall
