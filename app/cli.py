@@ -21,7 +21,7 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from app.ingest.sources import count_records, records
-    from app.services.ingest import article_count, ingest_records
+    from app.services.ingest import IngestSummary, article_count, ingest_records
 
     engine = get_engine()
     if args.if_empty and article_count(engine) > 0:
@@ -32,14 +32,26 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
     total = count_records(args.paths)
+    workers = args.workers or get_settings().ingest_workers
+    committed = IngestSummary()
     with tqdm(total=total, unit="article", disable=args.quiet, file=sys.stderr, dynamic_ncols=True) as bar:
 
         def progress(record, outcome: str) -> None:
             if outcome == "failed":
                 tqdm.write(f"failed: {record.label}: {record.error or 'see summary'}", file=sys.stderr)
+            setattr(committed, outcome, getattr(committed, outcome) + 1)
             bar.update(1)
 
-        summary = ingest_records(engine, records(args.paths), on_progress=progress)
+        try:
+            summary = ingest_records(engine, records(args.paths), on_progress=progress, workers=workers)
+        except KeyboardInterrupt:
+            bar.close()
+            print(
+                f"interrupted: {committed.line()} before the stop (stored, whole);"
+                " run the same command again to ingest the rest",
+                file=sys.stderr,
+            )
+            return 130
     for label, reason in summary.failures:
         print(f"  failed: {label}: {reason}", file=sys.stderr)
     print(summary.line())
@@ -84,6 +96,12 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(value: str) -> int:
+    if not value.isdecimal() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {value!r}")
+    return int(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="drawdown", description="Drawdown: announced military withdrawals.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -94,6 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="+", metavar="PATH")
     ingest.add_argument("--if-empty", action="store_true", help="only ingest when the database holds no article")
     ingest.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    ingest.add_argument(
+        "--workers",
+        type=_positive,
+        metavar="N",
+        help="extraction processes (default DRAWDOWN_INGEST_WORKERS or the CPU count; 1: in this process)",
+    )
     ingest.set_defaults(func=cmd_ingest)
 
     serve = sub.add_parser("serve", help="serve the HTTP API")

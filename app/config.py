@@ -1,10 +1,18 @@
+import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import PositiveInt
+from pydantic import Field, PositiveInt
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def cpu_count() -> int:
+    """The CPUs this process may run on (fewer than the machine's under taskset or a container's CPU set)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 class Settings(BaseSettings):
@@ -25,7 +33,8 @@ class Settings(BaseSettings):
     ingest_cache_mb: int = (
         64  # SQLite page cache of `drawdown ingest` (the default of 2 MB thrashes on a large database)
     )
-    ingest_batch_articles: PositiveInt = 1000  # `drawdown ingest` commits every this many articles (or 2 s of reading)
+    ingest_batch_articles: PositiveInt = 1000  # `drawdown ingest` commits every this many articles (or 10 s)
+    ingest_workers: PositiveInt = Field(default_factory=cpu_count)  # `drawdown ingest` extraction processes
     ingest_checkpoint_mb: float = 64  # `drawdown ingest` checkpoints SQLite's write-ahead log at this size (default 4)
     response_cache_mb: float = 64  # read answers kept in memory, per process, keyed on the data version; 0: off
     log_level: str = "info"

@@ -71,7 +71,7 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 def read(session: Session, statement: Executable, parameters: dict | None = None) -> CursorResult:
     """Run a read that selects columns (not ORM entities) straight on the session's connection: the ORM's
-    execution layer costs about a tenth of a millisecond per statement and adds nothing to plain rows.
+    execution layer costs time on every statement and adds nothing to plain rows.
 
     Read the rows with ``.all()`` (one fetch), not by iterating the result (one fetch per row)."""
     return session.connection().execute(statement, parameters)

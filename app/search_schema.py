@@ -74,8 +74,8 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
 
 
 # Bulk ingest on SQLite indexes each batch of new articles with one INSERT ... SELECT instead of one trigger call
-# per article: FTS5 writes out its pending index at every statement savepoint, so indexing row by row costs about
-# twice as much. While the batch's own transaction holds a row in DEFERRED_TABLE (named for the articles, it now
+# per article: FTS5 writes out its pending index at every statement savepoint, so indexing row by row costs much
+# more. While the batch's own transaction holds a row in DEFERRED_TABLE (named for the articles, it now
 # covers the events too) the insert triggers stand aside; the row is deleted before the commit (and vanishes with a
 # rollback), so every other writer is indexed as before.
 DEFERRED_TABLE = "article_fts_deferred"

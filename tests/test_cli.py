@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -116,6 +117,33 @@ def test_an_invalid_setting_is_a_clear_error_and_nothing_is_ingested(db, monkeyp
     assert result.stderr.strip() == "invalid setting DRAWDOWN_INGEST_BATCH_ARTICLES=0: Input should be greater than 0"
     with Session(db.engine) as session:
         assert session.exec(select(Article)).first() is None
+
+
+@pytest.mark.parametrize("workers", ["1", "3"])
+def test_ingest_runs_with_the_workers_asked_for(db, workers):
+    result = run(db, "ingest", "-q", "--workers", workers, str(SEEDS))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "created 5, duplicate 0, failed 0"
+
+
+@pytest.mark.parametrize(
+    ("args", "environment", "error"),
+    [
+        (["--workers", "0"], {}, "argument --workers: not a positive whole number: '0'"),
+        (["--workers", "two"], {}, "argument --workers: not a positive whole number: 'two'"),
+        (
+            [],
+            {"DRAWDOWN_INGEST_WORKERS": "0"},
+            "invalid setting DRAWDOWN_INGEST_WORKERS=0: Input should be greater than 0",
+        ),
+    ],
+)
+def test_a_bad_number_of_workers_is_a_clear_error(db, monkeypatch, args, environment, error):
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    result = run(db, "ingest", *args, str(SEEDS))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1].endswith(error), result.stderr
 
 
 def test_if_empty_skips_a_database_that_holds_articles(db):

@@ -1,20 +1,24 @@
 """Crash safety: `drawdown ingest` killed with SIGKILL in the middle of a bulk ingest, then run again, leaves
 each article stored exactly once with all its links and correct counts - the same database as a run that
-was never interrupted."""
+was never interrupted - and leaves no worker process behind. Stopped with Ctrl-C, it says so and exits with
+status 130, without a traceback and with its workers."""
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 from itertools import islice
+from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from app.ingest.sources import records
 from app.services.ingest import ingest_records
-from bench.corpus import variants
+from bench.corpus import articles, variants
 from tests.conftest import ROOT, fresh_database
 from tests.dump import dump
 
@@ -29,9 +33,17 @@ def _count(engine) -> int:
         return 0
 
 
-def _ingest(url: str, path) -> subprocess.Popen:
-    # Batches of 50 (DRAWDOWN_INGEST_BATCH_ARTICLES), so that the kill lands between two of them.
-    env = {**os.environ, "DRAWDOWN_DATABASE_URL": url, "DRAWDOWN_INGEST_BATCH_ARTICLES": "50"}
+def _ingest(url: str, path, workers: int = 1, batch: int = 50) -> subprocess.Popen:
+    """`drawdown ingest` in a session of its own (as a command typed in a terminal has), so that its processes
+    can be told apart from any other, and with SIGINT handled as in a terminal (a test run in the background may
+    have inherited it ignored). Batches of ``batch`` articles (DRAWDOWN_INGEST_BATCH_ARTICLES), so that a
+    signal lands between two of them."""
+    env = {
+        **os.environ,
+        "DRAWDOWN_DATABASE_URL": url,
+        "DRAWDOWN_INGEST_BATCH_ARTICLES": str(batch),
+        "DRAWDOWN_INGEST_WORKERS": str(workers),
+    }
     return subprocess.Popen(
         [sys.executable, "-m", "app.cli", "ingest", "-q", str(path)],
         cwd=ROOT,
@@ -39,27 +51,57 @@ def _ingest(url: str, path) -> subprocess.Popen:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
+def _running_in_session(session: int) -> list[int]:
+    """The processes of a session that are still running (zombies aside: they have ended, and only wait for a
+    parent to collect their status)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and os.getsid(int(entry.name)) == session:
+                state = (entry / "stat").read_text().rpartition(")")[2].split()[0]
+                if state != "Z":
+                    found.append(int(entry.name))
+        except (ProcessLookupError, PermissionError, FileNotFoundError):
+            continue
+    return found
+
+
+def _assert_no_process_left(session: int) -> None:
+    deadline = time.monotonic() + 10
+    while left := _running_in_session(session):
+        assert time.monotonic() < deadline, f"processes left running: {left}"
+        time.sleep(0.05)
+
+
+def _wait_for_articles(process: subprocess.Popen, engine, count: int) -> None:
+    deadline = time.monotonic() + 120
+    while _count(engine) < count:
+        assert process.poll() is None, "the ingest finished before it could be stopped: raise N"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
 def test_sigkill_during_bulk_ingest_then_rerun_stores_every_article_once(
-    db, tmp_path, sqlite_template, pg_migrated_template
+    db, tmp_path, sqlite_template, pg_migrated_template, workers
 ):
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text("".join(json.dumps(v) + "\n" for v in islice(variants(N), N)), encoding="utf-8")
 
-    process = _ingest(db.url, corpus)
-    deadline = time.monotonic() + 120
-    while _count(db.engine) < N // 3:
-        assert process.poll() is None, "the ingest finished before it could be killed: raise N"
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+    process = _ingest(db.url, corpus, workers)
+    _wait_for_articles(process, db.engine, N // 3)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
+    _assert_no_process_left(process.pid)
     interrupted_at = _count(db.engine)
     assert 0 < interrupted_at < N
 
-    rerun = _ingest(db.url, corpus)
+    rerun = _ingest(db.url, corpus, workers)
     out, err = rerun.communicate(timeout=600)
     assert rerun.returncode == 0, err
     summary = out.strip().splitlines()[-1]
@@ -78,6 +120,36 @@ def test_sigkill_during_bulk_ingest_then_rerun_stores_every_article_once(
             )
         ).scalar_one()
         assert stale == 0
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_ctrl_c_stops_the_ingest_and_its_workers_cleanly_and_a_rerun_finishes_the_job(db, tmp_path, workers):
+    n = 400
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps(a) + "\n" for a in articles(n)), encoding="utf-8")
+
+    process = _ingest(db.url, corpus, workers, batch=10)
+    _wait_for_articles(process, db.engine, 10)
+    os.killpg(process.pid, signal.SIGINT)  # as Ctrl-C in a terminal: to every process of the foreground group
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert out == ""
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    message = err.strip().splitlines()[-1]
+    assert re.fullmatch(
+        r"interrupted: created (\d+), duplicate 0, failed 0 before the stop \(stored, whole\); "
+        r"run the same command again to ingest the rest",
+        message,
+    ), message
+    _assert_no_process_left(process.pid)
+    interrupted_at = _count(db.engine)
+    assert int(re.search(r"created (\d+)", message).group(1)) == interrupted_at
+    assert 10 <= interrupted_at < n
+
+    rerun = _ingest(db.url, corpus, workers)
+    out, err = rerun.communicate(timeout=600)
+    assert rerun.returncode == 0, err
+    assert out.strip() == f"created {n - interrupted_at}, duplicate {interrupted_at}, failed 0"
 
 
 def _free_port() -> int:

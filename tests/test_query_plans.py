@@ -24,12 +24,12 @@ import pytest
 from sqlalchemy import insert, text
 from sqlmodel import Session
 
-from app.ingest.persist import similar_events
 from app.ingest.text import lookup_key
 from app.models import Actor, ActorAlias, Article, ArticleEvent, Event, EventActor
 from app.services.events import EventFilters, events_listing
 from app.services.listing import page
 from app.services.pagination import Window, encode_cursor
+from app.services.persist import similar_events
 from bench.queries import LIST_QUERIES, PAGE
 from tests.api.helpers import recorded_statements
 from tests.conftest import BACKENDS, Database, fresh_database

@@ -1,3 +1,3 @@
-"""The ingest pipeline: pure stages (clean, metadata, entities, events) and one persistence step."""
+"""The ingest pipeline's pure stages (clean, metadata, entities, events); persistence is app.services.persist."""
 
 EXTRACTOR_VERSION = "0.1.0"

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from app.db import read
 from app.errors import InvalidParameter, NotFound
-from app.ingest.persist import refresh_counts
+from app.services.persist import refresh_counts
 from app.models import Actor, Article, ArticleEvent, Event, EventActor, EventBase, MilitaryBase, utcnow
 from app.schemas import ActorPublic, BasePublic, EventPublic, RelatedEvent
 from app.services import search

@@ -3,6 +3,7 @@
 import gc
 import itertools
 import logging
+import math
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -15,7 +16,19 @@ from sqlmodel import Session
 
 from app.config import get_settings
 from app.db import writer
-from app.ingest.persist import (
+from app.ingest.extraction import (
+    CHUNK_RECORDS,
+    Extracted,
+    extract_article,
+    extracted_records,
+    failure_reason,
+)
+from app.ingest.pipeline import extract, extractor_version
+from app.ingest.sources import SourceRecord
+from app.ingest.types import Extraction, RawArticle
+from app.knowledge import Knowledge, load_knowledge
+from app.models import Article, utcnow
+from app.services.persist import (
     EntityCache,
     EventIndex,
     LinkBatch,
@@ -27,24 +40,16 @@ from app.ingest.persist import (
     unlink_article,
     write_links,
 )
-from app.ingest.pipeline import extract, extractor_version
-from app.ingest.sources import SourceRecord
-from app.ingest.types import Extraction, RawArticle
-from app.knowledge import Knowledge, load_knowledge
-from app.models import Article, utcnow
 
 log = logging.getLogger("drawdown.ingest")
 
-# The bulk ingest commits whole articles in batches: every ``ingest_batch_articles`` articles (1,000 by default) or
-# BATCH_SECONDS seconds of reading. Into the 100k-article database, a commit writes whole pages of a dozen indexes
-# whose new entries land anywhere (content hash, url, publication date, actor, ...): 2,000 pages for 200 articles.
-# Batches of 1,000 share more of those pages (commits plus checkpoints 0.17 -> 0.11 ms per article, the batch's
-# writes 0.36 -> 0.31 ms).
-BATCH_SECONDS = 2.0
-
-
-class EmptyArticle(ValueError):
-    """Nothing is left of the article once page furniture is removed."""
+# The bulk ingest commits whole articles in batches: every ``ingest_batch_articles`` articles, or BATCH_SECONDS
+# after a batch began when the input comes slowly. Into a large database, a commit writes whole pages of a dozen
+# indexes whose new entries land anywhere (content hash, url, publication date, actor, ...): larger batches share
+# more of those pages. The time limit is long enough for a busy ingest to fill its batches: each batch of another
+# size inserts its articles with another multi-row INSERT, which SQLite prepares again and keeps in its cache of
+# statements.
+BATCH_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -69,14 +74,8 @@ def ingest_article(
 ) -> IngestResult:
     """Extract and store one article in one transaction; an existing duplicate is returned unchanged."""
     knowledge = knowledge or load_knowledge()
-    return _store_one(session, _extract(raw, knowledge), knowledge, cache if cache is not None else EntityCache())
-
-
-def _extract(raw: RawArticle, knowledge: Knowledge) -> Extraction:
-    extraction = extract(raw, knowledge)
-    if not extraction.clean.text.strip():
-        raise EmptyArticle("no article text left after removing page furniture")
-    return extraction
+    extraction = extract_article(raw, knowledge)
+    return _store_one(session, extraction, knowledge, cache if cache is not None else EntityCache())
 
 
 def _store_one(session: Session, extraction: Extraction, knowledge: Knowledge, cache: EntityCache) -> IngestResult:
@@ -110,6 +109,8 @@ def ingest_records(
     on_progress: Callable[[SourceRecord, str], None] | None = None,
     batch_articles: int | None = None,
     batch_seconds: float = BATCH_SECONDS,
+    workers: int = 1,
+    chunk_records: int = CHUNK_RECORDS,
 ) -> IngestSummary:
     """Bulk ingest: a bad record is reported and skipped, and never costs any other record.
 
@@ -118,20 +119,28 @@ def ingest_records(
     article fails, the batch is rolled back and its articles are stored again one transaction each, so that
     only the bad one is lost. ``on_progress`` hears of each record once its outcome is committed.
     ``batch_articles`` defaults to the ``ingest_batch_articles`` setting.
+
+    With ``workers`` > 1, extraction runs in that many processes (chunks of ``chunk_records`` records each) while
+    this process reads the records and writes: they are still stored, and their ids assigned, in input order.
     """
     if batch_articles is None:
         batch_articles = get_settings().ingest_batch_articles
     knowledge = load_knowledge()
+    # Enough chunks in flight for the workers to go on extracting a whole batch while this process writes one.
+    read_ahead = max(2 * workers, math.ceil(batch_articles / chunk_records))
     with (
+        extracted_records(
+            records, knowledge, workers=workers, chunk_records=chunk_records, read_ahead=read_ahead
+        ) as extracted,
         _collections_between_batches() as between_batches,
         _bulk_connection(engine) as connection,
         Session(bind=connection) as session,
     ):
         bulk = _BulkIngest(session, knowledge, on_progress)
         started = time.monotonic()
-        for record in records:
-            bulk.add(record)
-            if len(bulk.queued) >= batch_articles or time.monotonic() - started >= batch_seconds:
+        for item in extracted:
+            bulk.add(item)
+            if len(bulk.pending) >= batch_articles or time.monotonic() - started >= batch_seconds:
                 bulk.commit()
                 between_batches()
                 started = time.monotonic()
@@ -151,9 +160,8 @@ def _collections_between_batches() -> Iterator[Callable[[], None]]:
     aside with ``gc.freeze()``. All of it is undone afterwards.
 
     Automatic collection ran in the middle of a batch, whose extractions stay alive until it is written: each
-    collection walked them, and with batches of 1,000 articles the collector took 2% of the ingest (0.7 s for
-    30,000 articles, in 120 collections; at the end of each batch: 0.01 s in 34). The youngest generation is
-    collected after every batch, and the middle one too every GC_MIDDLE_EVERY batches, so cycles made in a batch
+    collection walked them all, again and again, where one collection after the batch finds them gone. The youngest
+    generation is collected after every batch, and the middle one too every GC_MIDDLE_EVERY batches, so cycles made in a batch
     are freed after it."""
     was_enabled = gc.isenabled()
     gc.freeze()
@@ -176,11 +184,11 @@ def _bulk_connection(engine: Engine) -> Iterator[Connection]:
     """The one connection a bulk ingest writes through. On SQLite it gets, for the ingest only:
 
     * a page cache of ``ingest_cache_mb``: with SQLite's default of 2 MB, the indexes of a growing database no
-      longer fit, and at 10,000 articles the ingest spent a sixth of its time reading their pages again;
+      longer fit, and the ingest kept reading their pages again;
     * a WAL checkpoint every ``ingest_checkpoint_mb`` of log instead of every 4 MB: a checkpoint copies the
-      pages the log holds into the database and syncs it, and a batch of 200 articles into the 100k-article
-      database logged more than 4 MB, so every commit paid for one. Fewer, larger checkpoints copy a page that
-      several batches changed once (commits plus checkpoints: 0.31 -> 0.16-0.20 ms per article there).
+      pages the log holds into the database and syncs it, and a batch into a large database logs more than
+      4 MB, so every commit paid for one. Fewer, larger checkpoints copy a page that several batches changed
+      once.
 
     Both go back to what they were afterwards, and the log is then checkpointed and truncated, so that the
     ingest leaves neither a large log for the server's readers to search nor its file on disk.
@@ -208,10 +216,10 @@ def _bulk_connection(engine: Engine) -> Iterator[Connection]:
 
 
 class _BulkIngest:
-    """The open batch of a bulk ingest: records read, their extractions, and the links not yet written.
+    """The open batch of a bulk ingest: records with their extractions, and the links not yet written.
 
-    A batch is extracted in one loop and then written in another, rather than article by article: each loop
-    then keeps its own code and data in the CPU caches, which makes the ingest about a sixth faster.
+    A batch is extracted in one loop (as the records arrive) and then written in another, rather than article
+    by article: each loop then keeps its own code and data in the CPU caches, which makes the ingest faster.
     """
 
     def __init__(
@@ -222,45 +230,30 @@ class _BulkIngest:
         self.cache = EntityCache()
         self.links = LinkBatch()
         self.events = EventIndex()
-        self.queued: list[SourceRecord] = []  # read, not yet extracted
-        # (record, extraction or None, outcome, failure reason or None), in the order the records came
-        self.pending: list[tuple[SourceRecord, Extraction | None, str, str | None]] = []
+        self.pending: list[Extracted] = []  # in the order the records came
 
-    def add(self, record: SourceRecord) -> None:
-        self.queued.append(record)
+    def add(self, item: Extracted) -> None:
+        self.pending.append(item)
 
     def commit(self) -> None:
-        """Extract and write the queued records, then commit them (or store them one by one if that fails)."""
-        extracted = [(record, *self._extract(record)) for record in self.queued]
-        self.queued = []
-        written = [extraction for _record, extraction, _reason in extracted if extraction is not None]
+        """Write the pending extractions and commit them (or store them one by one if that fails), then report."""
+        written = [item.extraction for item in self.pending if item.extraction is not None]
         try:
-            outcomes = iter(
+            persisted = iter(
                 persist_many(self.session, written, self.knowledge, self.cache, batch=self.links, index=self.events)
             )
-            self.pending = [
-                (record, extraction, _outcome(next(outcomes)) if extraction is not None else "failed", reason)
-                for record, extraction, reason in extracted
+            outcomes = [
+                (_outcome(next(persisted)), None) if item.extraction is not None else ("failed", item.failure)
+                for item in self.pending
             ]
             self.links.flush(self.session)
             self.session.commit()
             self.cache.commit()
         except Exception:
-            log.warning("writing a batch of %d records failed; storing them one by one", len(extracted))
-            self.pending = [(record, extraction, "failed", reason) for record, extraction, reason in extracted]
+            log.warning("writing a batch of %d records failed; storing them one by one", len(self.pending))
             self._rollback()
-            self._store_one_by_one()
-            return
-        self._report()
-
-    def _extract(self, record: SourceRecord) -> tuple[Extraction | None, str | None]:
-        """The extraction of a record, or None and why there is none (nothing is written yet: the batch goes on)."""
-        if record.error is not None:
-            return None, record.error
-        try:
-            return _extract(record.article, self.knowledge), None
-        except Exception as exc:
-            return None, _failure(record, exc)
+            outcomes = self._store_one_by_one()
+        self._report(outcomes)
 
     def _rollback(self) -> None:
         self.session.rollback()
@@ -268,39 +261,35 @@ class _BulkIngest:
         self.links.discard()
         self.events.clear()
 
-    def _store_one_by_one(self) -> None:
-        """After a rollback: each article of the batch again, in its own transaction."""
-        stored = []
-        for record, extraction, outcome, reason in self.pending:
-            if extraction is not None:
-                try:
-                    result = _store_one(self.session, extraction, self.knowledge, self.cache)
-                    outcome, reason = _outcome(result), None
-                except Exception as exc:
-                    self.session.rollback()
-                    outcome, reason = "failed", _failure(record, exc)
-            stored.append((record, extraction, outcome, reason))
-        self.pending = stored
-        self._report()
+    def _store_one_by_one(self) -> list[tuple[str, str | None]]:
+        """After a rollback: each article of the batch again, in its own transaction; the (outcome, reason) of
+        each record."""
+        outcomes = []
+        for item in self.pending:
+            if item.extraction is None:
+                outcomes.append(("failed", item.failure))
+                continue
+            try:
+                outcomes.append((_outcome(_store_one(self.session, item.extraction, self.knowledge, self.cache)), None))
+            except Exception as exc:
+                self.session.rollback()
+                if not isinstance(exc, ValueError):
+                    log.error("failed to ingest %s", item.record.label, exc_info=exc)
+                outcomes.append(("failed", failure_reason(exc)))
+        return outcomes
 
-    def _report(self) -> None:
-        for record, _extraction, outcome, reason in self.pending:
+    def _report(self, outcomes: list[tuple[str, str | None]]) -> None:
+        for item, (outcome, reason) in zip(self.pending, outcomes, strict=True):
             if outcome == "failed":
-                self.summary.failures.append((record.label, reason))
+                self.summary.failures.append((item.record.label, reason))
             setattr(self.summary, outcome, getattr(self.summary, outcome) + 1)
             if self.on_progress:
-                self.on_progress(record, outcome)
+                self.on_progress(item.record, outcome)
         self.pending = []
 
 
 def _outcome(result: IngestResult | Persisted) -> str:
     return "created" if result.created else "duplicate"
-
-
-def _failure(record: SourceRecord, exc: Exception) -> str:
-    if not isinstance(exc, EmptyArticle | ValueError):
-        log.error("failed to ingest %s", record.label, exc_info=exc)
-    return f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"
 
 
 def article_count(engine: Engine) -> int:

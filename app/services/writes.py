@@ -10,12 +10,13 @@ from sqlmodel import Session
 
 from app.db import retrying
 from app.errors import Conflict, InvalidParameter, NotFound
-from app.ingest.persist import EntityCache, drop_orphan_events, refresh_counts, shared_ids, unlink_article
+from app.ingest.extraction import EmptyArticle
 from app.ingest.sources import to_raw
 from app.knowledge import load_knowledge
 from app.models import Article, IdempotencyKey
 from app.schemas import ArticleCreate, ArticlePatch
-from app.services.ingest import EmptyArticle, ingest_article, relink
+from app.services.ingest import ingest_article, relink
+from app.services.persist import EntityCache, drop_orphan_events, refresh_counts, shared_ids, unlink_article
 
 
 @dataclass(frozen=True)

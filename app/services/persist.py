@@ -5,18 +5,13 @@ passes a ``LinkBatch`` (link rows and event counts written once per transaction)
 stored events it has seen, kept in memory for the transaction) and commits or rolls back all three together.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import (
-    Connection,
-    Dialect,
     Engine,
-    Executable,
     Pool,
     Table,
     bindparam,
@@ -31,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.ingest.text import lookup_key
-from app.ingest.types import EntityRef, Evidence, ExtractedEvent, Extraction
+from app.ingest.types import EntityLink, EntityRef, EventParticipant, ExtractedEvent, Extraction
 from app.knowledge import Knowledge
 from app.models import (
     Actor,
@@ -132,8 +127,7 @@ def similar_events(country_given: bool, forces_given: bool, dated: bool = False)
 
     A missing country or force is matched with IS NULL and a given one with "=" (one statement for each
     combination, built once): PostgreSQL cannot answer IS NOT DISTINCT FROM from an index. So both databases read
-    the group from ix_event_forces_country, instead of every event of one force (1.7 ms a group on the 100k
-    corpus). The type is left out of the WHERE clause: with it, SQLite (which has no statistics) preferred
+    the group from ix_event_forces_country, instead of every event of one force. The type is left out of the WHERE clause: with it, SQLite (which has no statistics) preferred
     ix_event_type, which holds every event."""
     where = [
         Event.country == bindparam("country") if country_given else Event.country.is_(None),
@@ -177,73 +171,7 @@ _LINK_TABLES: tuple[Table, ...] = tuple(
     m.__table__ for m in (ArticleActor, ArticleBase, ArticleEvent, EventActor, EventBase)
 )
 _ALIAS_TABLES: dict[str, Table] = {"actor": ActorAlias.__table__, "base": BaseAlias.__table__}  # by EntityRef.kind
-# The columns of each link table, in the order write_links builds its rows (plain tuples): the evidence last.
-_EVIDENCE_COLUMNS = ("evidence_sentence", "evidence_start", "evidence_end", "confidence", "extractor_version")
-_LINK_COLUMNS: dict[Table, tuple[str, ...]] = {
-    table: (*leading, *_EVIDENCE_COLUMNS)
-    for table, leading in zip(
-        _LINK_TABLES,
-        (
-            ("article_id", "actor_id", "mentions"),
-            ("article_id", "base_id", "mentions"),
-            ("article_id", "event_id", "relation"),
-            ("event_id", "actor_id", "role", "article_id"),
-            ("event_id", "base_id", "role", "article_id"),
-        ),
-        strict=True,
-    )
-}
-# ... and of each alias table: the entity's id, then the key.
-_ROW_COLUMNS: dict[Table, tuple[str, ...]] = {
-    **_LINK_COLUMNS,
-    _ALIAS_TABLES["actor"]: ("actor_id", "key"),
-    _ALIAS_TABLES["base"]: ("base_id", "key"),
-}
-# The drivers' placeholders (DB-API paramstyle): sqlite3 takes qmark, psycopg format.
-_PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
-
-
-@lru_cache(maxsize=16)
-def _rows_insert(table: Table, dialect: Dialect) -> str:
-    """The driver-level INSERT of one row of ``table`` as a plain tuple in _ROW_COLUMNS order."""
-    columns = ", ".join(map(dialect.identifier_preparer.quote, _ROW_COLUMNS[table]))
-    marks = ", ".join([_PLACEHOLDERS[dialect.paramstyle]] * len(_ROW_COLUMNS[table]))
-    return f"INSERT INTO {table.name} ({columns}) VALUES ({marks})"
-
-
-@dataclass(frozen=True)
-class DriverStatement:
-    """A Core statement compiled once for a dialect, to run through the driver (``exec_driver_sql``) with each
-    value converted by SQLAlchemy's own bind processor for its column (dates and times to text on SQLite, JSON to
-    text...): what ``Connection.execute`` would send, without building an execution context for every row, which
-    cost more than SQLite's own work for an event's insert."""
-
-    sql: str
-    names: tuple[str, ...]  # the parameters, in the order of a positional paramstyle's placeholders
-    processors: tuple[Callable[[Any], Any] | None, ...]
-    positional: bool
-
-    @staticmethod
-    @lru_cache(maxsize=128)
-    def of(statement: Executable, dialect: Dialect, keys: tuple[str, ...]) -> "DriverStatement":
-        """``statement`` with the values ``keys`` (which must name every value it takes: no defaults are filled
-        in on this path)."""
-        compiled = statement.compile(dialect=dialect, column_keys=list(keys))
-        names = tuple(compiled.positiontup) if compiled.positional else tuple(compiled.binds)
-        if missing := set(names) - set(keys):
-            raise ValueError(f"no value given for {sorted(missing)}")
-        processors = tuple(compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
-        return DriverStatement(str(compiled), names, processors, compiled.positional)
-
-    def parameters(self, row: dict) -> tuple | dict:
-        values = [row[n] if p is None else p(row[n]) for n, p in zip(self.names, self.processors, strict=True)]
-        return tuple(values) if self.positional else dict(zip(self.names, values, strict=True))
-
-    @staticmethod
-    def run(connection: Connection, statement: Executable, row: dict):
-        """``connection.execute(statement, row)``, through the driver."""
-        driver = DriverStatement.of(statement, connection.dialect, tuple(row))
-        return connection.exec_driver_sql(driver.sql, driver.parameters(row))
+_INSERT_ROWS = {table: insert(table) for table in (*_ALIAS_TABLES.values(), *_LINK_TABLES)}
 
 
 @dataclass
@@ -300,8 +228,7 @@ class LinkBatch:
     """
 
     def __init__(self) -> None:
-        # Rows as plain tuples in _ROW_COLUMNS order: the alias tables first, then the link tables.
-        self.rows: dict[Table, list[tuple]] = {table: [] for table in (*_ALIAS_TABLES.values(), *_LINK_TABLES)}
+        self.rows: dict[Table, list[dict]] = {table: [] for table in _INSERT_ROWS}
         self.touched: set[int] = set()
         self.unindexed: list[int] | None = None  # SQLite: new articles whose full-text indexing waits for flush()
 
@@ -316,11 +243,7 @@ class LinkBatch:
         connection = session.connection()
         for table, rows in self.rows.items():
             if rows:
-                # Link and alias rows hold only integers, text and a float, which need no conversion: they go to
-                # the driver's executemany as they are. (SQLAlchemy's executemany builds and processes a
-                # parameter dictionary per row, which cost about as much as SQLite's own inserts; and an alias
-                # insert per new actor or base, through SQLAlchemy, cost more than SQLite's work for it.)
-                connection.exec_driver_sql(_rows_insert(table, connection.dialect), rows)
+                connection.execute(_INSERT_ROWS[table], rows)
                 rows.clear()
         refresh_counts(session, self.touched)
         self.touched.clear()
@@ -472,13 +395,23 @@ def write_links(
     def ident(ref: EntityRef) -> int:
         return entity_id(session, ref, knowledge, cache, batch)
 
-    # Rows are tuples in the order of _LINK_COLUMNS.
+    def evidence(found: EntityLink | ExtractedEvent | EventParticipant) -> dict:
+        """The evidence columns of a link row."""
+        return {
+            "evidence_sentence": found.evidence.sentence,
+            "evidence_start": found.evidence.start,
+            "evidence_end": found.evidence.end,
+            "confidence": round(found.evidence.confidence, 3),
+            "extractor_version": version,
+        }
+
     article_actors = [
-        (article_id, ident(link.entity), link.mentions, *_evidence(link.evidence, version))
+        {"article_id": article_id, "actor_id": ident(link.entity), "mentions": link.mentions, **evidence(link)}
         for link in extraction.actors
     ]
     article_bases = [
-        (article_id, ident(link.entity), link.mentions, *_evidence(link.evidence, version)) for link in extraction.bases
+        {"article_id": article_id, "base_id": ident(link.entity), "mentions": link.mentions, **evidence(link)}
+        for link in extraction.bases
     ]
     article_events, event_actors, event_bases = [], [], []
     linked: set[int] = set()
@@ -487,14 +420,27 @@ def write_links(
         if event_id in linked:
             continue
         linked.add(event_id)
-        article_events.append((article_id, event_id, extracted.relation, *_evidence(extracted.evidence, version)))
-        for rows, participants in ((event_actors, extracted.actors), (event_bases, extracted.bases)):
+        article_events.append(
+            {"article_id": article_id, "event_id": event_id, "relation": extracted.relation, **evidence(extracted)}
+        )
+        for rows, participants, column in (
+            (event_actors, extracted.actors, "actor_id"),
+            (event_bases, extracted.bases, "base_id"),
+        ):
             seen: set[tuple[int, str]] = set()
             for participant in participants:
-                key = (ident(participant.entity), participant.role)
-                if key not in seen:
-                    seen.add(key)
-                    rows.append((event_id, *key, article_id, *_evidence(participant.evidence, version)))
+                entity, role = ident(participant.entity), participant.role
+                if (entity, role) not in seen:
+                    seen.add((entity, role))
+                    rows.append(
+                        {
+                            "event_id": event_id,
+                            column: entity,
+                            "role": role,
+                            "article_id": article_id,
+                            **evidence(participant),
+                        }
+                    )
     links = (article_actors, article_bases, article_events, event_actors, event_bases)
     for table, rows in zip(_LINK_TABLES, links, strict=True):
         batch.rows[table] += rows
@@ -502,11 +448,6 @@ def write_links(
     if own_batch:
         batch.flush(session)
     return linked
-
-
-def _evidence(evidence: Evidence, version: str) -> tuple:
-    """The evidence columns of a link row (_EVIDENCE_COLUMNS)."""
-    return (evidence.sentence, evidence.start, evidence.end, round(evidence.confidence, 3), version)
 
 
 def entity_id(
@@ -527,11 +468,12 @@ def entity_id(
         return cached
     model, aliases_of = (MilitaryBase, _ALIAS_TABLES["base"]) if ref.kind == "base" else (Actor, _ALIAS_TABLES["actor"])
     connection = session.connection()
-    found = DriverStatement.run(connection, _INSERT_ENTITY[(connection.dialect.name, model)], _entity_row(ref)).scalar()
+    found = connection.execute(_INSERT_ENTITY[(connection.dialect.name, model)], _entity_row(ref)).scalar()
     if found is None:
         found = connection.execute(_ENTITY_BY_NAME[model], {"name": ref.name}).scalar_one()
     else:
-        batch.rows[aliases_of] += [(found, key) for key in sorted(alias_keys(ref, knowledge))]
+        column = "base_id" if ref.kind == "base" else "actor_id"
+        batch.rows[aliases_of] += [{column: found, "key": key} for key in sorted(alias_keys(ref, knowledge))]
     if cache is not None:
         cache.add(key, found)
     return found
@@ -658,7 +600,7 @@ def match_or_create_event(
         except IntegrityError:
             event_id = None
     else:
-        event_id = DriverStatement.run(session.connection(), insert_event, row).scalar()
+        event_id = session.connection().execute(insert_event, row).scalar()
     if event_id is None:  # another writer stored an event with this key first: use theirs
         stored = StoredEvent(*session.connection().execute(_EVENT_BY_KEY, {"key": key}).one())
     else:
@@ -710,7 +652,7 @@ def _enrich(
     if changes:
         changes["updated_at"] = utcnow()
         params = {"event_id": event.id, **{f"new_{column}": value for column, value in changes.items()}}
-        DriverStatement.run(session.connection(), _update_event(tuple(changes)), params)
+        session.connection().execute(_update_event(tuple(changes)), params)
 
 
 @lru_cache(maxsize=64)
