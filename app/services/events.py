@@ -10,7 +10,6 @@ from sqlmodel import Session
 
 from app.db import read
 from app.errors import InvalidParameter, NotFound
-from app.services.persist import refresh_counts
 from app.models import Actor, Article, ArticleEvent, Event, EventActor, EventBase, MilitaryBase, utcnow
 from app.schemas import ActorPublic, BasePublic, EventPublic, RelatedEvent
 from app.services import search
@@ -30,6 +29,7 @@ from app.services.listing import (
     row_builder,
 )
 from app.services.pagination import Paged, SortKey
+from app.services.persist import refresh_counts
 
 
 @dataclass(frozen=True)
