@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     ingest_batch_articles: PositiveInt = 1000  # `drawdown ingest` commits every this many articles (or 10 s)
     ingest_workers: PositiveInt = Field(default_factory=cpu_count)  # `drawdown ingest` extraction processes
     ingest_checkpoint_mb: float = 64  # `drawdown ingest` checkpoints SQLite's write-ahead log at this size (default 4)
+    knowledge_dir: Path = ROOT / "app" / "knowledge"  # the knowledge files the extractor reads (app/knowledge/*.json)
     response_cache_mb: float = 64  # read answers kept in memory, per process, keyed on the data version; 0: off
     log_level: str = "info"
 

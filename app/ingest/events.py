@@ -24,6 +24,7 @@ REPORT_WINDOW_AFTER = timedelta(days=1)
 MAX_CUE_GAP = 120
 MAX_DATE_GAP = 80
 ENTITY_LABELS = ("alias", "person_cues")  # phrases only the entity stage reads (names come here as mentions)
+NOTHING = "(?!)"  # a pattern that never matches, for an empty list of an event type
 
 
 class EventLexicon:
@@ -44,7 +45,7 @@ class EventLexicon:
         )
         self.term_pattern = _one_of(spec["withdrawal_patterns"])
         self.cue_pattern = _one_of(spec["announcement_patterns"])
-        self.first_person = re.compile(rf"\bI\s+(?:{alternation(spec['first_person_orders'])})\b")
+        self.first_person = re.compile(rf"\bI\s+(?:{alternation(spec['first_person_orders']) or NOTHING})\b")
         self.deadline = re.compile(
             rf"\b(?:{alternation(lexicon['deadline_words'])})\s+(?:(?:the\s+)?end(?:\s+of)?\s+)?$", re.IGNORECASE
         )
@@ -103,8 +104,9 @@ class Group:
 
 
 def _one_of(patterns: list[str]) -> re.Pattern:
-    """The lexicon's patterns as one case-insensitive alternation: at each offset the first that matches."""
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    """The lexicon's patterns as one case-insensitive alternation: at each offset the first that matches. An
+    empty list matches nothing (an empty alternation would match everywhere)."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or NOTHING, re.IGNORECASE)
 
 
 def extract_events(
@@ -195,7 +197,8 @@ def _leftmost(phrases: list[Hit], pattern: re.Pattern, sentence: str) -> list[Sp
     for start in [*sorted(longest), len(sentence) + 1]:
         while match and match.start() < start:  # the pattern matches before the phrase
             found.append(Span(*match.span()))
-            match = pattern.search(sentence, max(match.end(), match.start() + 1))
+            resume = max(match.end(), match.start() + 1)  # past an empty match too, and never past the end
+            match = pattern.search(sentence, resume) if resume <= len(sentence) else None
         if start in longest and (not found or start >= found[-1].end):
             found.append(Span(start, longest[start]))
             if match and match.start() < longest[start]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from app.config import get_settings
 from app.ingest.matcher import WORD, PhraseMatcher
 from app.ingest.text import lookup_key
 from app.ingest.types import EntityRef
@@ -239,11 +240,19 @@ def _stronger(a: str, b: str) -> str:
     return a if _STRENGTH[a] >= _STRENGTH[b] else b
 
 
-@lru_cache(maxsize=1)
 def load_knowledge() -> Knowledge:
+    """The knowledge of the folder the ``knowledge_dir`` setting names (DRAWDOWN_KNOWLEDGE_DIR; by default the
+    files beside this module)."""
+    return knowledge_from(get_settings().knowledge_dir)
+
+
+@lru_cache(maxsize=2)
+def knowledge_from(folder: Path) -> Knowledge:
+    """The knowledge files in ``folder``, read and compiled once; the digest of their bytes goes into the
+    extractor version stored with each article."""
     data, digest = {}, hashlib.sha256()
     for name in FILES:
-        raw = (HERE / name).read_bytes()
+        raw = (folder / name).read_bytes()
         digest.update(raw)
         data[name] = json.loads(raw)
     return Knowledge(data, digest.hexdigest()[:12])
