@@ -18,7 +18,7 @@ POISON_ARTICLE = "Poisoned article"  # the database refuses to store an article 
 POISON_LINKS = "Poisoned links"  # the database refuses the actor links of an article with this title
 
 
-def _poison(db) -> None:
+def poison_database(db) -> None:
     """Triggers that make the database itself reject two kinds of article, as a real constraint would."""
     with db.engine.begin() as conn:
         if db.backend == "sqlite":
@@ -60,11 +60,11 @@ def _poison(db) -> None:
             )
 
 
-def _stream() -> list[SourceRecord]:
+def record_stream() -> list[SourceRecord]:
     return list(records([SEEDS, CORPUS / "articles"]))
 
 
-def _poisoned(record: SourceRecord, title: str) -> SourceRecord:
+def poisoned_record(record: SourceRecord, title: str) -> SourceRecord:
     """A copy of a record (with a new paragraph, so not a duplicate) that the database will refuse."""
     head, _, rest = record.article.text.partition("\n")
     body = f"{head}\n\nThis copy of the report was filed again, a day later, by another desk.\n{rest}"
@@ -128,7 +128,7 @@ def one_by_one(tmp_path_factory, sqlite_template):
     shutil.copy(sqlite_template, path)
     engine = make_engine(f"sqlite:///{path}")
     with Session(engine) as session:
-        for record in _stream():
+        for record in record_stream():
             assert ingest_article(session=session, raw=record.article).created
     yield snapshot(engine)
     engine.dispose()
@@ -136,13 +136,13 @@ def one_by_one(tmp_path_factory, sqlite_template):
 
 @pytest.mark.parametrize("batch_articles", [2, 7, 1000])
 def test_batched_ingest_stores_what_one_by_one_ingest_stores(db, one_by_one, batch_articles):
-    summary = ingest_records(db.engine, _stream(), batch_articles=batch_articles)
-    assert (summary.created, summary.failed) == (len(_stream()), 0), summary.failures
+    summary = ingest_records(db.engine, record_stream(), batch_articles=batch_articles)
+    assert (summary.created, summary.failed) == (len(record_stream()), 0), summary.failures
     assert snapshot(db.engine) == one_by_one
 
 
 def test_event_counts_match_the_links_after_a_batched_run(db):
-    ingest_records(db.engine, _stream(), batch_articles=4)
+    ingest_records(db.engine, record_stream(), batch_articles=4)
     with Session(db.engine) as session:
         for event in session.execute(select(Event)).scalars():
             linked = session.execute(select(ArticleEvent.article_id).where(ArticleEvent.event_id == event.id)).all()
@@ -156,9 +156,9 @@ def test_event_counts_match_the_links_after_a_batched_run(db):
 
 @pytest.mark.parametrize("poison", [POISON_ARTICLE, POISON_LINKS])
 def test_a_failing_record_in_a_batch_is_reported_and_the_others_are_stored(db, one_by_one, poison):
-    _poison(db)
-    stream = _stream()
-    stream.insert(3, _poisoned(stream[1], poison))
+    poison_database(db)
+    stream = record_stream()
+    stream.insert(3, poisoned_record(stream[1], poison))
     heard: list[tuple[str, str]] = []
     summary = ingest_records(
         db.engine, stream, batch_articles=5, on_progress=lambda record, outcome: heard.append((record.label, outcome))
@@ -172,7 +172,7 @@ def test_a_failing_record_in_a_batch_is_reported_and_the_others_are_stored(db, o
 
 
 def test_records_that_fail_before_the_database_do_not_disturb_the_batch(db, one_by_one):
-    stream = _stream()
+    stream = record_stream()
     stream.insert(2, SourceRecord("unreadable.txt", error="cannot read file"))
     stream.insert(4, SourceRecord("empty.txt", replace(stream[0].article, text="Menu\n\nShare", source="empty")))
     summary = ingest_records(db.engine, stream, batch_articles=3)
@@ -186,7 +186,7 @@ class Interrupted(Exception):
 
 
 def test_an_interrupted_run_leaves_whole_articles_and_a_rerun_finishes_the_job(db, one_by_one):
-    stream = _stream()
+    stream = record_stream()
 
     def until_killed():
         for number, record in enumerate(stream):
@@ -208,9 +208,9 @@ def test_an_interrupted_run_leaves_whole_articles_and_a_rerun_finishes_the_job(d
 
 
 def test_a_second_batched_run_stores_nothing_new(db):
-    first = ingest_records(db.engine, _stream(), batch_articles=4)
+    first = ingest_records(db.engine, record_stream(), batch_articles=4)
     before = snapshot(db.engine)
-    second = ingest_records(db.engine, _stream(), batch_articles=4)
+    second = ingest_records(db.engine, record_stream(), batch_articles=4)
     assert (second.created, second.duplicate, second.failed) == (0, first.created, 0)
     assert snapshot(db.engine) == before
 
@@ -218,10 +218,10 @@ def test_a_second_batched_run_stores_nothing_new(db):
 @pytest.mark.parametrize("poison", [None, POISON_LINKS])
 def test_the_full_text_index_holds_exactly_the_stored_articles_after_a_batched_run(db, poison):
     """SQLite indexes a batch's new articles at once (app.search_schema.DEFERRED_TABLE), also around a rollback."""
-    stream = _stream()
+    stream = record_stream()
     if poison:
-        _poison(db)
-        stream.insert(3, _poisoned(stream[1], poison))
+        poison_database(db)
+        stream.insert(3, poisoned_record(stream[1], poison))
     summary = ingest_records(db.engine, stream, batch_articles=5)
     assert summary.created == len(stream) - (1 if poison else 0)
     with db.engine.connect() as connection:
@@ -239,7 +239,7 @@ def test_the_full_text_index_holds_exactly_the_stored_articles_after_a_batched_r
             assert connection.exec_driver_sql("SELECT count(*) FROM event_fts_docsize").scalar() == events
     # A later single write is indexed by the trigger, as before.
     with Session(db.engine) as session:
-        extra = _poisoned(stream[0], "a later single write")
+        extra = poisoned_record(stream[0], "a later single write")
         assert ingest_article(session=session, raw=extra.article).created
     if db.backend == "sqlite":
         with db.engine.connect() as connection:
@@ -344,12 +344,12 @@ def test_a_collision_with_another_writers_row_is_resolved_by_doing_the_article_a
 def test_duplicates_within_a_batch_and_of_stored_articles_are_each_told_apart(db, one_by_one):
     """The new articles of a batch are inserted in one statement, which skips the rows that collide: each
     record must still get its own outcome, and the links must go to the article that was stored."""
-    stream = _stream()
+    stream = record_stream()
     first, stored_before, new = stream[0], stream[1], stream[2]
     ingest_records(db.engine, [stored_before])
     article = first.article
     same_text = SourceRecord("same text", replace(article, url="https://elsewhere.example/copy", source="same text"))
-    same_url = _poisoned(first, "same url")  # new text
+    same_url = poisoned_record(first, "same url")  # new text
     same_url = SourceRecord("same url", replace(same_url.article, url=article.url or "https://a.example/1"))
     first = SourceRecord(first.label, replace(article, url=same_url.article.url))
     batch = [first, same_text, same_url, first, stored_before, new]
@@ -404,7 +404,7 @@ def test_a_sqlite_bulk_ingest_writes_with_its_page_cache_and_checkpoint_size_and
         if statement.startswith("INSERT INTO article "):
             seen.append(pragmas(connection))
 
-    summary = ingest_records(engine, _stream()[:3], batch_articles=2)
+    summary = ingest_records(engine, record_stream()[:3], batch_articles=2)
     assert summary.created == 3
     assert seen and set(seen) == {(-40 * 1024, 8 * 1024 * 1024 // page_size)}
     assert default[1] == 1000 and seen[0][1] != default[1]
@@ -436,7 +436,7 @@ def test_the_bulk_ingest_collects_garbage_between_batches_only_and_puts_the_coll
         refs.append(cyclic_garbage())
 
     assert gc.isenabled()
-    summary = ingest_records(db.engine, _stream()[:6], batch_articles=2, on_progress=progress)
+    summary = ingest_records(db.engine, record_stream()[:6], batch_articles=2, on_progress=progress)
     assert summary.created == 6
     assert not any(enabled for enabled, _ in seen)  # no automatic collection during the ingest
     # A cycle made in a batch lives to the end of it and is collected before the next one.

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from app.ingest.sources import SourceRecord
 from app.services.ingest import ingest_records
 from tests.conftest import fresh_database
-from tests.ingest.test_bulk import POISON_ARTICLE, POISON_LINKS, _poison, _poisoned, _stream
+from tests.ingest.test_bulk import POISON_ARTICLE, POISON_LINKS, poison_database, poisoned_record, record_stream
 
 TABLES = (
     "article",
@@ -42,8 +42,8 @@ def rows(engine) -> dict[str, list[tuple]]:
 def in_one_process(db, tmp_path, sqlite_template, pg_migrated_template) -> dict[str, list[tuple]]:
     """What ingesting the seeds and the test corpus in one process stores, on the backend of ``db``."""
     for reference in fresh_database(db.backend, tmp_path, sqlite_template, pg_migrated_template):
-        summary = ingest_records(reference.engine, _stream(), batch_articles=7, workers=1)
-        assert (summary.created, summary.failed) == (len(_stream()), 0), summary.failures
+        summary = ingest_records(reference.engine, record_stream(), batch_articles=7, workers=1)
+        assert (summary.created, summary.failed) == (len(record_stream()), 0), summary.failures
         stored = rows(reference.engine)
     return stored
 
@@ -56,17 +56,17 @@ def test_workers_store_what_one_process_stores_under_the_same_ids(
     db, in_one_process, workers, chunk_records, batch_articles
 ):
     summary = ingest_records(
-        db.engine, _stream(), workers=workers, chunk_records=chunk_records, batch_articles=batch_articles
+        db.engine, record_stream(), workers=workers, chunk_records=chunk_records, batch_articles=batch_articles
     )
-    assert (summary.created, summary.duplicate, summary.failed) == (len(_stream()), 0, 0), summary.failures
+    assert (summary.created, summary.duplicate, summary.failed) == (len(record_stream()), 0, 0), summary.failures
     assert rows(db.engine) == in_one_process
 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_second_run_with_workers_stores_nothing_new(db, workers):
-    first = ingest_records(db.engine, _stream(), workers=workers, chunk_records=3)
+    first = ingest_records(db.engine, record_stream(), workers=workers, chunk_records=3)
     before = rows(db.engine)
-    second = ingest_records(db.engine, _stream(), workers=workers, chunk_records=3)
+    second = ingest_records(db.engine, record_stream(), workers=workers, chunk_records=3)
     assert (second.created, second.duplicate, second.failed) == (0, first.created, 0)
     assert rows(db.engine) == before
 
@@ -81,16 +81,16 @@ def _empty(record: SourceRecord) -> SourceRecord:
     [
         (lambda stream: SourceRecord("unreadable.txt", error="cannot read file"), "cannot read file"),
         (lambda stream: _empty(stream[0]), "EmptyArticle: no article text left after removing page furniture"),
-        (lambda stream: _poisoned(stream[1], POISON_ARTICLE), "poisoned article"),
-        (lambda stream: _poisoned(stream[1], POISON_LINKS), "poisoned links"),
+        (lambda stream: poisoned_record(stream[1], POISON_ARTICLE), "poisoned article"),
+        (lambda stream: poisoned_record(stream[1], POISON_LINKS), "poisoned links"),
     ],
     ids=["unreadable", "empty", "refused article", "refused links"],
 )
 def test_a_bad_record_in_the_middle_is_reported_and_skipped_and_the_others_keep_input_order(
     db, workers, make_bad, failure
 ):
-    _poison(db)
-    stream = _stream()
+    poison_database(db)
+    stream = record_stream()
     bad = make_bad(stream)
     stream.insert(len(stream) // 2, bad)
     heard: list[tuple[str, str]] = []
