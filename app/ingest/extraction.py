@@ -23,6 +23,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
+from multiprocessing import forkserver
 from multiprocessing.connection import wait
 
 from app.ingest.pipeline import extract
@@ -131,6 +132,14 @@ def _start_method() -> multiprocessing.context.BaseContext:
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
+    # A worker ignores SIGINT from its first instruction only if the fork server does: Python keeps an ignored
+    # SIGINT that it inherits, and the server hands its own disposition to every worker it forks. Otherwise a
+    # Ctrl-C in the moment between a worker's start and its initializer would print a KeyboardInterrupt.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
     return context
 
 

@@ -210,9 +210,11 @@ def _bulk_connection(engine: Engine) -> Iterator[Connection]:
         try:
             yield connection
         finally:
-            for name, value in before.items():
-                driver.execute(f"PRAGMA {name} = {int(value)}")
-            driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            # An interrupt inside a statement makes SQLAlchemy close the connection, and its settings with it.
+            if not connection.invalidated:
+                for name, value in before.items():
+                    driver.execute(f"PRAGMA {name} = {int(value)}")
+                driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
 
 class _BulkIngest:
