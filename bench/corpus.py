@@ -220,6 +220,17 @@ def countries() -> dict[str, dict]:
 
 def variants(n: int = DEFAULT_N, seed: int = 7) -> Iterator[dict]:
     """``n`` distinct articles as POST /articles bodies (``text``, ``outlet``, ``published_at``)."""
+
+    def short_report(rng: random.Random, geo: dict[str, dict], order: dict, follow_up: bool, ref: str):
+        text, published = _follow_up(rng, order) if follow_up else _report(rng, order)
+        return f"{text}\n{ref}\n", published
+
+    return _mixed(n, seed, short_report)
+
+
+def _mixed(n: int, seed: int, write) -> Iterator[dict]:
+    """``n`` articles: real ones recombined, and generated reports of orders written by ``write(rng, geo, order,
+    follow_up, ref)`` -> (text, published), each with an outlet drawn by popularity."""
     rng = random.Random(seed)
     names = outlets()
     weights = [1 / (rank + 1) ** 0.9 for rank in range(len(names))]
@@ -231,8 +242,8 @@ def variants(n: int = DEFAULT_N, seed: int = 7) -> Iterator[dict]:
             record = _recombined(rng, real[i % len(real)], seed, i)
         else:
             order, follow_up = next(reports)
-            text, published = _follow_up(rng, order) if follow_up else _report(rng, order)
-            record = {"text": f"{text}\n(Ref. {seed}-{i}.)\n", "published_at": published.isoformat()}
+            text, published = write(rng, geo, order, follow_up, f"(Ref. {seed}-{i}.)")
+            record = {"text": text, "published_at": published.isoformat()}
         record["outlet"] = rng.choices(names, weights)[0]
         yield record
 
@@ -474,21 +485,7 @@ MEETING_CITIES = ["Geneva", "Vienna", "Doha", "Addis Ababa", "Brussels", "Istanb
 def articles(n: int = DEFAULT_N, seed: int = 7) -> Iterator[dict]:
     """``n`` distinct articles of real news length, as POST /articles bodies (``text``, ``outlet``,
     ``published_at``): the orders and the mix of ``variants``, each report written out in full."""
-    rng = random.Random(seed)
-    names = outlets()
-    weights = [1 / (rank + 1) ** 0.9 for rank in range(len(names))]
-    real = sources()
-    geo = countries()
-    reports = _orders_reported(rng, geo)
-    for i in range(n):
-        if rng.random() < RECOMBINED_SHARE:
-            record = _recombined(rng, real[i % len(real)], seed, i)
-        else:
-            order, follow_up = next(reports)
-            text, published = _full_report(rng, geo, order, follow_up, f"(Ref. {seed}-{i}.)")
-            record = {"text": text, "published_at": published.isoformat()}
-        record["outlet"] = rng.choices(names, weights)[0]
-        yield record
+    return _mixed(n, seed, _full_report)
 
 
 def _full_report(rng: random.Random, geo: dict[str, dict], order: dict, follow_up: bool, ref: str) -> tuple[str, date]:

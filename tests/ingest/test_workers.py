@@ -6,24 +6,12 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import text
 
+from app.data_version import VERSIONED_TABLES
 from app.ingest.sources import SourceRecord
 from app.services.ingest import ingest_records
 from tests.conftest import fresh_database
 from tests.ingest.test_bulk import POISON_ARTICLE, POISON_LINKS, poison_database, poisoned_record, record_stream
 
-TABLES = (
-    "article",
-    "event",
-    "actor",
-    "base",
-    "actor_alias",
-    "base_alias",
-    "article_event",
-    "article_actor",
-    "article_base",
-    "event_actor",
-    "event_base",
-)
 CLOCK_COLUMNS = {"created_at", "updated_at"}  # when a row was written: the only columns two runs may differ in
 
 
@@ -31,7 +19,7 @@ def rows(engine) -> dict[str, list[tuple]]:
     """Every row the ingest writes, ids included, in id order (link tables: in key order)."""
     found = {}
     with engine.connect() as connection:
-        for table in TABLES:
+        for table in VERSIONED_TABLES:
             result = connection.execute(text(f"SELECT * FROM {table}"))
             keep = [i for i, column in enumerate(result.keys()) if column not in CLOCK_COLUMNS]
             found[table] = sorted((tuple(str(row[i]) for i in keep) for row in result), key=str)
