@@ -25,6 +25,20 @@ PG_URL = os.environ.get("DRAWDOWN_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say that the browser tests were skipped and how to run them: a green run must not hide it."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "browser" in getattr(r, "keywords", {})]
+    if not skipped:
+        return
+    reason = skipped[0].longrepr[2] if isinstance(skipped[0].longrepr, tuple) else str(skipped[0].longrepr)
+    terminalreporter.write_sep("=", "browser tests skipped", yellow=True)
+    terminalreporter.write_line(
+        f"{len(skipped)} docs browser test(s) did not run: {reason.removeprefix('Skipped: ')}.\n"
+        "Elsewhere, point DRAWDOWN_CHROMIUM and DRAWDOWN_CHROMEDRIVER at a Chromium and its chromedriver;"
+        " DRAWDOWN_REQUIRE_BROWSER_TESTS=1 (as in CI) makes them fail instead of skipping."
+    )
+
+
 def _pg_admin() -> Engine:
     return make_engine(PG_URL).execution_options(isolation_level="AUTOCOMMIT")
 

@@ -219,6 +219,7 @@ def schema_operations(base_url: str) -> dict[tuple[str, str], dict]:
 
 
 @pytest.mark.slow
+@pytest.mark.browser
 def test_swagger_ui_renders_every_operation_offline(browser, live_server):
     from selenium.webdriver.common.by import By
 
@@ -256,6 +257,7 @@ def test_swagger_ui_renders_every_operation_offline(browser, live_server):
 
 
 @pytest.mark.slow
+@pytest.mark.browser
 def test_redoc_renders_every_operation_offline(browser, live_server):
     from selenium.webdriver.common.by import By
 
