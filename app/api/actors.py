@@ -1,12 +1,13 @@
 from fastapi import APIRouter, Path, Request
 
 from app.api.deps import SessionDep, WindowDep
-from app.api.export import EXPORT_RESPONSES, FormatParam, respond
+from app.api.export import EVENT_GEO_RESPONSES, EXPORT_RESPONSES, FormatParam, GeoFormatParam, respond
 from app.api.params import ActorFiltersDep, EventFiltersDep, EventSortParam, NameSortParam
 from app.errors import ERROR_RESPONSES
 from app.schemas import ActorDetail, ActorPublic, EventPublic, Page
 from app.services import actors as service
 from app.services import events as event_service
+from app.services.geo import event_features
 from app.services.lookup import ensure_exists
 
 router = APIRouter(prefix="/actors", tags=["actors"], responses={422: ERROR_RESPONSES[422], 406: ERROR_RESPONSES[406]})
@@ -34,7 +35,7 @@ def get_actor(session: SessionDep, actor_id: int = ActorId) -> ActorDetail:
 
 
 @router.get(
-    "/{actor_id}/events", response_model=Page[EventPublic], responses={404: ERROR_RESPONSES[404], **EXPORT_RESPONSES}
+    "/{actor_id}/events", response_model=Page[EventPublic], responses={404: ERROR_RESPONSES[404], **EVENT_GEO_RESPONSES}
 )
 def list_actor_events(
     request: Request,
@@ -43,9 +44,9 @@ def list_actor_events(
     filters: EventFiltersDep,
     actor_id: int = ActorId,
     sort: EventSortParam = None,
-    format: FormatParam = None,
+    format: GeoFormatParam = None,
 ):
     """The events one actor took part in: the same filters, sorts and formats as `/events`."""
     ensure_exists(session, "actor", actor_id)
     listing = event_service.events_listing(session, event_service.with_actor(filters, actor_id), sort)
-    return respond(request, session, listing, window, format, f"actor-{actor_id}-events")
+    return respond(request, session, listing, window, format, f"actor-{actor_id}-events", event_features)

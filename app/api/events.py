@@ -1,31 +1,32 @@
 from fastapi import APIRouter, Path, Request, Response
 
 from app.api.deps import SessionDep, WindowDep
-from app.api.export import EXPORT_RESPONSES, FormatParam, respond
+from app.api.export import EVENT_GEO_RESPONSES, EXPORT_RESPONSES, FormatParam, GeoFormatParam, respond
 from app.api.params import ArticleFiltersDep, ArticleSortParam, EventFiltersDep, EventSortParam
 from app.api.rendering import json_response
 from app.errors import ERROR_RESPONSES
 from app.schemas import ArticlePublic, EventDetail, EventPublic, Page
 from app.services import articles as article_service
 from app.services import events as service
+from app.services.geo import event_features
 from app.services.lookup import ensure_exists
 
 router = APIRouter(prefix="/events", tags=["events"], responses={422: ERROR_RESPONSES[422], 406: ERROR_RESPONSES[406]})
 EventId = Path(description="Event id.", examples=[1], ge=1, le=2**31 - 1)
 
 
-@router.get("", response_model=Page[EventPublic], responses=EXPORT_RESPONSES)
+@router.get("", response_model=Page[EventPublic], responses=EVENT_GEO_RESPONSES)
 def list_events(
     request: Request,
     session: SessionDep,
     window: WindowDep,
     filters: EventFiltersDep,
     sort: EventSortParam = None,
-    format: FormatParam = None,
+    format: GeoFormatParam = None,
 ):
     """List withdrawal events, newest first. Filters combine with AND."""
     listing = service.events_listing(session, filters, sort)
-    return respond(request, session, listing, window, format, "events")
+    return respond(request, session, listing, window, format, "events", event_features)
 
 
 @router.get("/{event_id}", response_model=EventDetail, responses={404: ERROR_RESPONSES[404]})

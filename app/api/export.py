@@ -1,4 +1,5 @@
-"""Answer a list request as a JSON page, or stream every matching row as CSV or NDJSON.
+"""Answer a list request as a JSON page, or stream every matching row as CSV, NDJSON or (events and bases)
+GeoJSON.
 
 The format comes from ``format=`` or, failing that, the ``Accept`` header. Exports use the same filters,
 sort and cursor as the JSON pages; ``limit`` caps an export only when it is given.
@@ -8,7 +9,7 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Literal
 
 from fastapi import Query, Request
@@ -30,7 +31,17 @@ FormatParam = Annotated[
         examples=["csv"],
     ),
 ]
-MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson"}
+GeoFormat = Literal["json", "csv", "ndjson", "geojson"]
+GeoFormatParam = Annotated[
+    GeoFormat | None,
+    Query(
+        description="Response format: `json` (a page), or `csv` / `ndjson` / `geojson` (every matching row, "
+        "streamed; `geojson`: a FeatureCollection of points with the row's fields as properties). Defaults to the "
+        "`Accept` header (`text/csv`, `application/x-ndjson`, `application/geo+json`), else JSON.",
+        examples=["geojson"],
+    ),
+]
+MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson", "geojson": "application/geo+json"}
 EXPORT_RESPONSES = {
     200: {
         "description": "A page of results; with `format=csv` or `format=ndjson`, every matching row.",
@@ -40,6 +51,91 @@ EXPORT_RESPONSES = {
         },
     }
 }
+_FEATURE_COLLECTION = {
+    "type": "object",
+    "description": "A GeoJSON FeatureCollection (RFC 7946): one Feature per row, in the list's order.",
+    "required": ["type", "features"],
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"], "description": "Always `FeatureCollection`."},
+        "features": {
+            "type": "array",
+            "description": "One Feature per matching row.",
+            "items": {
+                "type": "object",
+                "description": "A row as a GeoJSON Feature.",
+                "required": ["type", "id", "geometry", "properties"],
+                "properties": {
+                    "type": {"type": "string", "enum": ["Feature"], "description": "Always `Feature`."},
+                    "id": {"type": "integer", "description": "The row's id."},
+                    "geometry": {
+                        "type": ["object", "null"],
+                        "description": "A Point at `[longitude, latitude]` (WGS 84); null when the row has no "
+                        "location.",
+                        "properties": {
+                            "type": {"type": "string", "enum": ["Point"], "description": "Always `Point`."},
+                            "coordinates": {
+                                "type": "array",
+                                "items": {"type": "number"},
+                                "minItems": 2,
+                                "maxItems": 2,
+                                "description": "Longitude, latitude.",
+                            },
+                        },
+                    },
+                    "properties": {"type": "object", "description": "The row's fields, as the JSON list shows them."},
+                },
+            },
+        },
+    },
+}
+
+
+def geo_export_responses(located: str, example: dict) -> dict:
+    """EXPORT_RESPONSES with the GeoJSON answer of a list whose rows are located as ``located`` says; ``example``:
+    the properties of an example feature."""
+    answer = EXPORT_RESPONSES[200]
+    return {
+        200: {
+            "description": f"{answer['description'][:-1]}; with `format=geojson`, every matching row as a point "
+            f"feature ({located}).",
+            "content": {
+                **answer["content"],
+                "application/geo+json": {
+                    "schema": _FEATURE_COLLECTION,
+                    "example": {
+                        "type": "FeatureCollection",
+                        "features": [
+                            {
+                                "type": "Feature",
+                                "id": 1,
+                                "geometry": {"type": "Point", "coordinates": [35.9486, 35.4011]},
+                                "properties": example,
+                            }
+                        ],
+                    },
+                },
+            },
+        }
+    }
+
+
+EVENT_GEO_RESPONSES = geo_export_responses(
+    "an event at the base that places it: its venue, else the best supported base it names; a null geometry "
+    "when no located base does; properties `base_id`, `base`, `base_role` name that base",
+    {
+        "id": 2,
+        "title": "Vladimir Putin orders withdrawal of Russian forces from Syria",
+        "date": "2017-12-11",
+        "base_id": 1,
+        "base": "Hmeimim",
+        "base_role": "venue",
+    },
+)
+BASE_GEO_RESPONSES = geo_export_responses(
+    "a base at its coordinates; a null geometry when it has none",
+    {"id": 1, "name": "Hmeimim", "kind": "air_base", "latitude": 35.4011, "longitude": 35.9486},
+)
+
 _ACCEPTED = {
     "*/*": "json",
     "application/*": "json",
@@ -49,11 +145,13 @@ _ACCEPTED = {
     "application/x-ndjson": "ndjson",
     "application/ndjson": "ndjson",
     "application/jsonl": "ndjson",
+    "application/geo+json": "geojson",
 }
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def negotiate(fmt: str | None, accept: str | None) -> str:
+def negotiate(fmt: str | None, accept: str | None, geo: bool = False) -> str:
+    """The format to answer in; ``geo``: the list can answer GeoJSON."""
     if fmt:
         return fmt
     if not accept:
@@ -68,20 +166,32 @@ def negotiate(fmt: str | None, accept: str | None) -> str:
                     quality = float(param[2:])
                 except ValueError:
                     quality = 0.0
-        if media.lower() in _ACCEPTED and quality > 0:
-            ranges.append((quality, media.lower() != "*/*", _ACCEPTED[media.lower()]))
+        chosen = _ACCEPTED.get(media.lower())
+        if chosen is not None and quality > 0 and (geo or chosen != "geojson"):
+            ranges.append((quality, media.lower() != "*/*", chosen))
     if not ranges:
         raise NotAcceptable(
-            "None of the media types in Accept can be produced: use application/json, text/csv or "
+            "None of the media types in Accept can be produced: use application/json, text/csv, "
+            "application/x-ndjson or application/geo+json (or format=json|csv|ndjson|geojson)."
+            if geo
+            else "None of the media types in Accept can be produced: use application/json, text/csv or "
             "application/x-ndjson (or format=json|csv|ndjson)."
         )
     return max(ranges, key=lambda r: (r[0], r[1]))[2]
 
 
 def respond(
-    request: Request, session: Session, listing: Listing, window: Window, fmt: str | None, name: str
+    request: Request,
+    session: Session,
+    listing: Listing,
+    window: Window,
+    fmt: str | None,
+    name: str,
+    features: Callable[[Listing], Listing] | None = None,
 ) -> Response:
-    chosen = negotiate(fmt, request.headers.get("accept"))
+    """The answer in the negotiated format; ``features`` turns the listing into one of GeoJSON features (see
+    app.services.geo), for the lists that answer GeoJSON."""
+    chosen = negotiate(fmt, request.headers.get("accept"), geo=features is not None)
     if chosen == "json":
         with session:  # closed here, in the route's thread (see get_session)
             answer = json_response(page(session, listing, window))
@@ -98,11 +208,12 @@ def respond(
     # The stream reads each batch through a short session of its own: hand this one's connection back now.
     session.close()
     engine = request.app.state.engine
-    body = (
-        _csv(engine, listing, window.cursor, limit)
-        if chosen == "csv"
-        else _ndjson(engine, listing, window.cursor, limit)
-    )
+    if chosen == "csv":
+        body = _csv(engine, listing, window.cursor, limit)
+    elif chosen == "geojson":
+        body = _geojson(engine, features(listing), window.cursor, limit)
+    else:
+        body = _ndjson(engine, listing, window.cursor, limit)
     headers = dict(cache_headers)
     if chosen == "csv":
         headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
@@ -124,6 +235,15 @@ def _iso(value: dt.date) -> str:
 def _ndjson(engine, listing: Listing, start: str | None, limit: int | None) -> Iterator[str]:
     for item in _items(engine, listing, start, limit):
         yield json.dumps(item, ensure_ascii=False, default=_iso) + "\n"
+
+
+def _geojson(engine, listing: Listing, start: str | None, limit: int | None) -> Iterator[str]:
+    yield '{"type": "FeatureCollection", "features": ['
+    separator = ""
+    for item in _items(engine, listing, start, limit):
+        yield separator + json.dumps(item, ensure_ascii=False, default=_iso)
+        separator = ",\n"
+    yield "]}\n"
 
 
 def _csv(engine, listing: Listing, start: str | None, limit: int | None) -> Iterator[str]:

@@ -137,8 +137,8 @@ def test_unsupported_accept_is_a_406(client):
         client.get("/events", headers={"Accept": "application/xml"}),
         406,
         "not_acceptable",
-        "None of the media types in Accept can be produced: use application/json, text/csv or "
-        "application/x-ndjson (or format=json|csv|ndjson).",
+        "None of the media types in Accept can be produced: use application/json, text/csv, "
+        "application/x-ndjson or application/geo+json (or format=json|csv|ndjson|geojson).",
     )
     assert (
         client.get("/events", headers={"Accept": "text/html, */*;q=0.8"})
