@@ -1,5 +1,5 @@
 # The Drawdown API: python:3.12-slim with the package installed; the entrypoint migrates,
-# seeds an empty database and serves.
+# seeds an empty database and serves, in one process per CPU (DRAWDOWN_WORKERS to choose).
 FROM python:3.12-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

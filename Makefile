@@ -1,4 +1,5 @@
-# Drawdown: `make run` serves the API on the seed data; `make test` runs the test suite.
+# Drawdown: `make run` serves the API on the seed data (one server process per CPU, or DRAWDOWN_WORKERS);
+# `make test` runs the test suite.
 PYTHON ?= python3
 VENV   ?= .venv
 PORT   ?= 8000

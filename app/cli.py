@@ -70,11 +70,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(
             f"{action}: {key}\n  (stored in {settings.api_key_file}, owner-only; set DRAWDOWN_API_KEYS to use your own)"
         )
+    # Each worker process builds its own app (an import string, not an object, so that it can): they share the
+    # listening socket, and each answers from its own response cache, checked against the data version.
     uvicorn.run(
         "app.main:create_app",
         factory=True,
         host=args.host or settings.host,
         port=args.port or settings.port,
+        workers=args.workers or settings.workers,
         log_level=settings.log_level,
     )
     return 0
@@ -123,6 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the HTTP API")
     serve.add_argument("--host", default=None, help="address to bind (default DRAWDOWN_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default DRAWDOWN_PORT or 8000)")
+    serve.add_argument(
+        "--workers",
+        type=_positive,
+        metavar="N",
+        help="server processes (default DRAWDOWN_WORKERS or the CPU count)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     reprocess = sub.add_parser("reprocess", help="re-run extraction over stored articles, keeping ids")

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     cors_origins: str = ""  # comma-separated origins allowed to call the API from a browser; empty: CORS off
     host: str = "127.0.0.1"
     port: int = 8000
+    workers: PositiveInt = Field(default_factory=cpu_count)  # `drawdown serve` processes (each with its own cache)
     page_size: int = 50
     max_page_size: int = 500
     sqlite_busy_timeout_ms: int = 5000

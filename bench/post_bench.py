@@ -56,7 +56,17 @@ def main() -> int:
         port = free_port()
         env = {**os.environ, "DRAWDOWN_DATABASE_URL": url, "DRAWDOWN_API_KEYS": KEY}
         server = subprocess.Popen(
-            ["taskset", "-c", str(args.server_core), str(BIN / "drawdown"), "serve", "--port", str(port)],
+            [
+                "taskset",
+                "-c",
+                str(args.server_core),
+                str(BIN / "drawdown"),
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                "1",
+            ],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,

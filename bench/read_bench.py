@@ -156,8 +156,8 @@ class Server:
         if system == "ours-uncached":
             env["DRAWDOWN_RESPONSE_CACHE_MB"] = "0"
         commands = {
-            "ours": [BIN / "drawdown", "serve", "--port", self.port],
-            "ours-uncached": [BIN / "drawdown", "serve", "--port", self.port],
+            "ours": [BIN / "drawdown", "serve", "--port", self.port, "--workers", "1"],
+            "ours-uncached": [BIN / "drawdown", "serve", "--port", self.port, "--workers", "1"],
             "bare": [BIN / "uvicorn", "bench.bare_app:app", "--port", self.port],
             "datasette": [BIN / "datasette", "serve", "-i", db, "--port", self.port]
             + [

@@ -182,3 +182,22 @@ def test_a_jsonl_line_that_is_not_utf8_fails_alone(db, tmp_path: Path):
     result = run(db, "ingest", "-q", str(path))
     assert result.stdout.strip() == "created 2, duplicate 0, failed 1", result.stderr
     assert f"{path}:2: not UTF-8" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "environment", "error"),
+    [
+        (["--workers", "0"], {}, "argument --workers: not a positive whole number: '0'"),
+        (
+            [],
+            {"DRAWDOWN_WORKERS": "none"},
+            "invalid setting DRAWDOWN_WORKERS=none: Input should be a valid integer, unable to parse string as an integer",
+        ),
+    ],
+)
+def test_serve_refuses_a_bad_number_of_workers(db, monkeypatch, args, environment, error):
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    result = run(db, "serve", "--port", "1", *args)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1].endswith(error), result.stderr
