@@ -166,7 +166,7 @@ def test_server_killed_during_a_stream_of_posts_keeps_every_acknowledged_article
     port, key = _free_port(), "crash-test-key"
     env = {**os.environ, "DRAWDOWN_DATABASE_URL": db.url, "DRAWDOWN_API_KEYS": key, "DRAWDOWN_LOG_LEVEL": "warning"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--workers", "1"],  # the process that answers
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
