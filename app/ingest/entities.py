@@ -2,16 +2,19 @@
 do not know, discovered from how the text names them."""
 
 import bisect
+import dataclasses
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import groupby
 
-from app.ingest.matcher import WORD, Hit, alternation, leftmost_longest
+from app.ingest.matcher import WORD, Hit, alternation, leftmost_longest, phrase_key
 from app.ingest.text import fold, lookup_key, sentence_spans
 from app.ingest.types import EntityLink, EntityRef, Evidence, Mention, Span
-from app.knowledge import Knowledge
+from app.knowledge import Knowledge, Place
+from app.knowledge.gazetteer import most_likely
 
 CONFIDENCE = {"full": 1.0, "alias": 0.95, "surname": 0.9, "description": 0.7, "discovered": 0.75}
 MAX_NAME_WORDS = 4  # a discovered person's name, without the titles before it
@@ -114,7 +117,7 @@ def find_mentions(text: str, knowledge: Knowledge, phrases: list[Hit] | None = N
     gazetteer = _gazetteer_mentions(folded, [h for h in hits if h.label == "alias"], knowledge, found)
     cues = [(h.start, h.end) for h in hits if h.label == "person_cues"]
     discovered = _discover_persons(text, folded, gazetteer, cues, found)
-    discovered += _discover_bases(text, folded, gazetteer + discovered, found)
+    discovered += _discover_bases(text, folded, gazetteer + discovered, found, knowledge)
     spans = [(m.start, m.end) for m in discovered]
     # A discovered full name ('Gennady Gerasimov') outranks a gazetteer surname inside it ('Gerasimov').
     gazetteer = [m for m in gazetteer if not any(s <= m.start and m.end <= e for s, e in spans)]
@@ -128,6 +131,64 @@ def find_places(text: str, knowledge: Knowledge, phrases: list[Hit] | None = Non
     hits = knowledge.phrases.find(text) if phrases is None else phrases
     written = (h for h in hits if h.label == "place" and tuple(WORD.findall(text[h.start : h.end])) == h.payload.words)
     return leftmost_longest(written)
+
+
+def sentence_places(
+    sentence: str,
+    knowledge: Knowledge,
+    phrases: list[Hit] | None = None,
+    *,
+    people: Iterable[tuple[int, int]] = (),
+    context: Mapping[str, int] | None = None,
+) -> list[Hit]:
+    """The places a sentence names, in textual order, each a Hit (offsets in ``sentence``) whose payload is a
+    Place with its country: the countries, places and peoples of countries.json as find_places reads them, and
+    where those name nothing, the cities and regions of the gazetteer ('Kherson', 'Tessalit', 'Helmand').
+    A qualifier written before a place is part of it ('northern Syria'). ``phrases``: the sentence's phrase hits
+    (or its place hits), offsets in the sentence, where the caller has them; ``people``: (start, end) of the
+    people the sentence names, which are no place ('Obama'); ``context``: country -> how often the article
+    names it (place_context), so that a name several places share is the one in the article's country, else
+    the likeliest (a place's own name, the bigger place)."""
+    people = list(people)
+    gazetteer = knowledge.gazetteer
+    found = [
+        _where(hit, knowledge)
+        for hit in find_places(sentence, knowledge, phrases)
+        if not _overlaps(people, hit.start, hit.end)
+    ]
+    taken = [(h.start, h.end) for h in found]
+    for start, end, candidates in gazetteer.find(sentence):
+        if _overlaps(taken, start, end) or _overlaps(people, start, end):
+            continue
+        place = most_likely(candidates, context or {})
+        words = tuple(WORD.findall(sentence[start:end]))
+        payload = Place(place.country, "place", words, place.name, place.latitude, place.longitude)
+        found.append(Hit(start, end, "place", payload))
+    return [
+        hit._replace(start=gazetteer.qualified(sentence, hit.start)) if hit.payload.kind == "place" else hit
+        for hit in sorted(found, key=lambda h: h.start)
+    ]
+
+
+def _where(hit: Hit, knowledge: Knowledge) -> Hit:
+    """A place in a country, of countries.json, with the name and coordinates the gazetteer has for it there."""
+    place = hit.payload
+    if place.kind != "place" or " ".join(place.words) in knowledge.geo.names:  # a country: no one place
+        return hit
+    same = [
+        p for p in knowledge.gazetteer.places.get(phrase_key(" ".join(place.words)), ()) if p.country == place.country
+    ]
+    if not same:
+        return hit
+    return hit._replace(
+        payload=dataclasses.replace(place, name=same[0].name, latitude=same[0].latitude, longitude=same[0].longitude)
+    )
+
+
+def place_context(text: str, knowledge: Knowledge, phrases: list[Hit] | None = None) -> Counter[str]:
+    """Country -> how many times the text names it or a place of countries.json in it (sentence_places'
+    ``context``)."""
+    return Counter(hit.payload.country for hit in find_places(text, knowledge, phrases))
 
 
 def _gazetteer_mentions(folded: str, hits: list[Hit], knowledge: Knowledge, found: Patterns) -> list[Mention]:
@@ -216,8 +277,11 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(start < e and s < end for s, e in spans)
 
 
-def _discover_bases(text: str, folded: str, known: list[Mention], found: Patterns) -> list[Mention]:
-    """Bases the gazetteer does not know, named with their kind ('Balad Air Base', 'Camp Lemonnier')."""
+def _discover_bases(
+    text: str, folded: str, known: list[Mention], found: Patterns, knowledge: Knowledge
+) -> list[Mention]:
+    """Bases the knowledge files do not know, named with their kind ('Balad Air Base', 'Camp Lemonnier'),
+    placed where their name names a place ('Kidal Air Base')."""
     taken = [(m.start, m.end) for m in known]
     bases: list[Mention] = []
     for pattern in found.bases:
@@ -232,10 +296,26 @@ def _discover_bases(text: str, folded: str, known: list[Mention], found: Pattern
                 words = words[1:]
             if len(words) < 2 or _overlaps(taken, start, end):
                 continue
-            ref = EntityRef(kind="base", name=" ".join(words), type=kind, origin="discovered")
+            name = " ".join(words)
+            country, latitude, longitude = _located(name, knowledge)
+            ref = EntityRef(
+                kind="base",
+                name=name,
+                type=kind,
+                country=country,
+                latitude=latitude,
+                longitude=longitude,
+                origin="discovered",
+            )
             bases.append(Mention(ref, start, end, "discovered"))
             taken.append((start, end))
     return bases
+
+
+def _located(name: str, knowledge: Knowledge) -> tuple[str | None, float | None, float | None]:
+    """The country and coordinates of the first place a name names ('Kidal Air Base': Kidal, Mali)."""
+    place = next((hit.payload for hit in sentence_places(name, knowledge) if hit.payload.kind == "place"), None)
+    return (place.country, place.latitude, place.longitude) if place else (None, None, None)
 
 
 def _resolve_surnames(mentions: list[Mention], text: str, knowledge: Knowledge) -> list[Mention]:

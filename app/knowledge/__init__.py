@@ -11,6 +11,7 @@ from app.config import get_settings
 from app.ingest.matcher import WORD, PhraseMatcher
 from app.ingest.text import lookup_key
 from app.ingest.types import EntityRef
+from app.knowledge.gazetteer import Gazetteer, GazetteerSettings
 
 HERE = Path(__file__).resolve().parent
 FILES = ("actors.json", "bases.json", "lexicon.json", "furniture.json", "outlets.json", "countries.json")
@@ -44,6 +45,9 @@ class Place:
     country: str
     kind: str  # place (a country's name or alias, or a place in it) | people (a demonym)
     words: tuple[str, ...]  # the name's words: it only counts written so, in the same case and accents
+    name: str | None = None  # a gazetteer place's own name ('Kyiv' for 'Kiev'), None for the curated places
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 class Geography:
@@ -53,6 +57,7 @@ class Geography:
         self.countries = data["countries"]
         self.adjectives = {c["name"]: c.get("adjective") or c["name"] for c in self.countries}
         names = {name: c["name"] for c in self.countries for name in (c["name"], *c.get("aliases", []))}
+        self.names = names
         # A capital two states share is the first listed's, the current state's (the historical ones come last).
         capitals = {c["capital"]: c["name"] for c in reversed(self.countries) if c.get("capital")}
         demonyms = {demonym: c["name"] for c in self.countries for demonym in c.get("demonyms", [])}
@@ -79,6 +84,17 @@ class Knowledge:
         self.furniture = data["furniture.json"]
         self.outlets = data["outlets.json"]["outlets"]
         self.geo = Geography(data["countries.json"])
+        self.gazetteer_settings = GazetteerSettings.of(data["countries.json"]["gazetteer"])
+
+    @cached_property
+    def gazetteer(self) -> Gazetteer:
+        """Cities and regions of the world (app/knowledge/gazetteer.py), built on first use."""
+        lexicon = self.lexicon
+        names = [*lexicon["month_names"], *lexicon["weekdays"]]
+        names += [
+            word for a in self.actors_data for name in (a["name"], *a.get("aliases", [])) for word in name.split()
+        ]
+        return Gazetteer(self.gazetteer_settings, self.geo.names, not_place=names)
 
     @cached_property
     def actors(self) -> dict[str, EntityRef]:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.ingest.entities import find_mentions, find_places
+from app.ingest.entities import find_mentions, find_places, place_context, sentence_places
 from app.knowledge import load_knowledge
 
 K = load_knowledge()
@@ -102,3 +102,52 @@ def test_discovered_people_and_bases(text, expected):
 def test_places_name_their_country(text, expected):
     places = find_places(text, K)
     assert [(text[h.start : h.end], h.payload.country, h.payload.kind) for h in places] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # The gazetteer's cities and regions, where countries.json names no place.
+        ("Russian troops leave Kherson.", [("Russian", "Russia", "people"), ("Kherson", "Ukraine", "place")]),
+        ("They will pull out of northern Syria.", [("northern Syria", "Syria", "place")]),  # the qualifier too
+        (
+            "the bases at Kidal, Tessalit and Timbuktu",
+            [("Kidal", "Mali", "place"), ("Tessalit", "Mali", "place"), ("Timbuktu", "Mali", "place")],
+        ),
+        (
+            "British forces left Helmand Province.",
+            [("British", "United Kingdom", "people"), ("Helmand", "Afghanistan", "place")],
+        ),
+        ("from Chernigov and Tombouctou", [("Chernigov", "Ukraine", "place"), ("Tombouctou", "Mali", "place")]),
+        # Words, people and headings are no place: a common word, a known person, a name inside a longer one,
+        # a dateline in capitals, a month.
+        ("Most of them came in March to Reading.", []),
+        ("Obama said so.", []),
+        ("President Barack Obama said so, reports the Sochi Times.", []),
+        ("KHERSON, Ukraine", [("Ukraine", "Ukraine", "place")]),
+    ],
+)
+def test_sentence_places_name_their_country_in_order(sentence, expected):
+    places = sentence_places(sentence, K)
+    assert [(sentence[h.start : h.end], h.payload.country, h.payload.kind) for h in places] == expected
+
+
+def test_sentence_places_leave_out_people_and_prefer_the_articles_country():
+    sentence = "Gen. Semenov flew from Gao to Hyderabad."
+    people = [(5, 12)]  # Semenov, a Russian town too
+    places = sentence_places(sentence, K, people=people)
+    assert [(sentence[h.start : h.end], h.payload.country) for h in places] == [("Gao", "Mali"), ("Hyderabad", "India")]
+    in_pakistan = sentence_places(sentence, K, people=people, context=place_context("Karachi, Pakistan.", K))
+    assert [h.payload.country for h in in_pakistan] == ["Mali", "Pakistan"]
+    kherson = sentence_places("Troops left Kherson.", K)[0].payload
+    assert (kherson.name, round(kherson.latitude), round(kherson.longitude)) == ("Kherson", 47, 33)
+
+
+def test_discovered_bases_are_placed_where_the_gazetteer_knows_their_place():
+    bases = [
+        m.entity for m in find_mentions("Troops left Kidal Air Base and Camp Bastion.", K) if m.entity.kind == "base"
+    ]
+    assert [(b.name, b.country, b.latitude is not None) for b in bases] == [
+        ("Kidal Air Base", "Mali", True),
+        ("Camp Bastion", None, False),
+    ]
