@@ -18,6 +18,7 @@ from app.data_version import DataVersionProbe, supports_versioning
 from app.db import get_engine
 from app.docs import install_docs
 from app.errors import install_error_handlers
+from app.page import install_page
 
 DESCRIPTION = """
 Drawdown is an open event database of **announced military withdrawals**, normalised from news articles.
@@ -85,4 +86,5 @@ def create_app(
     for module in (events, articles, actors, bases, health):
         app.include_router(module.router)
     install_docs(app)
+    install_page(app)
     return app

@@ -33,7 +33,7 @@ def pytest_terminal_summary(terminalreporter) -> None:
     reason = skipped[0].longrepr[2] if isinstance(skipped[0].longrepr, tuple) else str(skipped[0].longrepr)
     terminalreporter.write_sep("=", "browser tests skipped", yellow=True)
     terminalreporter.write_line(
-        f"{len(skipped)} docs browser test(s) did not run: {reason.removeprefix('Skipped: ')}.\n"
+        f"{len(skipped)} browser test(s) did not run: {reason.removeprefix('Skipped: ')}.\n"
         "Elsewhere, point DRAWDOWN_CHROMIUM and DRAWDOWN_CHROMEDRIVER at a Chromium and its chromedriver;"
         " DRAWDOWN_REQUIRE_BROWSER_TESTS=1 (as in CI) makes them fail instead of skipping."
     )

@@ -30,7 +30,7 @@ def test_without_chromium_the_browser_tests_skip_and_the_summary_says_how_to_run
     result = run_pytest()
     assert result.returncode == 0, result.stdout + result.stderr
     summary = result.stdout.split("browser tests skipped", 1)[1]
-    assert "1 docs browser test(s) did not run" in summary
+    assert "1 browser test(s) did not run" in summary
     assert "apt-get install -y chromium chromium-driver" in summary
     assert "DRAWDOWN_REQUIRE_BROWSER_TESTS=1" in summary
 

@@ -1,20 +1,11 @@
 """The API docs work offline: /docs (Swagger UI) and /redoc (ReDoc) reference only same-origin URLs, the app
 serves every one of them, and a headless Chromium that can reach no host but 127.0.0.1 renders both pages from
-a server over the seeded database.
-
-The browser test drives Debian's Chromium (`apt-get install chromium chromium-driver`; .ci/run installs them).
-Without them the browser tests are skipped, saying how to run them, so that `make test` passes on a machine with
-only Python and make; CI sets DRAWDOWN_REQUIRE_BROWSER_TESTS=1, and then they fail instead. Elsewhere, point
-DRAWDOWN_CHROMIUM and DRAWDOWN_CHROMEDRIVER at a Chromium and its matching chromedriver.
+a server over the seeded database (see tests/browser.py for what the browser tests need).
 """
 
 import json
-import os
 import re
 import shutil
-import socket
-import threading
-import time
 import tomllib
 from collections.abc import Iterator
 from fnmatch import fnmatch
@@ -23,24 +14,18 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-import uvicorn
 
 from app.db import make_engine
 from app.docs import ASSETS_DIR
 from app.ingest.sources import records
-from app.main import create_app
 from app.services.ingest import ingest_records
+from tests.browser import chromium, network_and_console, serve, skip_without_browser, until
 from tests.conftest import ROOT, SEEDS
 
 PAGES = ("/docs", "/redoc")
 # Where a page may point: src/href/spec-url attributes, and the `url: '...'` Swagger UI is given.
 REFERENCE = re.compile(r"""(?:\b(?:src|href|spec-url)\s*=\s*["']([^"']*)["']|\burl:\s*["']([^"']*)["'])""")
 CONTENT_TYPES = {".js": "text/javascript", ".css": "text/css", ".png": "image/png", ".json": "application/json"}
-
-CHROMIUM = os.environ.get("DRAWDOWN_CHROMIUM", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("DRAWDOWN_CHROMEDRIVER", "/usr/bin/chromedriver")
-REQUIRE_BROWSER = os.environ.get("DRAWDOWN_REQUIRE_BROWSER_TESTS", "") not in ("", "0")
-RENDER_TIMEOUT = 60
 
 
 def references(html: str) -> list[str]:
@@ -109,108 +94,22 @@ def test_vendored_assets_match_their_pinned_versions_and_ship_as_package_data():
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory, sqlite_template) -> Iterator[str]:
-    """uvicorn on a free 127.0.0.1 port, in a thread, over a SQLite copy holding the seed articles."""
+    """The app on a free 127.0.0.1 port over a SQLite copy holding the seed articles."""
     path = tmp_path_factory.mktemp("docs") / "seeded.db"
     shutil.copy(sqlite_template, path)
     engine = make_engine(f"sqlite:///{path}")
     summary = ingest_records(engine, records([SEEDS]))
     assert (summary.created, summary.failed) == (5, 0), summary.failures
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_app(engine), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with serve(engine) as url:
+        yield url
     engine.dispose()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator:
-    """Headless Chromium that can reach 127.0.0.1 and nothing else."""
-    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not (os.path.isfile(p) and os.access(p, os.X_OK))]
-    try:
-        from selenium import webdriver
-    except ImportError:
-        missing.append("the selenium package (pip install -e '.[dev]')")
-    if missing:
-        reason = (
-            f"the docs browser tests need {', '.join(missing)}: to run them, `apt-get install -y chromium "
-            "chromium-driver` (Debian) and run `make test` again"
-        )
-        if REQUIRE_BROWSER:
-            pytest.fail(f"{reason} (DRAWDOWN_REQUIRE_BROWSER_TESTS is set)", pytrace=False)
-        pytest.skip(reason)
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,1024",
-        # Every host name fails to resolve, and every request that is not to 127.0.0.1 goes to a proxy on the
-        # discard port, where nothing listens: nothing leaves this machine, and anything non-local fails.
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-        "--proxy-server=127.0.0.1:9",
-        "--proxy-bypass-list=127.0.0.1",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--no-default-browser-check",
-    ):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=CHROMEDRIVER))
-    try:
+    skip_without_browser("docs")
+    with chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
-
-
-def network_and_console(driver, origin: str) -> tuple[set[str], list[str], list[str], list[str]]:
-    """Drain the logs since the last call: the URLs requested, those not to `origin`, the requests that failed or
-    answered >= 400, and the console errors."""
-    urls, foreign, failed = {}, [], []
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        method, params = message["method"], message.get("params", {})
-        if method == "Network.requestWillBeSent":
-            url = params["request"]["url"]
-            urls[params["requestId"]] = url
-            if not (url.startswith(origin + "/") or urlsplit(url).scheme in ("data", "blob", "about")):
-                foreign.append(url)
-        elif method == "Network.loadingFailed":
-            failed.append(f"{urls.get(params['requestId'], params['requestId'])}: {params.get('errorText')}")
-        elif method == "Network.responseReceived" and params["response"]["status"] >= 400:
-            failed.append(f"{params['response']['url']}: HTTP {params['response']['status']}")
-    errors = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
-    return set(urls.values()), foreign, failed, errors
-
-
-def until(driver, condition, message: str):
-    """Wait for condition(driver) to be truthy, retrying while the page is still rendering."""
-    from selenium.common.exceptions import (
-        ElementClickInterceptedException,
-        ElementNotInteractableException,
-        NoSuchElementException,
-        StaleElementReferenceException,
-    )
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    rendering = (
-        NoSuchElementException,
-        StaleElementReferenceException,
-        ElementClickInterceptedException,
-        ElementNotInteractableException,
-    )
-    return WebDriverWait(driver, RENDER_TIMEOUT, ignored_exceptions=rendering).until(condition, message)
 
 
 def schema_operations(base_url: str) -> dict[tuple[str, str], dict]:
