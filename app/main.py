@@ -27,7 +27,8 @@ Drawdown is an open event database of **announced military withdrawals**, normal
 * `/articles`: the news articles, each linked to the events it *reports* or *mentions*.
 * `/actors` and `/bases`: canonical people, organisations, states, armed groups and military bases.
 
-Lists answer `{"items": [...], "total": N, "next": cursor}`; follow `next` to page. Filters that take an actor
+Lists answer `{"items": [...], "total": N, "total_relation": "eq", "next": cursor}`; follow `next` to page
+(`total_relation` is `gte` when a full-text query matches more rows than it counts). Filters that take an actor
 or a base accept an id, the canonical name or any alias (`actor=putin`, `base=Hmeymim`). Every error has the
 same JSON body: `{"error": {"status", "code", "message", "details"}}`. Every list also exports CSV and NDJSON
 (`format=csv|ndjson`), and every GET carries an `ETag` (send `If-None-Match` for a `304`).

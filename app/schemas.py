@@ -23,7 +23,17 @@ class Page(BaseModel, Generic[T]):
     )
 
     items: list[T] = Field(description="The rows of this page, in the requested order.")
-    total: int = Field(description="Number of rows matching the filters, over all pages.", examples=[2])
+    total: int = Field(
+        description="Number of rows matching the filters, over all pages; a lower bound when `total_relation` is "
+        "`gte`.",
+        examples=[2],
+    )
+    total_relation: Literal["eq", "gte"] = Field(
+        description="`eq`: `total` is exact. `gte`: at least `total` rows match, which happens only with a full-text "
+        "query `q` matching more than 1,000 rows (then, sorted by relevance, the pages hold the 1,000 most recently "
+        "added matches, best first). Lists without `q` always count exactly.",
+        examples=["eq"],
+    )
     next: str | None = Field(description="Cursor for the next page, or null on the last page.", examples=[None])
 
 

@@ -14,6 +14,7 @@ from app.schemas import DatePrecision
 from app.services.actors import ActorFilters, BaseFilters
 from app.services.articles import ArticleFilters
 from app.services.events import EventFilters
+from app.services.search import CANDIDATES, TOTAL_LIMIT
 
 MAX_VALUES = 20  # values per repeated filter: more is a 422, not an ever larger query
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
@@ -22,6 +23,10 @@ ANY_OF = "Repeat to accept any of several."
 _Q_SYNTAX = (
     'Words must all match (stemmed: "withdraw" finds "withdrawal"); "quoted phrases", `OR` between two terms, '
     "`-word` to exclude, `word*` for a prefix."
+)
+_BOUNDED = (
+    f"Relevance ranks the {CANDIDATES:,} most recently added matches; past {TOTAL_LIMIT:,} matches, `total` is a "
+    "lower bound (`total_relation`: `gte`)."
 )
 
 EventSort = Literal["-date", "date", "-articles", "articles", "relevance"]
@@ -121,7 +126,7 @@ async def event_filters(
             ge=0, le=2**31 - 1, description="Events reported or mentioned by at least this many articles.", examples=[2]
         ),
     ] = None,
-    q: _text_param(f"Full-text search over the title and summary. {_Q_SYNTAX}", "syria") = None,
+    q: _text_param(f"Full-text search over the title and summary. {_Q_SYNTAX} {_BOUNDED}", "syria") = None,
     updated_after: UpdatedAfter = None,
 ) -> EventFilters:
     return EventFilters(
@@ -171,7 +176,7 @@ async def article_filters(
     ] = None,
     q: _text_param(
         f"Full-text search over the title and body, ranked (title matches weigh more). {_Q_SYNTAX} "
-        "Each article then carries a highlighted `snippet`.",
+        f"Each article then carries a highlighted `snippet`. {_BOUNDED}",
         "hmeimim",
     ) = None,
     updated_after: UpdatedAfter = None,

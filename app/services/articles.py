@@ -69,10 +69,15 @@ def articles_listing(session: Session, filters: ArticleFilters, sort: str | None
     paged = _articles_query(tuple(bound.shape), sort, dialect)
     q = filters.q
 
-    def build(session: Session, rows: list[tuple], total: int | None) -> list[Item]:
+    # Ranked pages come from the candidates, the most recent matches (see search.restrict); a page in another
+    # order may be spread over every match, and many matches are then cheaper to look up one page's id at a time.
+    ranked = sort == "relevance"
+
+    def build(session: Session, rows: list[tuple], counted: int | None) -> list[Item]:
         ids = [row[0] for row in rows]
         events = _events_of(session, ids)
-        snippets = search.article_snippets(session, ids, q, total) if q else {}
+        one_pass = ranked or counted is None or counted <= search.TOTAL_LIMIT
+        snippets = search.article_snippets(session, ids, q, in_one_pass=one_pass) if q else {}
         return [_public(row, events.get(row[0], []), snippets.get(row[0])) for row in rows]
 
     return Listing(paged=paged, params=bound.values, sort_name=sort, build=build)

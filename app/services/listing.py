@@ -32,7 +32,8 @@ class Listing:
     paged: Paged  # the filtered query (selecting the columns that ``build`` reads, in order) and its sort keys
     params: dict[str, Any]  # the values of the query's bound parameters (see Bound)
     sort_name: str
-    # (session, rows, total) -> items; total: the rows matching over all pages, None when not counted (exports)
+    # (session, rows, counted) -> items; counted: the rows matching over all pages, up to the count's limit
+    # (``Paged.count_limit``) + 1; None when not counted (exports)
     build: Callable[[Session, list[tuple], int | None], list[Item]]
 
     @property
@@ -41,9 +42,14 @@ class Listing:
 
 
 def page(session: Session, listing: Listing, window: Window) -> Item:
-    """One page as the API answers it: ``{"items": [...], "total": N, "next": cursor}`` (see ``Page``)."""
-    rows, total, next_cursor = paginate(session, listing.paged, listing.params, window, tag=listing.sort_name)
-    return {"items": listing.build(session, rows, total), "total": total, "next": next_cursor}
+    """One page as the API answers it: ``{"items": [...], "total": N, "total_relation": "eq" | "gte", "next":
+    cursor}`` (see ``Page``). A count that stops at its limit (a search's) makes ``total`` a lower bound."""
+    rows, counted, next_cursor = paginate(session, listing.paged, listing.params, window, tag=listing.sort_name)
+    items = listing.build(session, rows, counted)
+    limit = listing.paged.count_limit
+    if limit is not None and counted > limit:
+        return {"items": items, "total": limit, "total_relation": "gte", "next": next_cursor}
+    return {"items": items, "total": counted, "total_relation": "eq", "next": next_cursor}
 
 
 def stream(
@@ -113,10 +119,11 @@ def narrow_shared(
     names = dict(shape)
     if "updated_after" in names:
         query = query.where(model.updated_at > bindparam("updated_after"))
-    if "q" in names:
-        query, ranked = search.restrict(dialect, query, model.__tablename__, model.id, "q", keys is None)
-        keys = ranked or keys
-    return Paged(query, keys)
+    if "q" not in names:
+        return Paged(query, keys)
+    alone = set(names) == {"q"}
+    narrowed = search.restrict(dialect, query, model.__tablename__, model.id, "q", keys is None, alone)
+    return Paged(narrowed.query, narrowed.keys or keys, counted=narrowed.counted, count_limit=search.TOTAL_LIMIT)
 
 
 def listed_columns(model, schema: type[BaseModel], exclude: tuple[str, ...] = ()) -> list:

@@ -150,13 +150,19 @@ class Paged:
     of each) cost more than running them. The page statements bind the cursor's values as ``cursor_0``, ... and
     the page size as ``page_limit``."""
 
-    def __init__(self, query: Select, keys: list[SortKey]) -> None:
+    def __init__(
+        self, query: Select, keys: list[SortKey], *, counted: Select | None = None, count_limit: int | None = None
+    ) -> None:
         self.query, self.keys = query, keys
+        # What ``count`` counts when not the rows of ``query`` themselves (the same rows, read more cheaply, or
+        # only up to ``count_limit`` + 1 of them: the total is then a lower bound past ``count_limit``).
+        self.counted, self.count_limit = counted, count_limit
         self._pages: dict[tuple[bool, ...] | None, list[Select]] = {}
 
     @cached_property
     def count(self) -> Select:
-        return select(func.count()).select_from(self.query.order_by(None).subquery())
+        counted = self.query.order_by(None) if self.counted is None else self.counted
+        return select(func.count()).select_from(counted.subquery())
 
     def pages(self, nulls: tuple[bool, ...] | None) -> list[Select]:
         """The statements that read the page after a cursor whose values are NULL where ``nulls`` says (``nulls``

@@ -9,8 +9,8 @@ import html
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Double, bindparam, cast, column, func, literal_column, table, text
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy import Double, bindparam, cast, column, func, literal_column, select, table, text
+from sqlalchemy.sql import Select
 from sqlmodel import Session
 
 from app.db import read
@@ -19,10 +19,10 @@ from app.search_schema import TS_CONFIG
 from app.services.pagination import SortKey
 
 MAX_TERMS = 20
-# Looking up one article by id and query costs FTS5 far more than reading one more match in a scan: reading every
-# match once is cheaper unless the matches outnumber the ids wanted by about this factor (measured in bench/, see
-# bench/RESULTS.md), as for a page of a query matching one common word.
-SCAN_PER_ID = 250
+# Relevance ranks the most recently added matches, this many at most (see ``restrict``); a search counts its
+# matches up to the same number, and says past it that its total is a lower bound.
+CANDIDATES = 1000
+TOTAL_LIMIT = CANDIDATES
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"\w+")
 _START, _STOP = "\x02", "\x03"
@@ -32,6 +32,16 @@ _START, _STOP = "\x02", "\x03"
 class Term:
     words: tuple[str, ...]
     prefix: bool = False
+
+
+@dataclass(frozen=True)
+class Narrowed:
+    """A query narrowed to the rows matching ``q``: its sort keys when ranked by relevance, and the query whose
+    rows ``total`` counts, up to ``TOTAL_LIMIT`` + 1 (past ``TOTAL_LIMIT``, the total is a lower bound)."""
+
+    query: Select
+    keys: list[SortKey] | None
+    counted: Select
 
 
 @dataclass(frozen=True)
@@ -95,31 +105,6 @@ def parse(q: str) -> SearchQuery:
     return SearchQuery(tuple(tuple(g) for g in groups), tuple(excluded))
 
 
-@dataclass(frozen=True)
-class Match:
-    """How to restrict a query to the rows matching ``q``, and the relevance of each row."""
-
-    condition: ColumnElement[bool]
-    rank: ColumnElement
-    rank_descending: bool
-    join: tuple | None = None  # (table, onclause) to join before filtering, SQLite only
-
-
-def match(dialect: str, table_name: str, id_column, name: str) -> Match:
-    """Rows of ``table_name`` (article or event) matching the query bound to ``name`` (see ``bound_query``)."""
-    if dialect == "postgresql":
-        query = func.to_tsquery(TS_CONFIG, bindparam(name))
-        search = literal_column(f"{table_name}.search")
-        rank = cast(func.ts_rank_cd(search, query), Double)
-        return Match(search.op("@@")(query), rank, rank_descending=True)
-    fts_name = f"{table_name}_fts"
-    fts = table(fts_name, column("rowid"))
-    condition = literal_column(fts_name).op("MATCH")(bindparam(name))
-    # bm25: lower is better; the title weighs ten times the body.
-    rank = func.bm25(literal_column(fts_name), 10.0, 1.0)
-    return Match(condition, rank, rank_descending=False, join=(fts, fts.c.rowid == id_column))
-
-
 def bound_query(dialect: str, q: str) -> str:
     """``q`` in the database's own query syntax, to bind for ``match``."""
     parsed = parse(q)
@@ -137,18 +122,19 @@ _HEADLINES = _snippets(
 _HEADLINE_OPTIONS = (
     f"StartSel={_START}, StopSel={_STOP}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=' … '"
 )
-# `+rowid` is no constraint FTS5 can use, so it reads the matches once, in order, and SQLite keeps those of the
-# page; on `rowid` itself, FTS5 runs the MATCH again for every id.
+# `+rowid` is no constraint FTS5 can use, so it reads the matches between the lowest and the highest id once, in
+# order, and SQLite keeps those of the page; on `rowid` itself, FTS5 runs the MATCH again for every id.
 _SNIPPETS = "SELECT rowid, snippet(article_fts, -1, :start, :stop, '…', 24) FROM article_fts WHERE article_fts MATCH :q"
-_SNIPPETS_IN_ONE_PASS = _snippets(_SNIPPETS + " AND +rowid IN :ids")
+_SNIPPETS_IN_ONE_PASS = _snippets(_SNIPPETS + " AND rowid >= :low AND rowid <= :high AND +rowid IN :ids")
 _SNIPPETS_BY_ID = _snippets(_SNIPPETS + " AND rowid IN :ids")
 
 
-def article_snippets(session: Session, article_ids: list[int], q: str, matches: int | None = None) -> dict[int, str]:
+def article_snippets(session: Session, article_ids: list[int], q: str, *, in_one_pass: bool = True) -> dict[int, str]:
     """A short passage of each article around the words of ``q``, with matches wrapped in <mark>.
 
-    ``matches``, when known, is about how many articles match ``q``: on SQLite it picks how FTS5 finds the
-    articles (see ``SCAN_PER_ID``)."""
+    ``in_one_pass``: on SQLite, read the matches between the lowest and highest of ``article_ids`` once, which
+    is cheaper than looking each article up unless those matches outnumber the ids many times over (as for a
+    common word and a page spread over the whole table)."""
     if not article_ids:
         return {}
     parsed = parse(q)
@@ -156,9 +142,10 @@ def article_snippets(session: Session, article_ids: list[int], q: str, matches: 
         statement = _HEADLINES
         params = {"config": TS_CONFIG, "q": parsed.tsquery(), "options": _HEADLINE_OPTIONS, "ids": article_ids}
     else:
-        by_id = matches is not None and matches > SCAN_PER_ID * len(article_ids)
-        statement = _SNIPPETS_BY_ID if by_id else _SNIPPETS_IN_ONE_PASS
+        statement = _SNIPPETS_IN_ONE_PASS if in_one_pass else _SNIPPETS_BY_ID
         params = {"start": _START, "stop": _STOP, "q": parsed.fts5(), "ids": article_ids}
+        if in_one_pass:
+            params |= {"low": min(article_ids), "high": max(article_ids)}
     return {row[0]: _highlight(row[1] or "") for row in read(session, statement, params).all()}
 
 
@@ -171,12 +158,41 @@ def dialect_of(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
-def restrict(dialect: str, query, table_name: str, id_column, name: str, relevance: bool):
-    """``query`` narrowed to the rows matching the query bound to ``name``; with ``relevance``, also the sort
-    keys that rank them."""
-    found = match(dialect, table_name, id_column, name)
-    if found.join is not None:
-        query = query.join(*found.join)
-    query = query.where(found.condition)
-    keys = [SortKey(found.rank, descending=found.rank_descending), SortKey(id_column, descending=True)]
-    return query, (keys if relevance else None)
+def restrict(
+    dialect: str, query: Select, table_name: str, id_column, name: str, relevance: bool, alone: bool
+) -> Narrowed:
+    """``query`` narrowed to the rows matching the query bound to ``name``.
+
+    With ``relevance``, the rows are ranked, but only the ``CANDIDATES`` most recently added of those matching
+    (the highest ids): both databases hand out matches in id order without scoring them, so a common word no
+    longer costs a score for each of its tens of thousands of matches on every page. ``alone``: ``q`` is the
+    only filter, so on SQLite the full-text table alone answers which rows match."""
+    if dialect == "postgresql":
+        ts_query = func.to_tsquery(TS_CONFIG, bindparam(name))
+        vector = literal_column(f"{table_name}.search")
+        matching = query.where(vector.op("@@")(ts_query))
+        score = cast(func.ts_rank_cd(vector, ts_query), Double)
+        ids = matching.with_only_columns(id_column.label("id"))
+        scored = matching.with_only_columns(id_column.label("id"), score.label("score")).order_by(id_column.desc())
+        best_first = True
+    else:
+        fts_name = f"{table_name}_fts"
+        fts = table(fts_name, column("rowid"))
+        matches = literal_column(fts_name).op("MATCH")(bindparam(name))
+        matching = query.join(fts, fts.c.rowid == id_column).where(matches)
+        # bm25: lower is better; the title weighs ten times the body.
+        score = func.bm25(literal_column(fts_name), 10.0, 1.0)
+        ids = (
+            select(fts.c.rowid.label("id")).where(matches)
+            if alone
+            else matching.with_only_columns(id_column.label("id"))
+        )
+        scored = ids.add_columns(score.label("score")).order_by(fts.c.rowid.desc())
+        best_first = False
+    counted = ids.limit(TOTAL_LIMIT + 1)
+    if not relevance:
+        return Narrowed(matching, None, counted)
+    candidates = scored.limit(CANDIDATES).subquery("candidate")
+    ranked = select(*query.selected_columns).join(candidates, candidates.c.id == id_column)
+    keys = [SortKey(candidates.c.score, descending=best_first), SortKey(id_column, descending=True)]
+    return Narrowed(ranked, keys, counted)
