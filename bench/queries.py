@@ -87,7 +87,7 @@ def read_queries(engine: Engine) -> list[ReadQuery]:
     ]
 
 
-def captured_sql(engine: Engine, path: str) -> list[tuple[str, tuple]]:
+def captured_sql(engine: Engine, path: str) -> list[tuple[str, tuple | dict]]:
     """Every (SQL, parameters) our API sends to the database to answer ``path``, in order."""
     from fastapi.testclient import TestClient  # imported here: only the read benchmark needs it
 
@@ -95,7 +95,8 @@ def captured_sql(engine: Engine, path: str) -> list[tuple[str, tuple]]:
 
     def record(_conn, _cursor, statement, parameters, _context, _executemany) -> None:
         if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA", "COMMIT", "ROLLBACK")):
-            statements.append((statement, tuple(parameters)))
+            # SQLite's drivers take parameters in order, PostgreSQL's by name
+            statements.append((statement, dict(parameters) if isinstance(parameters, dict) else tuple(parameters)))
 
     with TestClient(create_app(engine, api_keys=[])) as client:
         event.listen(engine, "before_cursor_execute", record)
