@@ -67,6 +67,13 @@ class Patterns:
     # and a group named after the kind, holding its words
     not_base_name: frozenset[str]  # words that begin no base's name ('The', 'Russian')
     not_base_endings: tuple[str, ...]  # nor do words with these endings ('Leaving', 'Abandoned')
+    surname_title: re.Pattern  # before a surname that names a person alone: 'President <Reagan>'
+    person_before: re.Pattern  # 'according to <name>'
+    person_after: re.Pattern  # '<name> administration'
+    lone_surname: re.Pattern  # 'the <Bush> administration': group 'name'
+    reporter_before: re.Pattern  # 'Correspondent <name>': a credit
+    place_before: re.Pattern  # 'the town of <name>': a place
+    dates: frozenset[str]  # month names and weekdays, which end no name ('Nicolas Sarkozy Sunday')
 
 
 @lru_cache(maxsize=4)
@@ -90,7 +97,9 @@ def patterns(knowledge: Knowledge) -> Patterns:
     kind_then_name = re.compile(rf"\b(?:{kinds})\s+(?P<name>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)")
     return Patterns(
         compound=re.compile(rf"-(?:{alternation(lexicon['compound_endings'])})\b"),
-        person=re.compile(rf"\b{word}(?:\s+(?:(?:{particle})\s+)?(?:[A-Z]\.\s+)?{word}){{1,6}}\b"),
+        # One line holds a name ('World Notes Soviet Union' over 'Mikhail Gorbachev' is none); an initial may go
+        # without its full stop ('George W Bush').
+        person=re.compile(rf"\b{word}(?:[^\S\n]+(?:(?:{particle})[^\S\n]+)?(?:[A-Z]\.?[^\S\n]+)?{word}){{1,6}}\b"),
         not_name=frozenset(lexicon["not_name_words"]) | {w for title in lexicon["titles"] for w in title.split()},
         cues=frozenset(lexicon["person_cues"]),
         cue_apposition=re.compile(
@@ -105,6 +114,13 @@ def patterns(knowledge: Knowledge) -> Patterns:
         bases=(name_then_kind, kind_then_name),
         not_base_name=frozenset(discovery["not_name_words"]),
         not_base_endings=tuple(discovery["not_name_endings"]),
+        surname_title=re.compile(rf"\b(?:{alternation(lexicon['surname_titles'])})\s+$"),
+        person_before=re.compile(rf"\b(?i:{alternation(lexicon['person_before'])})\s+$"),
+        person_after=re.compile(rf"\s+(?:{alternation(lexicon['person_after'])})\b"),
+        reporter_before=re.compile(rf"\b(?i:{alternation(lexicon['reporter_cues'])})\s+$"),
+        place_before=re.compile(rf"\b(?i:{alternation(lexicon['place_before'])})\s+$"),
+        dates=frozenset([*lexicon["month_names"], *lexicon["weekdays"]]),
+        lone_surname=re.compile(rf"\bthe\s+(?P<name>{word})\s+(?:{alternation(lexicon['person_after'])})\b"),
     )
 
 
@@ -116,12 +132,12 @@ def find_mentions(text: str, knowledge: Knowledge, phrases: list[Hit] | None = N
     hits = knowledge.phrases.find(text) if phrases is None else phrases
     gazetteer = _gazetteer_mentions(folded, [h for h in hits if h.label == "alias"], knowledge, found)
     cues = [(h.start, h.end) for h in hits if h.label == "person_cues"]
-    discovered = _discover_persons(text, folded, gazetteer, cues, found)
+    discovered = _discover_persons(text, folded, gazetteer, cues, found, knowledge)
     discovered += _discover_bases(text, folded, gazetteer + discovered, found, knowledge)
     spans = [(m.start, m.end) for m in discovered]
     # A discovered full name ('Gennady Gerasimov') outranks a gazetteer surname inside it ('Gerasimov').
     gazetteer = [m for m in gazetteer if not any(s <= m.start and m.end <= e for s, e in spans)]
-    return _resolve_surnames(sorted(gazetteer + discovered, key=lambda m: m.start), text, knowledge)
+    return _resolve_surnames(sorted(gazetteer + discovered, key=lambda m: m.start), text, knowledge, found)
 
 
 def find_places(text: str, knowledge: Knowledge, phrases: list[Hit] | None = None) -> list[Hit]:
@@ -217,19 +233,25 @@ def _written_as_name(folded: str, hit: Hit, lower_words: frozenset[str]) -> bool
 
 
 def _discover_persons(
-    text: str, folded: str, known: list[Mention], cues: list[tuple[int, int]], found: Patterns
+    text: str, folded: str, known: list[Mention], cues: list[tuple[int, int]], found: Patterns, knowledge: Knowledge
 ) -> list[Mention]:
     """People named with a role cue ('Pentagon spokesman Jeff Davis', 'Rob Manning, a spokesman', 'X said').
 
     Names are found on the accent-folded text (so 'Mevlüt Çavuşoğlu' is seen) and kept as written.
     """
     taken = [(m.start, m.end) for m in known if m.surface != "surname"]
+    surnames = [(m.start, m.end) for m in known if m.surface == "surname"]  # 'Mr Shoigu' is the known Shoigu
     people: list[Mention] = []
     for match in found.person.finditer(folded):
         words, start, end = match.group().split(), match.start(), match.end()
+        if words[-1].endswith("'s"):  # 'Mikhail Gorbachev's decision'
+            words[-1], end = words[-1][:-2], end - 2
+        while len(words) > 1 and words[-1] in found.dates:  # 'told Nicolas Sarkozy Sunday'
+            end = folded.rindex(words.pop(), start, end)
+            end = len(folded[:end].rstrip())
         # The name is the run of words after the last title or common word ('Iraqi Prime Minister Nouri al-Maliki').
         cut = max((i for i, w in enumerate(words, 1) if _not_name(w, found)), default=0)
-        if not 2 <= len(words) - cut <= MAX_NAME_WORDS:
+        if not 1 <= len(words) - cut <= MAX_NAME_WORDS:
             continue
         for word in words[:cut]:
             start = folded.index(word, start) + len(word)
@@ -238,13 +260,36 @@ def _discover_persons(
         if "'" in folded[start:end] or _overlaps(taken, start, end):
             continue
         window = max(text.rfind("\n", 0, start) + 1, start - CONTEXT)  # the cues before it are on its line
-        if _cued(text, window, start, end, cues, found):
-            written = text[start:end].split()
-            ref = EntityRef(
-                kind="actor", name=" ".join(written), type="person", aliases=(written[-1],), origin="discovered"
-            )
-            people.append(Mention(ref, start, end, "discovered"))
+        before = folded[window:start]
+        if found.reporter_before.search(before) or found.place_before.search(before):
+            continue
+        # A surname alone is a person's after a title that says so ('President Reagan'); a name, with a cue.
+        titled = bool(found.surname_title.search(before))
+        if len(words) - cut == 1 and (
+            not titled or _overlaps(surnames, start, end) or re.match(r"[^\S\n]+[A-Z]", folded[end:])
+        ):
+            continue
+        written = text[start:end].split()
+        if (titled or _cued(text, window, start, end, cues, found)) and not _place_name(written, knowledge):
+            people.append(Mention(_person(written), start, end, "discovered"))
+    for match in found.lone_surname.finditer(folded):  # 'the Bush administration'
+        start, end = match.span("name")
+        if not _overlaps(taken, start, end) and not _place_name([text[start:end]], knowledge):
+            people.append(Mention(_person([text[start:end]]), start, end, "discovered"))
     return people
+
+
+def _person(written: list[str]) -> EntityRef:
+    return EntityRef(kind="actor", name=" ".join(written), type="person", aliases=(written[-1],), origin="discovered")
+
+
+def _place_name(words: list[str], knowledge: Knowledge) -> bool:
+    """Whether capitalised words taken for a name are a place's ('Phnom Penh', 'Saudi Arabia') or end in a
+    country's or a people's ('Radio-Television Burkina', 'New Spanish')."""
+    places = knowledge.geo.places
+    if tuple(WORD.findall(" ".join(words))) in places or tuple(WORD.findall(words[-1])) in places:
+        return True
+    return len(words) > 1 and phrase_key(" ".join(words)) in knowledge.gazetteer.places
 
 
 def _not_name(word: str, found: Patterns) -> bool:
@@ -265,7 +310,9 @@ def _cued(text: str, window: int, start: int, end: int, cues: list[tuple[int, in
         if between is not None and before.rstrip().endswith(",") and found.cue_apposition.fullmatch(between):
             return True
     return bool(
-        found.cue_after.match(after)
+        found.person_before.search(before)
+        or found.person_after.match(after)
+        or found.cue_after.match(after)
         or found.relative.match(after)
         or found.speech_before.search(before)
         or found.apposition.match(after)
@@ -318,20 +365,34 @@ def _located(name: str, knowledge: Knowledge) -> tuple[str | None, float | None,
     return (place.country, place.latitude, place.longitude) if place else (None, None, None)
 
 
-def _resolve_surnames(mentions: list[Mention], text: str, knowledge: Knowledge) -> list[Mention]:
-    """Keep a surname alone only where it may stand alone; give discovered people their later surname mentions."""
+def _resolve_surnames(mentions: list[Mention], text: str, knowledge: Knowledge, found: Patterns) -> list[Mention]:
+    """Keep a surname alone only where it may stand alone (or after a title: 'President Medvedev'); give
+    discovered people their later surname mentions; a surname discovered alone ('President Reagan') is the
+    person the article names in full ('Ronald Reagan')."""
+    full = {
+        lookup_key(m.entity.aliases[0]): m.entity
+        for m in mentions
+        if m.surface == "discovered" and m.entity.type == "person" and len(m.entity.name.split()) > 1
+    }
+    mentions = [
+        dataclasses.replace(m, entity=full[lookup_key(m.entity.name)], surface="surname")
+        if m.surface == "discovered" and m.entity.type == "person" and lookup_key(m.entity.name) in full
+        else m
+        for m in mentions
+    ]
     resolved: list[Mention] = []
     named: set[str] = set()
     surnames: dict[str, EntityRef] = {}
     first: dict[str, int] = {}  # where each discovered person is first named (mentions come in text order)
     for mention in mentions:
         needs_full = mention.surface == "surname" and mention.entity.name in knowledge.surname_after_full
-        if needs_full and mention.entity.name not in named:
+        titled = found.surname_title.search(fold(text[max(0, mention.start - CONTEXT) : mention.start]))
+        if needs_full and mention.entity.name not in named and not titled:
             continue
         if mention.surface in {"full", "alias", "discovered"}:
             named.add(mention.entity.name)
         if mention.surface == "discovered" and mention.entity.type == "person":
-            surnames[lookup_key(mention.entity.aliases[0])] = mention.entity
+            surnames.setdefault(lookup_key(mention.entity.aliases[0]), mention.entity)
             first.setdefault(mention.entity.name, mention.start)
         resolved.append(mention)
     if surnames:

@@ -151,3 +151,44 @@ def test_discovered_bases_are_placed_where_the_gazetteer_knows_their_place():
         ("Kidal Air Base", "Mali", True),
         ("Camp Bastion", None, False),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A possessive, a later surname, a title before a surname alone, an initial without its full stop.
+        (
+            "Soviet leader Mikhail Gorbachev's offer came first. Gorbachev said so.",
+            [("Mikhail Gorbachev", "Mikhail Gorbachev"), ("Gorbachev", "Mikhail Gorbachev")],
+        ),
+        ("He studied President Reagan`s proposal.", [("Reagan", "Reagan")]),
+        ("President George W Bush urged Spain to stay.", [("George W Bush", "George W Bush")]),
+        (
+            "President Ronald Reagan left. President Reagan said.",
+            [("Ronald Reagan", "Ronald Reagan"), ("Reagan", "Ronald Reagan")],
+        ),
+        ("Mr Medvedev spoke.", [("Medvedev", "Dmitry Medvedev")]),  # a known surname, after a title
+        ("Medvedjev assured him.", [("Medvedjev", "Dmitry Medvedev")]),  # a transliteration
+        # Words around a name that say it is a person's.
+        ("It ignored the Bush administration's demand.", [("Bush", "Bush")]),
+        ("the genocidal Pol Pot regime", [("Pol Pot", "Pol Pot")]),
+        ("The war toppled Saddam Hussein.", [("Saddam Hussein", "Saddam Hussein")]),
+        ("according to Mark Lowcock, the UN aid chief", [("Mark Lowcock", "Mark Lowcock")]),
+        (
+            "Dmitry Medvedev told French President Nicolas Sarkozy Sunday that they would go.",
+            [("Dmitry Medvedev", "Dmitry Medvedev"), ("Nicolas Sarkozy", "Nicolas Sarkozy")],
+        ),
+        ("a call with Nicolas Sarkozy, who had brokered the deal", [("Nicolas Sarkozy", "Nicolas Sarkozy")]),
+        # Credits, places and peoples are no one.
+        ("As VOA Correspondent Meredith Buel reports from Jerusalem, the army left.", []),
+        ("Israel withdrew from the town of Bint Jbeil, a major military post.", []),
+        ("New Spanish government orders troops out", []),
+        (
+            "World Notes Soviet Union\n\nSoviet Leader Mikhail Gorbachev was full of promises.",
+            [("Mikhail Gorbachev", "Mikhail Gorbachev")],
+        ),
+    ],
+)
+def test_people_named_in_the_story(text, expected):
+    people = [(text[m.start : m.end], m.entity.name) for m in find_mentions(text, K) if m.entity.type == "person"]
+    assert people == expected
