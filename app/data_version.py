@@ -15,7 +15,7 @@ import threading
 from collections.abc import Hashable
 from contextlib import suppress
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -91,6 +91,35 @@ class DataVersionProbe:
     def close(self) -> None:
         with self._lock:
             self._drop()
+
+
+class OthersCommitted:
+    """Tells a writer that keeps what it read from one transaction to the next (the bulk ingest's index of stored
+    events) whether anyone else committed a change in between, so that it reads again. Asked at the start of each
+    of its transactions, once it holds the write lock (see ``app.db.writer``): nobody else commits until it ends.
+
+    SQLite's ``PRAGMA data_version`` on the writer's connection changes only with other connections' commits;
+    PostgreSQL's version row also counts the writer's own transactions that changed rows, one each.
+    """
+
+    def __init__(self) -> None:
+        self._seen: int | None = None
+        self._own = 0  # what one of the writer's own commits that changed rows adds to the version
+        self._expected: int | None = None
+
+    def since_last_time(self, connection: Connection) -> bool:
+        """True unless the data is as this writer's last commit left it (True on the first call)."""
+        self._seen = connection.exec_driver_sql(_QUERIES[connection.dialect.name]).scalar_one()
+        self._own = 1 if connection.dialect.name == "postgresql" else 0
+        return self._expected is None or self._seen != self._expected
+
+    def committed(self, changed_rows: bool) -> None:
+        """This writer committed its transaction; ``changed_rows``: it inserted, updated or deleted rows."""
+        self._expected = None if self._seen is None else self._seen + (self._own if changed_rows else 0)
+
+    def forget(self) -> None:
+        """After a rollback, or commits not reported to ``committed``: the next call answers True."""
+        self._seen = self._expected = None
 
 
 # PostgreSQL: the version row, and the deferred triggers that bump it once per transaction, at its commit.

@@ -23,7 +23,18 @@ def is_sqlite(url: str) -> bool:
 def make_engine(url: str) -> Engine:
     """Create an engine; on SQLite, turn on WAL, foreign keys and a busy timeout for every connection."""
     if not is_sqlite(url):
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True)
+
+        @event.listens_for(engine, "begin")
+        def _writer_lock(connection) -> None:
+            # One writer at a time, as on SQLite: a writer's transaction first waits for this lock, which it holds
+            # until it ends. Two writers (processes or machines) can then neither both miss an event the other is
+            # creating and store it twice, nor deadlock on each other's rows; each statement after the lock sees
+            # every transaction committed before it (READ COMMITTED).
+            if connection.get_execution_options().get("writer", False):
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+
+        return engine
 
     database = make_url(url).database
     if database and database != ":memory:":
@@ -45,15 +56,20 @@ def make_engine(url: str) -> Engine:
     def _begin(connection) -> None:
         # A writer takes the write lock up front (waiting up to busy_timeout for it): a deferred transaction
         # that reads first and writes later could fail with "database is locked" instead of waiting.
-        immediate = connection.get_execution_options().get("sqlite_write", False)
+        immediate = connection.get_execution_options().get("writer", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 
 
+# The PostgreSQL advisory lock that writing transactions take (a constant of our own: "drawdown").
+WRITER_LOCK = int.from_bytes(b"drawdown", "big") & 0x7FFF_FFFF_FFFF_FFFF
+
+
 def writer(engine: Engine) -> Engine:
-    """The engine for a session that will write: on SQLite its transactions take the write lock at once."""
-    return engine.execution_options(sqlite_write=True) if engine.dialect.name == "sqlite" else engine
+    """The engine for a session that will write: its transactions take the database's write lock at once
+    (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-level advisory lock), so writers go one at a time."""
+    return engine.execution_options(writer=True)
 
 
 @lru_cache

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.config import get_settings
+from app.data_version import OthersCommitted
 from app.db import writer
 from app.ingest.extraction import (
     CHUNK_RECORDS,
@@ -232,6 +233,7 @@ class _BulkIngest:
         self.cache = EntityCache()
         self.links = LinkBatch()
         self.events = EventIndex()
+        self.others = OthersCommitted()  # another ingest or the API may write to the same database meanwhile
         self.pending: list[Extracted] = []  # in the order the records came
 
     def add(self, item: Extracted) -> None:
@@ -241,9 +243,12 @@ class _BulkIngest:
         """Write the pending extractions and commit them (or store them one by one if that fails), then report."""
         written = [item.extraction for item in self.pending if item.extraction is not None]
         try:
-            persisted = iter(
-                persist_many(self.session, written, self.knowledge, self.cache, batch=self.links, index=self.events)
+            if self.others.since_last_time(self.session.connection()):
+                self.events.clear()  # their events may match ours: read the groups again
+            results = persist_many(
+                self.session, written, self.knowledge, self.cache, batch=self.links, index=self.events
             )
+            persisted = iter(results)
             outcomes = [
                 (_outcome(next(persisted)), None) if item.extraction is not None else ("failed", item.failure)
                 for item in self.pending
@@ -251,6 +256,8 @@ class _BulkIngest:
             self.links.flush(self.session)
             self.session.commit()
             self.cache.commit()
+            # Only new articles write rows: a batch of duplicates changes nothing.
+            self.others.committed(changed_rows=any(result.created for result in results))
         except Exception:
             log.warning("writing a batch of %d records failed; storing them one by one", len(self.pending))
             self._rollback()
@@ -258,6 +265,7 @@ class _BulkIngest:
         self._report(outcomes)
 
     def _rollback(self) -> None:
+        self.others.forget()  # and the articles stored one by one next are commits it is not told of
         self.session.rollback()
         self.cache.discard()
         self.links.discard()

@@ -194,8 +194,9 @@ class EventIndex:
     """Stored events by (type, country, forces_of), each group read once and then kept current in memory.
 
     Owned by one bulk ingest: events it creates or refines are recorded here as they are written, so the index
-    agrees with the database inside its transaction. ``clear()`` after a rollback (the groups are read again);
-    the unique ``Event.key`` still guards against duplicates written by anyone else.
+    agrees with the database inside its transaction. ``clear()`` after a rollback, and when another writer
+    committed since the owner's last transaction (the groups are read again); the unique ``Event.key`` still
+    guards against duplicates written by anyone else.
     """
 
     def __init__(self) -> None:
