@@ -18,6 +18,7 @@ from app.knowledge.gazetteer import most_likely
 
 CONFIDENCE = {"full": 1.0, "alias": 0.95, "surname": 0.9, "description": 0.7, "discovered": 0.75}
 MAX_NAME_WORDS = 4  # a discovered person's name, without the titles before it
+TOWN = re.compile(r"[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?")  # one town of a list ('Kidal, Tessalit and Timbuktu')
 CONTEXT = 80  # characters either side of a name that its cues are looked for in
 
 
@@ -67,10 +68,12 @@ class Patterns:
     # and a group named after the kind, holding its words
     not_base_name: frozenset[str]  # words that begin no base's name ('The', 'Russian')
     not_base_endings: tuple[str, ...]  # nor do words with these endings ('Leaving', 'Abandoned')
+    town_bases: re.Pattern  # 'the bases at Kidal, Tessalit and Timbuktu': group 'towns' and a group per kind
     surname_title: re.Pattern  # before a surname that names a person alone: 'President <Reagan>'
     person_before: re.Pattern  # 'according to <name>'
     person_after: re.Pattern  # '<name> administration'
     lone_surname: re.Pattern  # 'the <Bush> administration': group 'name'
+    quoted_speaker: re.Pattern  # '"... operations," <Bush> said': group 'name'
     reporter_before: re.Pattern  # 'Correspondent <name>': a credit
     place_before: re.Pattern  # 'the town of <name>': a place
     dates: frozenset[str]  # month names and weekdays, which end no name ('Nicolas Sarkozy Sunday')
@@ -83,7 +86,9 @@ def patterns(knowledge: Knowledge) -> Patterns:
     particle = alternation(lexicon["name_particles"])
     word = r"(?:(?:al|el|ad|Al|El)-)?(?:Mc|Mac|O'|D')?[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*"
     speech, ends = alternation(lexicon["speech_verbs"]), alternation(lexicon["apposition_ends"])
-    base_name = r"\b[A-Z][\w'-]*(?:\s+(?:al-|el-)?[A-Z][\w'-]*){0,3}"
+    base_name = r"\b[A-Z][\w'-]*(?:\s+(?:al-|el-)?[A-Z0-9][\w'-]*){0,3}"  # 'Diyarbakir 8th Main Jet Base'
+    abbreviation = r"(?:\s+\([A-Z0-9]{1,5}\))?"  # 'Karshi-Khanabad (K2) air base'
+    town_list = r"(?P<towns>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?(?:(?:,\s+|,?\s+and\s+)[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)*)"
     after, before = discovery["after_name"], discovery["before_name"]
 
     def kind_words(words):  # a word written in lower case may be written in any case; others only as written
@@ -92,9 +97,9 @@ def patterns(knowledge: Knowledge) -> Patterns:
     # One pattern for the kinds whose words follow the name, one for those whose words come before it; a named
     # group for each kind's words.
     kinds = "|".join(f"(?P<{kind}>{kind_words(words)})" for kind, words in after.items())
-    name_then_kind = re.compile(rf"(?P<name>{base_name})\s+(?:{kinds})\b")
+    name_then_kind = re.compile(rf"(?P<name>{base_name}){abbreviation}\s+(?:{kinds})\b")
     kinds = "|".join(f"(?P<{kind}>{kind_words(words)})" for kind, words in before.items())
-    kind_then_name = re.compile(rf"\b(?:{kinds})\s+(?P<name>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)")
+    kind_then_name = re.compile(rf"\b(?:{kinds})\s+(?P<name>(?:[A-Z][\w'-]+|\d+)(?:\s+[A-Z][\w'-]+)?)")
     return Patterns(
         compound=re.compile(rf"-(?:{alternation(lexicon['compound_endings'])})\b"),
         # One line holds a name ('World Notes Soviet Union' over 'Mikhail Gorbachev' is none); an initial may go
@@ -114,12 +119,18 @@ def patterns(knowledge: Knowledge) -> Patterns:
         bases=(name_then_kind, kind_then_name),
         not_base_name=frozenset(discovery["not_name_words"]),
         not_base_endings=tuple(discovery["not_name_endings"]),
+        town_bases=re.compile(
+            r"\b(?:"
+            + "|".join(f"(?P<{kind}>(?i:{alternation(words)}))" for kind, words in discovery["by_town"].items())
+            + rf")\s+(?:at|in)\s+{town_list}"
+        ),
         surname_title=re.compile(rf"\b(?:{alternation(lexicon['surname_titles'])})\s+$"),
         person_before=re.compile(rf"\b(?i:{alternation(lexicon['person_before'])})\s+$"),
         person_after=re.compile(rf"\s+(?:{alternation(lexicon['person_after'])})\b"),
         reporter_before=re.compile(rf"\b(?i:{alternation(lexicon['reporter_cues'])})\s+$"),
         place_before=re.compile(rf"\b(?i:{alternation(lexicon['place_before'])})\s+$"),
         dates=frozenset([*lexicon["month_names"], *lexicon["weekdays"]]),
+        quoted_speaker=re.compile(rf"[,.!?][\"\u201d][^\S\n]+(?P<name>{word})[^\S\n]+(?:{speech})\b"),
         lone_surname=re.compile(rf"\bthe\s+(?P<name>{word})\s+(?:{alternation(lexicon['person_after'])})\b"),
     )
 
@@ -272,9 +283,13 @@ def _discover_persons(
         written = text[start:end].split()
         if (titled or _cued(text, window, start, end, cues, found)) and not _place_name(written, knowledge):
             people.append(Mention(_person(written), start, end, "discovered"))
-    for match in found.lone_surname.finditer(folded):  # 'the Bush administration'
+    lone = [*found.lone_surname.finditer(folded), *found.quoted_speaker.finditer(folded)]
+    for match in lone:  # 'the Bush administration', '"... operations," Bush said'
         start, end = match.span("name")
-        if not _overlaps(taken, start, end) and not _place_name([text[start:end]], knowledge):
+        name = text[start:end]
+        if _not_name(name, found) or re.search(rf"\b{name.lower()}\b", text):  # 'Officials said', 'He said'
+            continue
+        if not _overlaps(taken, start, end) and not _place_name([name], knowledge):
             people.append(Mention(_person([text[start:end]]), start, end, "discovered"))
     return people
 
@@ -294,6 +309,8 @@ def _place_name(words: list[str], knowledge: Knowledge) -> bool:
 
 def _not_name(word: str, found: Patterns) -> bool:
     low = word.lower()
+    if "-" in word.strip("-"):  # 'Major-General'
+        return all(_not_name(part, found) for part in word.split("-") if part)
     return word in found.not_name or low in found.cues or low.rstrip(".") in found.cues
 
 
@@ -341,22 +358,46 @@ def _discover_bases(
             while words and (words[0] in found.not_base_name or words[0].endswith(found.not_base_endings)):
                 start += len(words[0]) + 1
                 words = words[1:]
-            if len(words) < 2 or _overlaps(taken, start, end):
+            if not words or _overlaps(taken, start, end):
                 continue
-            name = " ".join(words)
-            country, latitude, longitude = _located(name, knowledge)
-            ref = EntityRef(
-                kind="base",
-                name=name,
-                type=kind,
-                country=country,
-                latitude=latitude,
-                longitude=longitude,
-                origin="discovered",
-            )
-            bases.append(Mention(ref, start, end, "discovered"))
+            # One word is a base's name where it is a proper name ('Baledogle airbase'): a place, or a capitalised
+            # word inside a sentence; not a people's or a country's ('Turkish airbase').
+            if len(words) == 1 and not _one_word_base(text, start, words[0], knowledge):
+                continue
+            bases.append(Mention(_base(" ".join(words), kind, knowledge), start, end, "discovered"))
             taken.append((start, end))
+    for match in found.town_bases.finditer(folded):  # 'the bases at Kidal, Tessalit and Timbuktu'
+        kind = next(group for group, words in match.groupdict().items() if words and group != "towns")
+        for town in TOWN.finditer(folded, match.start("towns"), match.end("towns")):
+            start, end = town.span()
+            name = text[start:end]
+            if _overlaps(taken, start, end) or name in knowledge.geo.names:
+                continue
+            base = _base(name, kind, knowledge)
+            if base.country is not None:  # a place the gazetteer knows, not any capitalised word
+                bases.append(Mention(base, start, end, "discovered"))
+                taken.append((start, end))
     return bases
+
+
+def _base(name: str, kind: str, knowledge: Knowledge) -> EntityRef:
+    country, latitude, longitude = _located(name, knowledge)
+    return EntityRef(
+        kind="base",
+        name=name,
+        type=kind,
+        country=country,
+        latitude=latitude,
+        longitude=longitude,
+        origin="discovered",
+    )
+
+
+def _one_word_base(text: str, start: int, word: str, knowledge: Knowledge) -> bool:
+    place = knowledge.geo.places.get(tuple(WORD.findall(word)))
+    if place is not None:
+        return place.kind == "place" and word not in knowledge.geo.names
+    return text[:start].rstrip()[-1:] not in ("", ".", "!", "?", '"', "\u201c", "\n")
 
 
 def _located(name: str, knowledge: Knowledge) -> tuple[str | None, float | None, float | None]:

@@ -76,7 +76,7 @@ def test_known_actors_and_bases(text, expected):
         ("Leaving Balad Air Base was hard.", [("Balad Air Base", "Balad Air Base", "discovered")]),
         ("Troops left Camp Lemonnier.", [("Camp Lemonnier", "Camp Lemonnier", "discovered")]),
         ("Ships stayed at Rota Naval\nStation.", [("Rota Naval\nStation", "Rota Naval Station", "discovered")]),
-        ("They flew from the Baledogle airfield.", []),  # one word and a description: no name
+        ("They flew from the Baledogle airfield.", [("Baledogle", "Baledogle", "discovered")]),  # a proper name
     ],
 )
 def test_discovered_people_and_bases(text, expected):
@@ -192,3 +192,28 @@ def test_discovered_bases_are_placed_where_the_gazetteer_knows_their_place():
 def test_people_named_in_the_story(text, expected):
     people = [(text[m.start : m.end], m.entity.name) for m in find_mentions(text, K) if m.entity.type == "person"]
     assert people == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("US troops left Baledogle airbase in Lower Shabelle.", [("Baledogle", "air_base", "Somalia")]),
+        ("the Karshi-Khanabad (K2) air base", [("Karshi-Khanabad", "air_base", "Uzbekistan")]),
+        (
+            "Jets took off from Diyarbakir 8th Main Jet Base Command.",
+            [("Diyarbakir 8th Main Jet Base", "air_base", "Turkey")],
+        ),
+        ("French troops left Air Base 101 near Niamey.", [("Air Base 101", "air_base", None)]),
+        (
+            "France kept the bases at Kidal, Tessalit and Timbuktu.",
+            [("Kidal", "garrison", "Mali"), ("Tessalit", "garrison", "Mali"), ("Timbuktu", "garrison", "Mali")],
+        ),
+        ("They handed over Camp Bastion.", [("Camp Bastion", "garrison", None)]),
+        # Not a base's name: a common word, a people, a country.
+        ("Another airbase was hit. A Turkish airbase too. The bases in Niger closed.", []),
+    ],
+)
+def test_bases_the_files_do_not_know(text, expected):
+    bases = [m.entity for m in find_mentions(text, K) if m.entity.kind == "base"]
+    assert [(b.name, b.type, b.country) for b in bases] == expected
+    assert all((b.latitude is None) == (b.country is None) for b in bases if b.name != "Air Base 101")
