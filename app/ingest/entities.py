@@ -289,7 +289,7 @@ def _discover_persons(
         name = text[start:end]
         if _not_name(name, found) or re.search(rf"\b{name.lower()}\b", text):  # 'Officials said', 'He said'
             continue
-        if not _overlaps(taken, start, end) and not _place_name([name], knowledge):
+        if not _overlaps(taken + surnames, start, end) and not _place_name([name], knowledge):
             people.append(Mention(_person([text[start:end]]), start, end, "discovered"))
     return people
 

@@ -124,10 +124,13 @@ class Gazetteer:
         A name that is only part of a longer run of capitalised words ('Barack Obama', 'Moscow Times') is no
         place, unless the words next to it are a place's own ('Kherson Oblast', 'Kidal Air Base' stops at Air)."""
         folded = fold(text)
-        tokens = [m for m in WORD.finditer(folded)]
+        tokens = list(WORD.finditer(folded))
         found = []
         i = 0
         while i < len(tokens):
+            if not folded[tokens[i].start()].isupper():  # most words: no place begins there
+                i += 1
+                continue
             hit = self._longest(folded, tokens, i)
             if hit is None:
                 i += 1
@@ -199,7 +202,7 @@ def _spelling_of(other: str, name: str) -> bool:
 def _joined(folded: str, a: re.Match, b: re.Match) -> bool:
     """Whether two words are one name apart: only the matcher's separators between them, at most three."""
     gap = folded[a.end() : b.start()]
-    return 0 < len(gap) <= 3 and all(c in SEPARATORS for c in gap)
+    return gap == " " or (0 < len(gap) <= 3 and all(c in SEPARATORS for c in gap))
 
 
 def _country_codes(country_names: dict[str, str]) -> dict[str, str]:

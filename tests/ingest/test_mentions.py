@@ -179,6 +179,10 @@ def test_discovered_bases_are_placed_where_the_gazetteer_knows_their_place():
             [("Dmitry Medvedev", "Dmitry Medvedev"), ("Nicolas Sarkozy", "Nicolas Sarkozy")],
         ),
         ("a call with Nicolas Sarkozy, who had brokered the deal", [("Nicolas Sarkozy", "Nicolas Sarkozy")]),
+        # The speaker after a quotation; a known person's surname stays theirs.
+        ('"We will end it," Bush said from his ranch.', [("Bush", "Bush")]),
+        ('"We leave," Shoigu said.', [("Shoigu", "Sergei Shoigu")]),
+        ('"We leave," Officials said.', []),
         # Credits, places and peoples are no one.
         ("As VOA Correspondent Meredith Buel reports from Jerusalem, the army left.", []),
         ("Israel withdrew from the town of Bint Jbeil, a major military post.", []),
