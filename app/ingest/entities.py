@@ -360,9 +360,7 @@ def _discover_bases(
                 words = words[1:]
             if not words or _overlaps(taken, start, end):
                 continue
-            # One word is a base's name where it is a proper name ('Baledogle airbase'): a place, or a capitalised
-            # word inside a sentence; not a people's or a country's ('Turkish airbase').
-            if len(words) == 1 and not _one_word_base(text, start, words[0], knowledge):
+            if len(words) == 1 and not _one_word_base(words[0], knowledge):
                 continue
             bases.append(Mention(_base(" ".join(words), kind, knowledge), start, end, "discovered"))
             taken.append((start, end))
@@ -393,11 +391,10 @@ def _base(name: str, kind: str, knowledge: Knowledge) -> EntityRef:
     )
 
 
-def _one_word_base(text: str, start: int, word: str, knowledge: Knowledge) -> bool:
-    place = knowledge.geo.places.get(tuple(WORD.findall(word)))
-    if place is not None:
-        return place.kind == "place" and word not in knowledge.geo.names
-    return text[:start].rstrip()[-1:] not in ("", ".", "!", "?", '"', "\u201c", "\n")
+def _one_word_base(word: str, knowledge: Knowledge) -> bool:
+    """One word names a base where it is a town the gazetteer knows ('Baledogle airbase'), not a people or a
+    country ('Turkish airbase') nor any capitalised word ('Another airbase')."""
+    return word not in knowledge.geo.names and _located(word, knowledge)[0] is not None
 
 
 def _located(name: str, knowledge: Knowledge) -> tuple[str | None, float | None, float | None]:
