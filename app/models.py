@@ -3,6 +3,7 @@
 import datetime as dt
 
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, Integer, Text, UniqueConstraint, text
+from sqlalchemy import true as sa_true
 from sqlmodel import Field, SQLModel
 
 # Stable constraint names, so migrations read the same on SQLite and PostgreSQL.
@@ -137,6 +138,9 @@ class Event(Timestamped, table=True):
     date: dt.date | None = Field(default=None)
     date_precision: str = Field(default="day", max_length=8)
     month_day: str | None = Field(default=None, max_length=7)
+    # False when the date is a report's publication date, for want of a date in the text: a report that states
+    # the day refines it.
+    date_stated: bool = Field(default=True, sa_column_kwargs={"server_default": sa_true()})
     effective_date: dt.date | None = None
     place: str | None = Field(default=None, max_length=300)
     country: str | None = Field(default=None, max_length=100, index=True)

@@ -16,14 +16,29 @@ from app.knowledge import Knowledge, load_knowledge
 NUMBER = re.compile(r"\d")
 
 
+# The year of a day and month written without one, where nothing gives the year: a leap year, so that
+# 29 February is a day too. Such a mention has precision "month_day" and its date must not be read as a year.
+YEARLESS = 2000
+
+
 @dataclass(frozen=True)
 class DateMention:
     start: int
     end: int
     date: date
-    precision: str  # day | month | year
+    precision: str  # day | month | year | month_day (a day and month with no year to place it: see YEARLESS)
     explicit_year: bool
     text: str
+
+    @property
+    def month_day(self) -> str:
+        """The day and month as ISO 8601 writes them without a year ('--03-14')."""
+        return month_day(self.date)
+
+
+def month_day(day: date) -> str:
+    """'--MM-DD', the day and month of ``day`` without its year."""
+    return f"--{day.month:02d}-{day.day:02d}"
 
 
 class DateWords:
@@ -47,7 +62,7 @@ class DateWords:
             ("mdy", re.compile(rf"\b{month}\s+{day}[,\u060c]?\s+{year}\b"), True),
             ("dmy", re.compile(rf"\b{day}\s+(?:of\s+)?{month}[,\u060c]?\s+{year}\b"), True),
             ("my", re.compile(rf"\b{month},?\s+(?:of\s+)?{year}\b"), True),
-            ("md", re.compile(rf"\b{month}\s+{day}\b(?![:\d])"), True),
+            ("md", re.compile(rf"\b{month}\s+{day}\b(?!:?\d)"), True),  # not a clock time ('May 5:30')
             ("dm", re.compile(rf"\b{day}\s+(?:of\s+)?{month}\b"), True),
             ("weekday", re.compile(rf"\b(?P<w>{alternation(lexicon['weekdays'])})\b"), False),
             ("relative", re.compile(rf"\b(?P<r>{alternation(self.relative_days)})\b", re.IGNORECASE), False),
@@ -84,7 +99,8 @@ def looks_future(text: str, start: int, *, knowledge: Knowledge | None = None) -
 
 
 def find_dates(text: str, anchor: date | None, *, knowledge: Knowledge | None = None) -> list[DateMention]:
-    """Every date expression in ``text``; relative ones ('on Monday', 'tomorrow') need an anchor."""
+    """Every date expression in ``text``; relative ones ('on Monday', 'tomorrow') need an anchor. Without one, a
+    day and month ('March 14') is found with precision "month_day"."""
     return list(_find_dates(text, anchor, date_words(knowledge or load_knowledge())))
 
 
@@ -122,7 +138,10 @@ def _resolve(kind: str, match: re.Match, text: str, anchor: date | None, words: 
         value, precision = _safe(int(g["y"]), month, 1), "month"
     elif kind in {"md", "dm"}:
         explicit = False
-        value = _closest_year(month, int(g["d"]), anchor)
+        if anchor is None:  # no year to place it in: keep the day and month
+            value, precision = _safe(YEARLESS, month, int(g["d"])), "month_day"
+        else:
+            value = _closest_year(month, int(g["d"]), anchor)
     elif kind == "year":
         value, precision = _safe(int(g["y"]), 1, 1), "year"
     elif anchor is None:

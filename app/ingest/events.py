@@ -23,6 +23,7 @@ REPORT_WINDOW_BEFORE = timedelta(days=10)
 REPORT_WINDOW_AFTER = timedelta(days=1)
 MAX_CUE_GAP = 120
 MAX_DATE_GAP = 80
+NEARBY_SENTENCES = 2  # how far from its statements an undated report may give the day and month of its story
 ENTITY_LABELS = ("alias", "person_cues")  # phrases only the entity stage reads (names come here as mentions)
 NOTHING = "(?!)"  # a pattern that never matches, for an empty list of an event type
 
@@ -305,7 +306,7 @@ def _group(statements: list[Statement], published: date | None) -> list[Group]:
         if mention is None or (published is not None and _is_near(mention, published)):
             reported.statements.append(statement)
             continue
-        if published is None and mention.precision == "day":
+        if published is None and mention.precision in ("day", "month_day"):
             reported.statements.append(statement)
             continue
         bucket = (mention.date if mention.precision == "day" else mention.date.replace(day=1), mention.precision)
@@ -336,11 +337,16 @@ def _build(
     mentions = article.mentions
     published = metadata.reference_date
     dated = [s.date for s in group.statements if s.date is not None]
+    month_day, stated = None, True
     if group.relation == "reports":
         precision = "day"
-        event_date = _vote(group, lambda s: _day_reported(s.date, published)) or published
+        event_date = _vote(group, lambda s: _day_reported(s.date, published))
         if event_date is None:
-            return None
+            event_date, stated = published, False
+        if event_date is None:  # no date to place the order in: keep the day and month it gives, if any
+            precision = "none"
+            month_day = _vote(group, lambda s: s.date.month_day if _yearless(s.date) else None)
+            month_day = month_day or metadata.reference_month_day or _nearby_month_day(group, article, knowledge)
     else:
         event_date, precision = min(dated, key=lambda d: d.date).date, dated[0].precision
         if precision != "day":
@@ -367,6 +373,8 @@ def _build(
         relation=group.relation,
         date=event_date,
         date_precision=precision,
+        month_day=month_day,
+        date_stated=stated,
         effective_date=effective,
         country=country,
         forces_of=forces_of,
@@ -388,6 +396,32 @@ def _day_reported(mention: DateMention | None, published: date | None) -> date |
     return None
 
 
+def _nearby_month_day(group: Group, article: ArticleView, knowledge: Knowledge) -> str | None:
+    """The day and month that the sentences around an undated report's statements give its story ('visiting the
+    base on December 11'), the closest first; not a day they look forward to."""
+    spans = article.sentences.spans
+    around = sorted(
+        {
+            j
+            for s in group.statements
+            if (i := article.sentences.index(s.span.start)) is not None
+            for j in range(i - NEARBY_SENTENCES, i + NEARBY_SENTENCES + 1)
+            if 0 <= j < len(spans)
+        },
+        key=lambda j: min(abs(j - article.sentences.index(s.span.start)) for s in group.statements),
+    )
+    for j in around:
+        sentence = article.sentence(j)
+        for mention in find_dates(sentence, None, knowledge=knowledge):
+            if mention.precision == "month_day" and not looks_future(sentence, mention.start, knowledge=knowledge):
+                return mention.month_day
+    return None
+
+
+def _yearless(mention: DateMention | None) -> bool:
+    return mention is not None and mention.precision == "month_day"
+
+
 def _article_country(article: ArticleView, forces_of: str | None) -> str | None:
     """The country the article is most about (by names, places and demonyms), other than the withdrawing one."""
     countries = (place.payload.country for places in article.places for place in places)
@@ -404,10 +438,12 @@ def _effective_date(
     group: Group,
     article: ArticleView,
     terms: dict[int, list[Span]],
-    event_date: date,
+    event_date: date | None,
     published: date | None,
     knowledge: Knowledge,
 ) -> date | None:
+    if event_date is None:
+        return None
     candidates = [s.effective for s in group.statements if s.effective]
     if not candidates:
         for i in sorted(terms):
@@ -425,7 +461,7 @@ def _context(
     terms: dict[int, list[Span]],
     orderer: EntityRef | None,
     forces_of: str | None,
-    event_date: date,
+    event_date: date | None,
     lex: EventLexicon,
     knowledge: Knowledge,
 ):
@@ -505,9 +541,11 @@ def _number(token: str, lex: EventLexicon) -> int | None:
     return int(token) if token.isdigit() else lex.number_words.get(token)
 
 
-def _office_holder(knowledge: Knowledge, role: str, country: str | None, on: date) -> EntityRef | None:
-    """Who held ``role`` in ``country`` on that day; nobody when the country is unknown (a discovered leader
-    has none, and any country's holder would be a guess)."""
+def _office_holder(knowledge: Knowledge, role: str, country: str | None, on: date | None) -> EntityRef | None:
+    """Who held ``role`` in ``country`` on that day; nobody when the country or the day is unknown (a discovered
+    leader has no country, and any country's or any year's holder would be a guess)."""
+    if on is None:
+        return None
     stamp = on.isoformat()
     for office in knowledge.offices:
         held = (office.start or "") <= stamp and (office.end is None or stamp < office.end)

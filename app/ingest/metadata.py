@@ -12,7 +12,7 @@ from datetime import date
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from app.ingest.dates import find_dates
+from app.ingest.dates import DateMention, find_dates
 from app.ingest.text import alternation, lookup_key
 from app.ingest.types import CleanDocument, Metadata, RawArticle
 from app.knowledge import Knowledge
@@ -24,6 +24,13 @@ _DATE_LINE_PREFIX = 24
 _DATELINE = re.compile(
     r"^[A-Z][A-Za-z.'\- ]{1,40},\s+(?P<rest>.{4,40}?)\s*(?:\((?P<agency>[^)]{2,30})\))?\s*[-\u2013\u2014]"
 )
+# Where a dateline's date part ends: an agency in brackets or slashes, a dash or a colon ('PARIS, January 25:',
+# 'Oct 14, 2019 (AFP)', 'MOSCOW, March 29. /TASS/').
+_DATELINE_END = re.compile(r"\s(?:-|\u2013|\u2014)\s|[\u2013\u2014:(]|\s/")
+_DATELINE_PLACE = re.compile(r"^[A-Z][A-Za-z.'\- ]{1,40}$")
+_DATELINE_HEAD = 60
+# A date in a url's path: /2019/07/08/, /2019-07-08/, /20190708
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)([/-]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)")
 _DATELINE_AGENCY = re.compile(r"^[A-Z][A-Z.'\- ,]{1,60}\((?P<agency>[^)]{2,30})\)\s*[-\u2013\u2014]")
 _HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _HTML_LOGO = re.compile(r"""class=["'][^"']*logo[^"']*["'][^>]*>\s*([^<]{2,60}?)\s*<""", re.IGNORECASE)
@@ -103,12 +110,15 @@ def extract_metadata(raw: RawArticle, doc: CleanDocument, knowledge: Knowledge) 
         or find_outlet(raw, doc.header_lines, lines, knowledge)
         or _plausible_name(doc.html_outlet)
     )
-    published = raw.published_at or doc.html_date or find_published(doc.header_lines, lines, knowledge)
+    published = (
+        raw.published_at or doc.html_date or find_published(doc.header_lines, lines, knowledge) or url_date(raw.url)
+    )
     return Metadata(
         title=_clip(raw.title) or doc.html_title or find_title(lines, knowledge, outlet),
         outlet=outlet,
         published_at=published,
         reference_date=dateline_date(lines, published, knowledge) or published,
+        reference_month_day=None if published else dateline_month_day(lines, knowledge),
         language=(raw.language or "").strip().lower() or detect_language(doc.text, knowledge),
         url=raw.url,
     )
@@ -178,25 +188,68 @@ def find_published(header_lines: tuple[str, ...], lines: list[str], knowledge: K
             continue
         return full[0].date
     for line in lines[:5]:
-        match = _DATELINE.match(line)
-        if match:
-            dates = find_dates(match.group("rest"), None, knowledge=knowledge)
-            full = [m for m in dates if m.explicit_year and m.precision == "day"]
-            if full:
-                return full[0].date
+        mention = dateline(line, None, knowledge)
+        if mention is not None and mention.explicit_year and mention.precision == "day":
+            return mention.date
     return updated
+
+
+def dateline(line: str, anchor: date | None, knowledge: Knowledge) -> DateMention | None:
+    """The date of a dateline that opens ``line``: 'KABUL, Feb 8 (Reuters) -', 'Oct 14, 2019 (AFP)',
+    'Madrid, April 19:', 'July 09:'. The date part may hold a weekday and a date, nothing else; a day and month
+    without a year is read against ``anchor`` (precision "month_day" without one)."""
+    head = line[:_DATELINE_HEAD]
+    end = _DATELINE_END.search(head)
+    if end is None and len(line) > _DATELINE_HEAD:
+        return None
+    head = head[: end.start()] if end else head
+    place, comma, rest = head.partition(",")
+    candidates = [head]
+    if comma and _DATELINE_PLACE.match(place.strip()):
+        candidates.append(rest)
+    weekdays = {day.lower() for day in knowledge.lexicon["weekdays"]}
+    for candidate in candidates:
+        mentions = [m for m in find_dates(candidate, anchor, knowledge=knowledge) if m.precision != "year"]
+        if not mentions:
+            continue
+        leftover = candidate
+        for m in reversed(mentions):
+            leftover = leftover[: m.start] + " " + leftover[m.end :]
+        if all(word.lower() in weekdays for word in _ANY_WORD.findall(leftover)):
+            return mentions[-1]  # 'Monday, March 14': the date, not the weekday before it
+    return None
 
 
 def dateline_date(lines: list[str], published: date | None, knowledge: Knowledge) -> date | None:
     """The date in a dateline ('KABUL, Feb 8 (Reuters) -'), when it dates the story shortly before publication."""
     for line in lines[:5]:
-        match = _DATELINE.match(line)
-        if not match:
+        mention = dateline(line, published, knowledge)
+        if mention is None or mention.precision != "day":
             continue
-        days = [m for m in find_dates(match.group("rest"), published, knowledge=knowledge) if m.precision == "day"]
-        if days and (published is None or 0 <= (published - days[0].date).days <= DATELINE_LAG):
-            return days[0].date
+        if published is None or 0 <= (published - mention.date).days <= DATELINE_LAG:
+            return mention.date
     return None
+
+
+def dateline_month_day(lines: list[str], knowledge: Knowledge) -> str | None:
+    """The day and month of a dateline that gives no year ('Madrid, April 19:'), as '--MM-DD'."""
+    for line in lines[:5]:
+        mention = dateline(line, None, knowledge)
+        if mention is not None and mention.precision == "month_day":
+            return mention.month_day
+    return None
+
+
+def url_date(url: str | None) -> date | None:
+    """A date in the path of a url ('/2019/07/08/', '/1986-07-29/', '/20190708'), which sites put there when they
+    publish."""
+    match = _URL_DATE.search(urlsplit(url).path) if url else None
+    if match is None:
+        return None
+    try:
+        return date(int(match.group(1)), int(match.group(3)), int(match.group(4)))
+    except ValueError:
+        return None
 
 
 def outlet_from_url(url: str | None, knowledge: Knowledge) -> str | None:

@@ -53,6 +53,7 @@ class Metadata:
     language: str
     url: str | None
     reference_date: date | None = None  # what 'today' or 'on Monday' mean: the dateline's date, else publication
+    reference_month_day: str | None = None  # '--MM-DD' of a dateline without a year, when nothing gives the year
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ class ExtractedEvent:
     type: str
     cameo_code: str
     relation: str
-    date: date
+    date: date | None  # None when nothing dates the order (date_precision "none")
     date_precision: str
     effective_date: date | None
     country: str | None
@@ -119,6 +120,8 @@ class ExtractedEvent:
     actors: list[EventParticipant] = field(default_factory=list)
     bases: list[EventParticipant] = field(default_factory=list)
     figures: dict[str, int] = field(default_factory=dict)
+    month_day: str | None = None  # '--MM-DD' when the reports give a day and month but nothing gives the year
+    date_stated: bool = True  # False when the date is the report's own date, for want of one in the text
 
 
 @dataclass

@@ -44,8 +44,11 @@ from app.models import (
 )
 from app.search_schema import CLEAR_PENDING_EVENTS, DEFER_INDEXING, INDEX_ARTICLES, INDEX_EVENTS, RESUME_INDEXING
 
-MATCH_WINDOW = timedelta(days=2)
-_PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
+MATCH_WINDOW = timedelta(days=2)  # two reports that state the day of one order disagree by a day or two at most
+# How long after an order a report of it may appear: a report that states no date is dated by its publication,
+# which may be this much later than the order.
+REPORT_LAG = timedelta(days=10)
+_PRECISION_RANK = {"day": 0, "month": 1, "year": 2, "none": 3}
 
 
 @dataclass(frozen=True)
@@ -117,12 +120,15 @@ _EVENT_COLUMNS = (
     Event.place,
     Event.figures,
     Event.ordering_actor_id,
+    Event.month_day,
+    Event.date_stated,
 )
 
 
 @lru_cache(maxsize=8)
 def similar_events(country_given: bool, forces_given: bool, dated: bool = False):
-    """The stored events of one (country, forces_of), in id order; within a date range (low, high) if ``dated``.
+    """The stored events of one (country, forces_of), in id order; within a date range (low, high) or undated if
+    ``dated``.
     The caller keeps those of its type (see _of_type).
 
     A missing country or force is matched with IS NULL and a given one with "=" (one statement for each
@@ -133,8 +139,8 @@ def similar_events(country_given: bool, forces_given: bool, dated: bool = False)
         Event.country == bindparam("country") if country_given else Event.country.is_(None),
         Event.forces_of == bindparam("forces_of") if forces_given else Event.forces_of.is_(None),
     ]
-    if dated:
-        where.append(Event.date.between(bindparam("low"), bindparam("high")))
+    if dated:  # and the undated events, which any dated report may turn out to date
+        where.append(or_(Event.date.between(bindparam("low"), bindparam("high")), Event.date.is_(None)))
     return select(*_EVENT_COLUMNS).where(*where).order_by(Event.id)
 
 
@@ -182,12 +188,14 @@ class StoredEvent:
     type: str
     country: str | None
     forces_of: str | None
-    date: date
+    date: date | None
     date_precision: str
     effective_date: date | None
     place: str | None
     figures: dict
     ordering_actor_id: int | None
+    month_day: str | None = None
+    date_stated: bool = True
 
 
 class EventIndex:
@@ -527,20 +535,88 @@ _STAMPS = {
 
 
 def event_key(extracted: ExtractedEvent) -> str:
-    day = extracted.date
-    stamp = _STAMPS[extracted.date_precision](day)
+    """The natural key of the event a report creates: type, forces, country and date. An undated event has no
+    date to tell it from another order of the same forces: the day and month it gives, if any, and its orderer
+    stand in."""
+    if extracted.date is None:
+        orderer = extracted.orderer.name if extracted.orderer else "-"
+        stamp = f"undated{extracted.month_day or ''}:{orderer}"
+    else:
+        stamp = _STAMPS[extracted.date_precision](extracted.date)
     parts = (extracted.type, extracted.forces_of or "-", extracted.country or "-", stamp)
     return ":".join(lookup_key(p).replace(" ", "-") if p != "-" else p for p in parts)
 
 
-def _compatible(event: StoredEvent, extracted: ExtractedEvent) -> bool:
+def _days_fit(event: StoredEvent, extracted: ExtractedEvent) -> bool:
+    """Whether two days can be the day of one order. A day a report states agrees with another stated day
+    within MATCH_WINDOW; a report's own date (no date stated) may come up to REPORT_LAG after the order."""
     a, b = event.date, extracted.date
-    coarsest = max(event.date_precision, extracted.date_precision, key=_PRECISION_RANK.get)
-    if coarsest == "year":
-        return a.year == b.year
-    if coarsest == "month":
-        return (a.year, a.month) == (b.year, b.month)
-    return abs(a - b) <= MATCH_WINDOW
+    if event.date_stated and extracted.date_stated:
+        return abs(a - b) <= MATCH_WINDOW
+    if event.date_stated:  # the event's day is the order's; the report came out on b
+        return a - MATCH_WINDOW <= b <= a + REPORT_LAG
+    if extracted.date_stated:
+        return b - MATCH_WINDOW <= a <= b + REPORT_LAG
+    return abs(a - b) <= REPORT_LAG
+
+
+def _compatible(event: StoredEvent, extracted: ExtractedEvent, orderer_id: int | None) -> bool:
+    """Whether the report may be of this stored event: compatible dates, and no other orderer where an undated
+    report has only its orderer and its day and month to go by."""
+    if event.date is not None and extracted.date is not None:
+        a, b = event.date, extracted.date
+        coarsest = max(event.date_precision, extracted.date_precision, key=_PRECISION_RANK.get)
+        if coarsest == "year":
+            return a.year == b.year
+        if coarsest == "month":
+            return (a.year, a.month) == (b.year, b.month)
+        return _days_fit(event, extracted)
+    if orderer_id is not None and event.ordering_actor_id not in (None, orderer_id):
+        return False
+    days = [_month_day(event), _month_day(extracted)]
+    return None in days or _close_days(*days)
+
+
+def _month_day(event: StoredEvent | ExtractedEvent) -> str | None:
+    if event.date is not None:
+        return f"--{event.date.month:02d}-{event.date.day:02d}" if event.date_precision == "day" else None
+    return event.month_day
+
+
+def _close_days(a: str, b: str) -> bool:
+    """Two '--MM-DD' within MATCH_WINDOW of each other (in a leap year, across the turn of the year too)."""
+    day = [date(2000, int(x[2:4]), int(x[5:7])) for x in (a, b)]
+    gap = abs(day[0] - day[1])
+    return min(gap, timedelta(days=366) - gap) <= MATCH_WINDOW
+
+
+def _support(event: StoredEvent, extracted: ExtractedEvent, orderer_id: int | None) -> int:
+    """How much more than forces and country an undated report shares with a stored event: the day and month
+    (compatible ones: see _compatible), the place, the orderer."""
+    same_day = _month_day(event) is not None and _month_day(extracted) is not None
+    same_place = extracted.place is not None and event.place == extracted.place
+    same_orderer = orderer_id is not None and event.ordering_actor_id == orderer_id
+    return 2 * same_day + 2 * same_place + same_orderer
+
+
+def _choose(candidates: list[StoredEvent], extracted: ExtractedEvent, orderer_id: int | None) -> StoredEvent | None:
+    """The stored event a report is of, among compatible ones (in id order: ties go to the oldest).
+
+    A dated report takes the most precise, closest dated event, else an undated one it may date. An undated
+    report takes the event it shares most with (the day and month, the orderer), else the only candidate; with
+    several and nothing to choose by, it makes an event of its own rather than guess.
+    """
+    if extracted.date is not None:
+        dated = [e for e in candidates if e.date is not None]
+        if dated:
+            return min(dated, key=lambda e: (_PRECISION_RANK[e.date_precision], abs(e.date - extracted.date)))
+        return max(candidates, key=lambda e: _support(e, extracted, orderer_id), default=None)
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda e: _support(e, extracted, orderer_id))
+    if _support(best, extracted, orderer_id) > 0 or len(candidates) == 1:
+        return best
+    return None
 
 
 def match_or_create_event(
@@ -553,25 +629,21 @@ def match_or_create_event(
 ) -> int:
     """The stored event this statement refers to (same type, forces and country, compatible date), or a new one.
     ``batch`` takes the aliases of an orderer it creates (see entity_id)."""
-    low, high = extracted.date - timedelta(days=366), extracted.date + timedelta(days=366)
     if index is not None:
         pool = index.similar(session, extracted.type, extracted.country, extracted.forces_of)
     else:
-        params = {
-            "low": low,
-            "high": high,
-            "country": extracted.country,
-            "forces_of": extracted.forces_of,
-        }
-        statement = similar_events(extracted.country is not None, extracted.forces_of is not None, dated=True)
+        statement = similar_events(
+            extracted.country is not None, extracted.forces_of is not None, dated=extracted.date is not None
+        )
+        params = {"country": extracted.country, "forces_of": extracted.forces_of}
+        if extracted.date is not None:
+            params.update(low=extracted.date - timedelta(days=366), high=extracted.date + timedelta(days=366))
         pool = _of_type(session.connection().execute(statement, params), extracted.type)
-    candidates = [e for e in pool if low <= e.date <= high and _compatible(e, extracted)]
-    if candidates:
-        # Ties (as close before as after) go to the oldest event: candidates are in id order.
-        event = min(candidates, key=lambda e: (_PRECISION_RANK[e.date_precision], abs(e.date - extracted.date)))
-        _enrich(session, event, extracted, knowledge, cache, batch)
-        return event.id
     orderer_id = entity_id(session, extracted.orderer, knowledge, cache, batch) if extracted.orderer else None
+    event = _choose([e for e in pool if _compatible(e, extracted, orderer_id)], extracted, orderer_id)
+    if event is not None:
+        _enrich(session, event, extracted, orderer_id)
+        return event.id
     key = event_key(extracted)
     now = utcnow()
     row = {
@@ -581,6 +653,8 @@ def match_or_create_event(
         "title": extracted.title,
         "date": extracted.date,
         "date_precision": extracted.date_precision,
+        "month_day": extracted.month_day if extracted.date is None else None,
+        "date_stated": extracted.date_stated,
         "effective_date": extracted.effective_date,
         "place": extracted.place,
         "country": extracted.country,
@@ -616,39 +690,50 @@ def match_or_create_event(
             extracted.place,
             row["figures"],
             orderer_id,
+            row["month_day"],
+            extracted.date_stated,
         )
     if index is not None:
         index.add(stored)
     return stored.id
 
 
-def _enrich(
-    session: Session,
-    event: StoredEvent,
-    extracted: ExtractedEvent,
-    knowledge: Knowledge,
-    cache: EntityCache | None,
-    batch: LinkBatch,
-) -> None:
-    """A more precise report refines a coarse event (a month recalled in passing, then the day reported)."""
+def _dates_better(event: StoredEvent, extracted: ExtractedEvent) -> bool:
+    """Whether a report dates the event better: more precisely, or by a day it states where the event has only
+    a report's own date."""
+    if extracted.relation != "reports" or extracted.date is None:
+        return False
+    rank, stored_rank = _PRECISION_RANK[extracted.date_precision], _PRECISION_RANK[event.date_precision]
+    if rank != stored_rank:
+        return rank < stored_rank
+    if extracted.date_stated != event.date_stated:
+        return extracted.date_stated
+    # Two reports without a stated day: the earlier publication is the closer to the order.
+    return not event.date_stated and extracted.date < event.date
+
+
+def _enrich(session: Session, event: StoredEvent, extracted: ExtractedEvent, orderer_id: int | None) -> None:
+    """A better-dated report refines the event's date (a month recalled in passing, then the day reported; an
+    undated event, then a dated report); missing facts are filled in."""
     changes: dict = {}
-    if (
-        extracted.relation == "reports"
-        and _PRECISION_RANK[extracted.date_precision] < _PRECISION_RANK[event.date_precision]
-    ):
+    if _dates_better(event, extracted):
         event.date, event.date_precision = extracted.date, extracted.date_precision
-        changes.update(date=event.date, date_precision=event.date_precision)
-        changes.update(key=event_key(extracted), summary=extracted.summary)
+        event.date_stated, event.month_day = extracted.date_stated, None
+        changes.update(date=event.date, date_precision=event.date_precision, date_stated=event.date_stated)
+        changes.update(month_day=None, summary=extracted.summary)
+        key = event_key(extracted)
+        if session.connection().execute(_EVENT_BY_KEY, {"key": key}).first() is None:
+            changes["key"] = key  # else another event holds that key: this one keeps its own
+    elif event.date is None and event.month_day is None and extracted.month_day is not None:
+        event.month_day = changes["month_day"] = extracted.month_day
     for field in ("effective_date", "place"):
         if getattr(event, field) is None and getattr(extracted, field) is not None and extracted.relation == "reports":
             setattr(event, field, getattr(extracted, field))
             changes[field] = getattr(extracted, field)
     if extracted.figures and not event.figures:
         event.figures = changes["figures"] = dict(extracted.figures)
-    if event.ordering_actor_id is None and extracted.orderer is not None:
-        event.ordering_actor_id = changes["ordering_actor_id"] = entity_id(
-            session, extracted.orderer, knowledge, cache, batch
-        )
+    if event.ordering_actor_id is None and orderer_id is not None:
+        event.ordering_actor_id = changes["ordering_actor_id"] = orderer_id
         changes["title"] = extracted.title
     if changes:
         changes["updated_at"] = utcnow()

@@ -159,6 +159,8 @@ def test_event_relevance_is_the_default_with_q_and_puts_the_best_match_first(lib
 SEED_KEYS = {"000", "001", "002", "003", "004"}
 MARCH_2016 = {"000", "001", "003", "004", "01", "02", "03", "04", "05"}
 DEC_2017 = {"002", "06", "08", "09", "23"}
+# Articles with no publication date that report the events all the same (matched by forces, country, orderer).
+UNDATED_REPORTS = {"E2016": {"22"}, "E2017": {"07"}}
 
 
 @pytest.mark.parametrize(
@@ -194,10 +196,11 @@ def test_article_filters(library, params, expected):
 
 def test_article_filter_by_event_and_relation(library):
     events, _articles = ids(library)
-    assert set(article_keys(library, {"event": events[E2017]})) == DEC_2017
+    assert set(article_keys(library, {"event": events[E2017]})) == DEC_2017 | UNDATED_REPORTS["E2017"]
     reports_2016 = set(article_keys(library, {"event": events[E2016], "relation": "reports"}))
     mentions_2016 = set(article_keys(library, {"event": events[E2016], "relation": "mentions"}))
-    assert reports_2016 == MARCH_2016 and mentions_2016 == {"002", "06", "09", "10", "11", "23"}
+    assert reports_2016 == MARCH_2016 | UNDATED_REPORTS["E2016"]
+    assert mentions_2016 == {"002", "06", "09", "10", "11", "23"}
     assert set(article_keys(library, {"event": [events[E2016], events[E2017]]})) == {"002", "06", "09", "23"}
     assert set(article_keys(library, {"event": [events[E2016], events[E2017]], "relation": "reports"})) == set()
 

@@ -70,9 +70,23 @@ def test_no_date(text):
     assert found(text) == []
 
 
-@pytest.mark.parametrize("text", ["on Monday", "yesterday", "next month", "March 14"])
+@pytest.mark.parametrize("text", ["on Monday", "yesterday", "next month"])
 def test_relative_dates_need_an_anchor(text):
     assert found(text, anchor=None) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "month_day"),
+    [("on March 14", "--03-14"), ("on 29 February", "--02-29"), ("Madrid, April 19:", "--04-19")],
+)
+def test_a_day_and_month_without_an_anchor_keeps_no_year(text, month_day):
+    (mention,) = find_dates(text, None)
+    assert (mention.precision, mention.explicit_year, mention.month_day) == ("month_day", False, month_day)
+
+
+def test_a_day_and_month_with_an_anchor_takes_the_closest_year():
+    (mention,) = find_dates("on December 30", date(2017, 1, 2))
+    assert (mention.date, mention.precision) == (date(2016, 12, 30), "day")
 
 
 @pytest.mark.parametrize("text", ["on Monday 14 March 2016", "yesterday"])
