@@ -37,6 +37,9 @@ class EventLexicon:
         self.type = event_type
         self.cameo_code = spec["cameo_code"]
         self.label = spec["label"]
+        self.needs_cue = spec.get("needs_cue", True)  # false for a pull-out: seen happening, not ordered
+        self.needs_place = spec.get("needs_place", False)
+        self.carries_out = spec.get("carries_out")
         self.knowledge = knowledge
         self.geo = knowledge.geo
         self.operators = {b["name"]: b["operator"] for b in knowledge.bases_data if b.get("operator")}
@@ -124,13 +127,19 @@ def extract_events(
     hits = knowledge.phrases.find(text) if phrases is None else phrases
     article = ArticleView.of(text, sentences, mentions, hits, knowledge)
     published = metadata.reference_date
-    for event_type in knowledge.lexicon["event_types"]:
-        lex = _lexicon(knowledge, event_type)
+    ordered: set[int] = set()  # the sentences that state an order: a pull-out there is the order's, not seen
+    lexicons = sorted((_lexicon(knowledge, t) for t in knowledge.lexicon["event_types"]), key=lambda x: not x.needs_cue)
+    for lex in lexicons:
         terms = {}  # sentence index -> its withdrawal terms, for the sentences that hold one
         for i in range(len(sentences.spans)):
             if found := _leftmost(article.found(i, lex.terms), lex.term_pattern, article.sentence(i)):
                 terms[i] = found
-        statements = [s for i in sorted(terms) if (s := _statement(article, i, terms[i], published, lex))]
+        skip = set() if lex.needs_cue else ordered
+        statements = [
+            s for i in sorted(terms) if i not in skip and (s := _statement(article, i, terms[i], published, lex))
+        ]
+        if lex.needs_cue:
+            ordered |= {sentences.index(s.span.start) for s in statements}
         for group in _group(statements, published):
             event = _build(group, article, terms, metadata, lex, knowledge)
             if event is not None:
@@ -213,9 +222,11 @@ def _statement(article: ArticleView, i: int, terms: list[Span], published: date 
     sentence = article.sentence(i)
     first_person = lex.first_person.search(sentence)
     pair = _closest_pair(terms, _leftmost(article.found(i, lex.cues), lex.cue_pattern, sentence))
-    if (pair is None and not first_person) or article.found(i, lex.negations):
+    if (pair is None and not first_person and lex.needs_cue) or article.found(i, lex.negations):
         return None
-    _gap, term, cue = pair or (0, terms[0], Span(*first_person.span()))
+    if pair is None:  # 'I order ...', or a pull-out (no cue: the term stands in for one)
+        cue_span = Span(*first_person.span()) if first_person else terms[0]
+    _gap, term, cue = pair or (0, terms[0], cue_span)
 
     stated, effective = None, None
     for mention in find_dates(sentence, published, knowledge=lex.knowledge):
@@ -229,7 +240,9 @@ def _statement(article: ArticleView, i: int, terms: list[Span], published: date 
             stated = mention
 
     people = [m for m in inside if m.entity.type == "person"]
-    if pair is None:  # 'I order ...' in a quotation: the speaker, named outside it, gives the order
+    if not lex.needs_cue:  # a pull-out seen happening: nobody orders it here
+        people = []
+    if pair is None and first_person:  # 'I order ...' in a quotation: the speaker, named outside it, orders
         quoted = _quoted_ranges(sentence)
         speakers = [m for m in people if not any(a <= m.start - span.start < b for a, b in quoted)]
         orderer = speakers[-1] if speakers else None
@@ -254,6 +267,8 @@ def _statement(article: ArticleView, i: int, terms: list[Span], published: date 
     country = where.payload.country if where else None
     if country is not None and country == forces_of:
         country = None
+    if lex.needs_place and country is None and not any(m.entity.kind == "base" for m in inside):
+        return None
     # A withdrawal from a deal or a race is not a withdrawal of forces: such a sentence may only add to an
     # event that military statements establish.
     military = bool(first_person or country or article.found(i, "forces_words") or article.found(i, "military_words"))
@@ -355,7 +370,7 @@ def _build(
     orderer = _vote(group, lambda s: s.orderer)
     forces_of = _vote(group, lambda s: s.forces_of) or (orderer.country if orderer else None)
     country = _vote(group, lambda s: s.country) or _article_country(article, forces_of)
-    if orderer is None and group.relation == "reports":
+    if orderer is None and group.relation == "reports" and lex.needs_cue:
         orderer = _fallback_orderer(mentions, forces_of)
 
     best = group.best
@@ -375,6 +390,7 @@ def _build(
         date_precision=precision,
         month_day=month_day,
         date_stated=stated,
+        carries_out=lex.carries_out,
         effective_date=effective,
         country=country,
         forces_of=forces_of,
@@ -410,12 +426,24 @@ def _nearby_month_day(group: Group, article: ArticleView, knowledge: Knowledge) 
         },
         key=lambda j: min(abs(j - article.sentences.index(s.span.start)) for s in group.statements),
     )
+    on_day = _day_cue(knowledge)
     for j in around:
         sentence = article.sentence(j)
         for mention in find_dates(sentence, None, knowledge=knowledge):
-            if mention.precision == "month_day" and not looks_future(sentence, mention.start, knowledge=knowledge):
+            if (
+                mention.precision == "month_day"
+                and on_day.search(sentence, 0, mention.start)
+                and not looks_future(sentence, mention.start, knowledge=knowledge)
+            ):
                 return mention.month_day
     return None
+
+
+@lru_cache(maxsize=4)
+def _day_cue(knowledge: Knowledge) -> re.Pattern:
+    """The words that put an action on a day ('visiting the base on December 11'), unlike a day that names
+    something ('the March 14 election'), just before a date."""
+    return re.compile(rf"\b(?:{alternation(knowledge.lexicon['day_cues'])})\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def _yearless(mention: DateMention | None) -> bool:
@@ -555,7 +583,9 @@ def _office_holder(knowledge: Knowledge, role: str, country: str | None, on: dat
 
 
 def _title(orderer: EntityRef | None, forces_of: str | None, country: str | None, lex: EventLexicon) -> str:
-    who = orderer.name if orderer else (forces_of or "Unknown actor")
     forces = f"{lex.geo.adjectives.get(forces_of, forces_of)} forces" if forces_of else "forces"
     where = f" from {country}" if country else ""
+    if not lex.needs_cue:  # seen happening: nobody to name as its author ('Pull-out of Russian forces from Syria')
+        return f"{lex.label[:1].upper()}{lex.label[1:]} of {forces}{where}"
+    who = orderer.name if orderer else (forces_of or "Unknown actor")
     return f"{who} {lex.label} of {forces}{where}"

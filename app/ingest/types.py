@@ -122,6 +122,7 @@ class ExtractedEvent:
     figures: dict[str, int] = field(default_factory=dict)
     month_day: str | None = None  # '--MM-DD' when the reports give a day and month but nothing gives the year
     date_stated: bool = True  # False when the date is the report's own date, for want of one in the text
+    carries_out: str | None = None  # for a pull-out: the type of the order it carries out
 
 
 @dataclass

@@ -19,6 +19,7 @@ from sqlalchemy import (
     func,
     insert,
     or_,
+    true,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -643,6 +644,7 @@ def match_or_create_event(
     event = _choose([e for e in pool if _compatible(e, extracted, orderer_id)], extracted, orderer_id)
     if event is not None:
         _enrich(session, event, extracted, orderer_id)
+        _link_to_order(session, event.id, extracted)
         return event.id
     key = event_key(extracted)
     now = utcnow()
@@ -695,7 +697,34 @@ def match_or_create_event(
         )
     if index is not None:
         index.add(stored)
+    _link_to_order(session, stored.id, extracted)
     return stored.id
+
+
+def _link_to_order(session: Session, event_id: int, extracted: ExtractedEvent) -> None:
+    """A pull-out carries out the latest order of the same forces from the same country given before it (any
+    such order, for an undated pull-out), if it is not linked to one yet."""
+    if extracted.carries_out is None:
+        return
+    order = Event.__table__.alias("order_event")
+    latest = (
+        select(order.c.id)
+        .where(
+            order.c.type == extracted.carries_out,
+            order.c.forces_of == extracted.forces_of if extracted.forces_of else order.c.forces_of.is_(None),
+            order.c.country == extracted.country if extracted.country else order.c.country.is_(None),
+            order.c.date <= extracted.date if extracted.date else true(),
+        )
+        .order_by(order.c.date.desc().nulls_last(), order.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    table = Event.__table__
+    session.connection().execute(
+        update(table)
+        .where(table.c.id == event_id, table.c.carries_out_id.is_(None))
+        .values(carries_out_id=func.coalesce(latest, table.c.carries_out_id))
+    )
 
 
 def _dates_better(event: StoredEvent, extracted: ExtractedEvent) -> bool:

@@ -12,12 +12,14 @@ K = load_knowledge()
 MONDAY = date(2019, 6, 10)
 
 
-def events(sentence: str, published: date = MONDAY) -> list[tuple]:
-    """(relation, date, precision, forces_of, country, orderer) of each event of a one-sentence article."""
+def events(sentence: str, published: date | None = MONDAY, type_: str = "withdrawal_order") -> list[tuple]:
+    """(relation, date, precision, forces_of, country, orderer) of each event of one type in a one-sentence
+    article."""
     extraction = extract(RawArticle(text=f"A headline here\n\n{sentence}", published_at=published), K)
     return [
         (e.relation, e.date, e.date_precision, e.forces_of, e.country, e.orderer.name if e.orderer else None)
         for e in extraction.events
+        if e.type == type_
     ]
 
 
@@ -29,7 +31,7 @@ def events(sentence: str, published: date = MONDAY) -> list[tuple]:
             "President Vladimir Putin on Monday ordered the withdrawal of Russian forces from Syria.",
             [("reports", MONDAY, "day", "Russia", "Syria", "Vladimir Putin")],
         ),
-        ("Russian forces withdrew from Syria on Monday.", []),  # no cue
+        ("Russian forces withdrew from Syria on Monday.", []),  # no cue: a pull-out (see below), not an order
         (
             "The president ordered a review of the budget, of the pension system, of the tax code, of the rail "
             "network, of the ports and of the schools, and spoke of a withdrawal of troops.",
@@ -124,3 +126,32 @@ def roles(text: str) -> set[tuple[str, str]]:
 )
 def test_roles_come_from_the_lexicon_cues(text, expected):
     assert roles(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A pull-out seen happening needs no order cue, but a place the forces leave; nobody orders it.
+        ("Russian forces withdrew from Syria on Monday.", [("reports", MONDAY, "day", "Russia", "Syria", None)]),
+        (
+            "UK troops leave Afghanistan after 13 years.",
+            [("reports", MONDAY, "day", "United Kingdom", "Afghanistan", None)],
+        ),
+        (
+            "The ministry said it has withdrawn its forces from a Black Sea island near Ukraine's port of Odesa.",
+            [("reports", MONDAY, "day", None, "Ukraine", None)],
+        ),
+        ("The troops began withdrawing on Monday.", []),  # from nowhere named
+        # A sentence that states an order holds no pull-out: the order's withdrawal has not been seen.
+        ("Putin on Monday ordered Russian forces to withdraw from Syria.", []),
+        ("Russia ruled out that its forces have withdrawn from Syria.", []),  # negated
+    ],
+)
+def test_pull_outs(sentence, expected):
+    assert events(sentence, type_="withdrawal") == expected
+
+
+def test_a_report_without_any_date_gives_an_undated_event():
+    assert events("Paris ordered its troops out of Mali.", published=None) == [
+        ("reports", None, "none", "France", "Mali", None)
+    ]
