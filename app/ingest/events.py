@@ -415,17 +415,14 @@ def _day_reported(mention: DateMention | None, published: date | None) -> date |
 def _nearby_month_day(group: Group, article: ArticleView, knowledge: Knowledge) -> str | None:
     """The day and month that the sentences around an undated report's statements give its story ('visiting the
     base on December 11'), the closest first; not a day they look forward to."""
-    spans = article.sentences.spans
-    around = sorted(
-        {
-            j
-            for s in group.statements
-            if (i := article.sentences.index(s.span.start)) is not None
-            for j in range(i - NEARBY_SENTENCES, i + NEARBY_SENTENCES + 1)
-            if 0 <= j < len(spans)
-        },
-        key=lambda j: min(abs(j - article.sentences.index(s.span.start)) for s in group.statements),
-    )
+    statements = {article.sentences.index(s.span.start) for s in group.statements} - {None}
+    last = len(article.sentences.spans) - 1
+    distance = {
+        j: min(abs(j - i) for i in statements)
+        for i in statements
+        for j in range(max(0, i - NEARBY_SENTENCES), min(last, i + NEARBY_SENTENCES) + 1)
+    }
+    around = sorted(distance, key=lambda j: (distance[j], j))
     on_day = _day_cue(knowledge)
     for j in around:
         sentence = article.sentence(j)

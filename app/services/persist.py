@@ -26,6 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from app.ingest.dates import YEARLESS, month_day
 from app.ingest.text import lookup_key
 from app.ingest.types import EntityLink, EntityRef, EventParticipant, ExtractedEvent, Extraction
 from app.knowledge import Knowledge
@@ -580,13 +581,13 @@ def _compatible(event: StoredEvent, extracted: ExtractedEvent, orderer_id: int |
 
 def _month_day(event: StoredEvent | ExtractedEvent) -> str | None:
     if event.date is not None:
-        return f"--{event.date.month:02d}-{event.date.day:02d}" if event.date_precision == "day" else None
+        return month_day(event.date) if event.date_precision == "day" else None
     return event.month_day
 
 
 def _close_days(a: str, b: str) -> bool:
     """Two '--MM-DD' within MATCH_WINDOW of each other (in a leap year, across the turn of the year too)."""
-    day = [date(2000, int(x[2:4]), int(x[5:7])) for x in (a, b)]
+    day = [date(YEARLESS, int(x[2:4]), int(x[5:7])) for x in (a, b)]
     gap = abs(day[0] - day[1])
     return min(gap, timedelta(days=366) - gap) <= MATCH_WINDOW
 
