@@ -3,8 +3,10 @@ DRAWDOWN_TEST_DATABASE_URL is set (the API and ingest suites then run on both)."
 
 import os
 import shutil
+import tomllib
 import uuid
 from collections.abc import Iterator
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,20 @@ SEEDS = ROOT / "seeds"
 CORPUS = ROOT / "tests" / "corpus"
 PG_URL = os.environ.get("DRAWDOWN_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+def assert_packaged(folder: Path, at_least: int) -> None:
+    """Every file under ``folder`` (inside app/; at least ``at_least`` of them) is in pyproject's package-data, so
+    that `pip install .` ships it."""
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["app"]
+    files = [p.relative_to(ROOT / "app").as_posix() for p in folder.rglob("*") if p.is_file()]
+    assert len(files) >= at_least
+    for name in files:
+        parts = name.split("/")
+        assert any(
+            len(parts) == len(pattern.split("/")) and all(map(fnmatch, parts, pattern.split("/")))
+            for pattern in patterns
+        ), f"app/{name} is not in pyproject's package-data, so `pip install .` would leave it out"
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

@@ -6,9 +6,7 @@ a server over the seeded database (see tests/browser.py for what the browser tes
 import json
 import re
 import shutil
-import tomllib
 from collections.abc import Iterator
-from fnmatch import fnmatch
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,7 +18,7 @@ from app.docs import ASSETS_DIR
 from app.ingest.sources import records
 from app.services.ingest import ingest_records
 from tests.browser import chromium, network_and_console, serve, skip_without_browser, until
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, assert_packaged
 
 PAGES = ("/docs", "/redoc")
 # Where a page may point: src/href/spec-url attributes, and the `url: '...'` Swagger UI is given.
@@ -78,15 +76,7 @@ def test_vendored_assets_match_their_pinned_versions_and_ship_as_package_data():
     assert f"REDOC_VERSION={versions['redoc']}" in script
     # ReDoc's side menu logo would come from Redocly's CDN: the vendoring script blanks it.
     assert "cdn.redoc.ly" not in (ASSETS_DIR / "redoc" / "redoc.standalone.js").read_text()
-    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["app"]
-    files = [p.relative_to(ROOT / "app").as_posix() for p in ASSETS_DIR.rglob("*") if p.is_file()]
-    assert len(files) >= 8
-    for name in files:
-        parts = name.split("/")
-        assert any(
-            len(parts) == len(pattern.split("/")) and all(map(fnmatch, parts, pattern.split("/")))
-            for pattern in patterns
-        ), f"app/{name} is not in pyproject's package-data, so `pip install .` would leave it out"
+    assert_packaged(ASSETS_DIR, at_least=8)
 
 
 # --- the browser --------------------------------------------------------------------------------------------

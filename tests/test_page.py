@@ -7,9 +7,7 @@ text, on the seed database and on a generated corpus."""
 import json
 import re
 import shutil
-import tomllib
 from collections.abc import Iterator
-from fnmatch import fnmatch
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -23,7 +21,7 @@ from app.schemas import ArticleCreate
 from app.services.ingest import ingest_records
 from bench.corpus import articles
 from tests.browser import chromium, network_and_console, serve, skip_without_browser, until
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, assert_packaged
 
 REFERENCE = re.compile(r"""\b(?:src|href|data-atlas)\s*=\s*["']([^"']*)["']""")
 CONTENT_TYPES = {".js": "text/javascript", ".css": "text/css", ".json": "application/json", ".txt": "text/plain"}
@@ -89,15 +87,7 @@ def test_vendored_map_files_match_their_pinned_versions_with_licenses_and_ship_a
     assert f"v{versions['d3-geo']}" in (vendor / "d3-geo.min.js").read_text()[:200]
     atlas = json.loads((vendor / "countries-110m.json").read_text())
     assert atlas["type"] == "Topology" and len(atlas["objects"]["countries"]["geometries"]) > 150
-    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["app"]
-    files = [p.relative_to(ROOT / "app").as_posix() for p in PAGE_DIR.rglob("*") if p.is_file()]
-    assert len(files) >= 12
-    for name in files:
-        parts = name.split("/")
-        assert any(
-            len(parts) == len(pattern.split("/")) and all(map(fnmatch, parts, pattern.split("/")))
-            for pattern in patterns
-        ), f"app/{name} is not in pyproject's package-data, so `pip install .` would leave it out"
+    assert_packaged(PAGE_DIR, at_least=12)
 
 
 def test_page_files_weigh_under_a_megabyte():
