@@ -204,3 +204,33 @@ def test_server_killed_during_a_stream_of_posts_keeps_every_acknowledged_article
         assert article_id in stored, url
         if status == 201:  # created under this url (a 200 is a duplicate of an earlier article)
             assert stored[article_id] == url
+
+
+def test_ctrl_c_during_a_commit_waits_until_the_batch_is_reported(db, tmp_path, monkeypatch):
+    """The interrupted ingest tells how many articles it stored from what it reported: a SIGINT that lands while a
+    batch commits must not stop it between the commit and the report."""
+    from sqlmodel import Session
+
+    commit = Session.commit
+    signalled = []
+
+    def commit_with_a_ctrl_c(self):
+        if not signalled:
+            signalled.append(True)
+            signal.raise_signal(signal.SIGINT)  # arrives while the batch is written
+        commit(self)
+
+    monkeypatch.setattr(Session, "commit", commit_with_a_ctrl_c)
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps(a) + "\n" for a in articles(40)), encoding="utf-8")
+    reported = []
+    with pytest.raises(KeyboardInterrupt):
+        ingest_records(
+            db.engine,
+            records([corpus]),
+            on_progress=lambda _record, outcome: reported.append(outcome),
+            batch_articles=10,
+        )
+    assert signalled
+    assert reported == ["created"] * 10
+    assert _count(db.engine) == 10

@@ -4,6 +4,8 @@ import gc
 import itertools
 import logging
 import math
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -149,6 +151,22 @@ def ingest_records(
     return bulk.summary
 
 
+@contextmanager
+def _interrupt_deferred() -> Iterator[None]:
+    """Hold back SIGINT (KeyboardInterrupt) until the block ends; only the main thread can handle signals."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        signal.raise_signal(signal.SIGINT)  # now, to whatever handled it before
+
+
 # Every this many batches, the collection between two batches also takes the middle generation (see below).
 GC_MIDDLE_EVERY = 10
 
@@ -240,7 +258,14 @@ class _BulkIngest:
         self.pending.append(item)
 
     def commit(self) -> None:
-        """Write the pending extractions and commit them (or store them one by one if that fails), then report."""
+        """Write the pending extractions and commit them (or store them one by one if that fails), then report.
+
+        A Ctrl-C meanwhile waits until the report is made: else a batch could be committed but never counted,
+        and the interrupted ingest would under-report what it stored."""
+        with _interrupt_deferred():
+            self._commit()
+
+    def _commit(self) -> None:
         written = [item.extraction for item in self.pending if item.extraction is not None]
         try:
             if self.others.since_last_time(self.session.connection()):
