@@ -148,7 +148,40 @@ def ingest_records(
                 between_batches()
                 started = time.monotonic()
         bulk.commit()
+    if bulk.summary.created:
+        analyze_written_tables(engine)
     return bulk.summary
+
+
+# The tables a bulk ingest writes to (articles, their events, actors, bases and every link with its evidence).
+WRITTEN_TABLES = (
+    "article",
+    "event",
+    "actor",
+    "actor_alias",
+    "base",
+    "base_alias",
+    "article_event",
+    "article_actor",
+    "article_base",
+    "event_actor",
+    "event_base",
+)
+
+
+def analyze_written_tables(engine: Engine) -> None:
+    """PostgreSQL: refresh the planner's statistics of the tables a bulk ingest wrote, as its last step.
+
+    Straight after a bulk ingest, before autovacuum gets round to it, the planner still holds the statistics of
+    the database as it was (an empty one expects one match per query) and picks plans that read every match.
+    ANALYZE samples a bounded number of rows per table, so it stays quick on a large table, and it blocks no
+    reader or writer. SQLite: nothing. Its planner has no statistics to go stale unless ANALYZE was run once
+    (``sqlite_stat1``), and the queries' plans are chosen and tested (tests/test_query_plans.py) without them;
+    ``PRAGMA optimize`` could create them for a large table and change those plans."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql(f"ANALYZE {', '.join(WRITTEN_TABLES)}")
 
 
 @contextmanager
