@@ -3,6 +3,7 @@
     python bench/devset_eval.py TEXTS                # TEXTS: the folder of <id>.txt files (kept outside the repo)
     python bench/devset_eval.py TEXTS --verbose      # list every miss
     python bench/devset_eval.py TEXTS --with-dates   # supply every known publication date, not only the page's
+    python bench/devset_eval.py TEXTS --events       # also list every stored event and the articles linked to it
     python bench/devset_eval.py tests/reporting/articles --labels tests/reporting/labels.json   # our own articles
 
 Every text is ingested into a fresh SQLite database through the normal bulk ingest, as a client would send it:
@@ -260,7 +261,25 @@ def report(tally: Tally, verbose: bool) -> None:
                     print(f"    {line}")
 
 
-def evaluate(texts: Path, labels: dict, with_dates: bool, verbose: bool) -> None:
+def list_events(stored: dict[str, Stored]) -> None:
+    """Every stored event with its fields and the articles that report (r) or mention (m) it."""
+    events: dict[int, dict] = {}
+    linked: dict[int, list[str]] = defaultdict(list)
+    for article_id, result in sorted(stored.items()):
+        for relation, found in (("r", result.reports), ("m", result.mentions)):
+            for event in found:
+                events[event["id"]] = event
+                linked[event["id"]].append(f"{relation}:{article_id}")
+    print("\nstored events:")
+    for event_id, event in sorted(events.items()):
+        print(
+            f"  {event_id:3} {event['type']:16} {event['date']} ({event['date_precision']}) "
+            f"{event['forces_of']} -> {event['country']}, by {orderer_of(event)}"
+        )
+        print(f"      {' '.join(linked[event_id])}")
+
+
+def evaluate(texts: Path, labels: dict, with_dates: bool, verbose: bool, show_events: bool = False) -> None:
     stream, missing = records(texts, labels, with_dates)
     if missing:
         print(f"missing texts (skipped): {', '.join(missing)}")
@@ -271,6 +290,8 @@ def evaluate(texts: Path, labels: dict, with_dates: bool, verbose: bool) -> None
             score_events(tally, article_id, label, stored[article_id], labels["events"])
             score_entities(tally, article_id, label, stored[article_id])
     report(tally, verbose)
+    if show_events:
+        list_events(stored)
 
 
 def main() -> int:
@@ -279,8 +300,9 @@ def main() -> int:
     parser.add_argument("--labels", type=Path, default=LABELS, help="labels file (default bench/devset/labels.json)")
     parser.add_argument("--with-dates", action="store_true", help="supply every known publication date")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
+    parser.add_argument("--events", action="store_true", help="list every stored event and its articles")
     args = parser.parse_args()
-    evaluate(args.texts, json.loads(args.labels.read_text()), args.with_dates, args.verbose)
+    evaluate(args.texts, json.loads(args.labels.read_text()), args.with_dates, args.verbose, args.events)
     return 0
 
 

@@ -405,7 +405,7 @@ def _located(name: str, knowledge: Knowledge) -> tuple[str | None, float | None,
 
 def _resolve_surnames(mentions: list[Mention], text: str, knowledge: Knowledge, found: Patterns) -> list[Mention]:
     """Keep a surname alone only where it may stand alone (or after a title: 'President Medvedev'); give
-    discovered people their later surname mentions; a surname discovered alone ('President Reagan') is the
+    discovered people their surname mentions; a surname discovered alone ('President Reagan') is the
     person the article names in full ('Ronald Reagan')."""
     full = {
         lookup_key(m.entity.aliases[0]): m.entity
@@ -419,28 +419,25 @@ def _resolve_surnames(mentions: list[Mention], text: str, knowledge: Knowledge, 
         for m in mentions
     ]
     resolved: list[Mention] = []
-    named: set[str] = set()
+    # A surname alone is the person the article names in full anywhere, before or after: a headline often
+    # gives the surname of someone its first paragraph names in full ('Zapatero orders troops home').
+    named = {m.entity.name for m in mentions if m.surface in {"full", "alias", "discovered"}}
     surnames: dict[str, EntityRef] = {}
-    first: dict[str, int] = {}  # where each discovered person is first named (mentions come in text order)
     for mention in mentions:
         needs_full = mention.surface == "surname" and mention.entity.name in knowledge.surname_after_full
         titled = found.surname_title.search(fold(text[max(0, mention.start - CONTEXT) : mention.start]))
         if needs_full and mention.entity.name not in named and not titled:
             continue
-        if mention.surface in {"full", "alias", "discovered"}:
-            named.add(mention.entity.name)
         if mention.surface == "discovered" and mention.entity.type == "person":
             surnames.setdefault(lookup_key(mention.entity.aliases[0]), mention.entity)
-            first.setdefault(mention.entity.name, mention.start)
         resolved.append(mention)
     if surnames:
         taken = [(m.start, m.end) for m in resolved]
         alone = re.compile(r"\b(?:" + "|".join(re.escape(ref.aliases[0]) for ref in surnames.values()) + r")\b")
         for match in alone.finditer(text):
             start, end = match.span()
-            ref = surnames[lookup_key(match.group())]
-            if start > first[ref.name] and not _overlaps(taken, start, end):
-                resolved.append(Mention(ref, start, end, "surname"))
+            if not _overlaps(taken, start, end):
+                resolved.append(Mention(surnames[lookup_key(match.group())], start, end, "surname"))
     return sorted(resolved, key=lambda m: m.start)
 
 

@@ -23,6 +23,7 @@ REPORT_WINDOW_BEFORE = timedelta(days=10)
 REPORT_WINDOW_AFTER = timedelta(days=1)
 MAX_CUE_GAP = 120
 MAX_DATE_GAP = 80
+NEGATION_AFTER = 20  # how far back a negation reaches ('a pull-out was ruled out')
 NEARBY_SENTENCES = 2  # how far from its statements an undated report may give the day and month of its story
 ENTITY_LABELS = ("alias", "person_cues")  # phrases only the entity stage reads (names come here as mentions)
 NOTHING = "(?!)"  # a pattern that never matches, for an empty list of an event type
@@ -81,6 +82,13 @@ class EventLexicon:
             rf"\bwith (?:his|the|[A-Z]\w+'s) ({kinds})(?: and ({kinds}))? minist(?:ers?|ries|ry)\b", re.IGNORECASE
         )
         self.speaker = re.compile(rf",?\s+(?:{alternation(lexicon['speech_verbs'])})\b")
+        orderers = lexicon["orderer_words"]
+        title_words = r"(?:[\w.'-]+\s+){0,5}"  # 'instructed Defence Minister <Jose Bono>'
+        self.addressee = re.compile(
+            rf"\b(?:{alternation(orderers['addressee_verbs'])})\s+{title_words}$", re.IGNORECASE
+        )
+        self.agent = re.compile(rf"\b(?:{alternation(orderers['agents'])})\s+{title_words}$", re.IGNORECASE)
+        self.pronoun = re.compile(rf"\b(?:{alternation(orderers['pronouns'])})\b[^,;]*$")
         self.order_noun = re.compile(rf"\b(?:{alternation(lexicon['order_nouns'])})\b")
 
 
@@ -221,8 +229,12 @@ def _statement(article: ArticleView, i: int, terms: list[Span], published: date 
     span, inside = article.sentences.spans[i], article.by_sentence[i]
     sentence = article.sentence(i)
     first_person = lex.first_person.search(sentence)
+    negations = article.found(i, lex.negations)
+    terms = [t for t in terms if not any(_negates(n, t) for n in negations)]
+    if not terms:
+        return None
     pair = _closest_pair(terms, _leftmost(article.found(i, lex.cues), lex.cue_pattern, sentence))
-    if (pair is None and not first_person and lex.needs_cue) or article.found(i, lex.negations):
+    if pair is None and not first_person and lex.needs_cue:
         return None
     if pair is None:  # 'I order ...', or a pull-out (no cue: the term stands in for one)
         cue_span = Span(*first_person.span()) if first_person else terms[0]
@@ -239,16 +251,7 @@ def _statement(article: ArticleView, i: int, terms: list[Span], published: date 
         elif stated is None:
             stated = mention
 
-    people = [m for m in inside if m.entity.type == "person"]
-    if not lex.needs_cue:  # a pull-out seen happening: nobody orders it here
-        people = []
-    if pair is None and first_person:  # 'I order ...' in a quotation: the speaker, named outside it, orders
-        quoted = _quoted_ranges(sentence)
-        speakers = [m for m in people if not any(a <= m.start - span.start < b for a, b in quoted)]
-        orderer = speakers[-1] if speakers else None
-    else:
-        before = [m for m in people if m.start < span.start + cue.start]
-        orderer = before[-1] if before else None
+    orderer = _orderer(article, i, cue, first_person if pair is None else None, lex) if lex.needs_cue else None
     places = article.places[i]
     owners = [g for g in places if lex.forces_after.match(sentence, g.end)]
     forces = min(owners, key=lambda g: abs(g.start - term.start), default=None)
@@ -276,6 +279,46 @@ def _statement(article: ArticleView, i: int, terms: list[Span], published: date 
     return Statement(
         span, sentence, stated, effective, orderer.entity if orderer else None, forces_of, country, strength, military
     )
+
+
+def _negates(negation: Hit, term: Span) -> bool:
+    """Whether a negation ('no plans to', 'denied') is about this term: anywhere before it, on it, or right
+    after it ('a pull-out was ruled out'). A term well before it stands: a sentence may state one withdrawal and
+    then deny another ('will pull out of Georgia, but has no plans to withdraw from South Ossetia')."""
+    return negation.start <= term.end + NEGATION_AFTER
+
+
+def _orderer(
+    article: ArticleView, i: int, cue: Span, first_person: re.Match | None, lex: EventLexicon
+) -> Mention | None:
+    """The person who orders in sentence ``i``: the speaker of a quoted 'I order ...'; else the agent of a passive
+    ('ordered by President X'); else the last person named before the cue who is not its addressee ('instructed
+    Defence Minister Bono'), else the speaker named after it ('..., Fomin said'), else, for 'he'/'she' before the
+    cue, the last person named in the sentences before."""
+    span, sentence = article.sentences.spans[i], article.sentence(i)
+    people = [m for m in article.by_sentence[i] if m.entity.type == "person"]
+    if first_person:  # 'I order ...' in a quotation: the speaker, named outside it, orders
+        quoted = _quoted_ranges(sentence)
+        speakers = [m for m in people if not any(a <= m.start - span.start < b for a, b in quoted)]
+        return speakers[-1] if speakers else None
+    at = span.start + cue.start
+    agents = [m for m in people if lex.agent.search(sentence, 0, m.start - span.start)]
+    if agents:
+        return agents[0]
+    before = [m for m in people if m.start < at and not lex.addressee.search(sentence, 0, m.start - span.start)]
+    if before:
+        return before[-1]
+    for m in people:
+        if m.start >= at and lex.speaker.match(article.text, m.end):
+            return m
+    if lex.pronoun.search(sentence, 0, cue.start):
+        earlier = [
+            m
+            for m in article.mentions
+            if m.entity.type == "person" and m.start < span.start and article.sentences.index(m.start) >= i - 2
+        ]
+        return earlier[-1] if earlier else None
+    return None
 
 
 def _closest_pair(terms: list[Span], cues: list[Span]) -> tuple[int, Span, Span] | None:
@@ -367,8 +410,10 @@ def _build(
         if precision != "day":
             event_date = event_date.replace(day=1) if precision == "month" else event_date.replace(month=1, day=1)
 
-    orderer = _vote(group, lambda s: s.orderer)
-    forces_of = _vote(group, lambda s: s.forces_of) or (orderer.country if orderer else None)
+    forces_of = _vote(group, lambda s: s.forces_of)
+    # Only a leader of the withdrawing country orders it ('Sarkozy warned that Russia ...' does not).
+    orderer = _vote(group, lambda s: s.orderer if s.orderer and s.orderer.country in (None, forces_of) else None)
+    forces_of = forces_of or (orderer.country if orderer else None)
     country = _vote(group, lambda s: s.country) or _article_country(article, forces_of)
     if orderer is None and group.relation == "reports" and lex.needs_cue:
         orderer = _fallback_orderer(mentions, forces_of)

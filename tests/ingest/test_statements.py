@@ -37,9 +37,15 @@ def events(sentence: str, published: date | None = MONDAY, type_: str = "withdra
             "network, of the ports and of the schools, and spoke of a withdrawal of troops.",
             [],  # the cue is too far from the term
         ),
-        # A negation anywhere in the sentence makes it none.
+        # A negation before a term, or right after it, makes it none; a term well before it stands.
         ("Russia ruled out a withdrawal of its forces from Syria on Monday.", []),
         ("Vladimir Putin has no intention to withdraw Russian forces from Syria, the Kremlin said.", []),
+        ("On Monday a pull-out of Russian forces from Syria was ruled out.", []),
+        (
+            "Dmitry Medvedev said on Monday Russian troops will pull out of Georgia, but he has no plans to "
+            "withdraw from South Ossetia.",
+            [("reports", MONDAY, "day", "Russia", "Georgia", "Dmitry Medvedev")],
+        ),
         # A withdrawal from a deal is no withdrawal of forces, but a first-person order is one.
         ("Washington announced on Monday it will withdraw from the nuclear deal.", []),
         ("He ordered our people to come home, the president said on Monday.", []),
@@ -149,6 +155,55 @@ def test_roles_come_from_the_lexicon_cues(text, expected):
 )
 def test_pull_outs(sentence, expected):
     assert events(sentence, type_="withdrawal") == expected
+
+
+def orderer(text: str) -> str | None:
+    (event,) = [e for e in extract(RawArticle(text=text, published_at=MONDAY), K).events if e.relation == "reports"]
+    return event.orderer.name if event.orderer else None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The last person named before the cue orders ...
+        ("Headline\n\nVladimir Putin on Monday ordered Russian forces out of Syria.", "Vladimir Putin"),
+        # ... but not the person the order is given to ...
+        (
+            "Headline\n\nJose Luis Rodriguez Zapatero said on Monday he had given Defence Minister Jose Bono the "
+            "order to bring the Spanish troops home from Iraq.",
+            "Jose Luis Rodriguez Zapatero",
+        ),
+        (
+            "Headline\n\nPrime Minister Jose Luis Rodriguez Zapatero won.\n\nOn Monday he instructed Defence "
+            "Minister Jose Bono to withdraw the Spanish troops from Iraq.",
+            "Jose Luis Rodriguez Zapatero",
+        ),
+        # ... the agent of a passive does, and the speaker named after the statement.
+        (
+            "Headline\n\nThe Pentagon has been ordered by President Donald Trump on Monday to pull nearly all "
+            "700 US troops out of Somalia.",
+            "Donald Trump",
+        ),
+        ('Headline\n\n"We will withdraw our troops from Lebanon," Bashar al-Assad said on Monday.', "Bashar al-Assad"),
+        # A leader of another country does not order this one's withdrawal.
+        (
+            "Headline\n\nDonald Trump said on Monday that Russian troops will pull out of Georgia.",
+            None,
+        ),
+    ],
+)
+def test_who_orders(text, expected):
+    assert orderer(text) == expected
+
+
+def test_a_headline_names_by_surname_the_person_the_story_names_in_full():
+    text = (
+        "Zapatero orders Spanish troops out of Iraq\n\nMADRID - Spain's new prime minister, Jose Luis Rodriguez "
+        "Zapatero, was sworn in on Saturday."
+    )
+    (zapatero,) = [link for link in extract(RawArticle(text=text), K).actors if "Zapatero" in link.entity.name]
+    assert zapatero.mentions == 2
+    assert orderer(text) == "Jose Luis Rodriguez Zapatero"
 
 
 def test_a_report_without_any_date_gives_an_undated_event():
