@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from functools import cached_property, lru_cache
 
 from app.ingest.dates import DateMention, find_dates, looks_future
-from app.ingest.entities import Sentences, find_places
+from app.ingest.entities import Sentences, place_context, sentence_places
 from app.ingest.matcher import Hit, alternation, leftmost_longest
 from app.ingest.types import EntityRef, EventParticipant, Evidence, ExtractedEvent, Mention, Metadata, Span
 from app.knowledge import Knowledge
@@ -82,6 +82,8 @@ class EventLexicon:
             rf"\bwith (?:his|the|[A-Z]\w+'s) ({kinds})(?: and ({kinds}))? minist(?:ers?|ries|ry)\b", re.IGNORECASE
         )
         self.speaker = re.compile(rf",?\s+(?:{alternation(lexicon['speech_verbs'])})\b")
+        self.governed = re.compile(rf"\b(?:{alternation(lexicon['place_prepositions'])})\s+(?:the\s+)?$")
+        self.title_run = re.compile(r"(?:'s)?(?:\s+[A-Z][\w.-]*){0,5}\s+")  # capitalised words: a title
         orderers = lexicon["orderer_words"]
         title_words = r"(?:[\w.'-]+\s+){0,5}"  # 'instructed Defence Minister <Jose Bono>'
         self.addressee = re.compile(
@@ -188,9 +190,18 @@ class ArticleView:
             ):
                 origin = spans[i].start
                 phrases[i][hit.label].append(Hit(hit.start - origin, hit.end - origin, hit.label, hit.payload))
-        sentence_places = zip(spans, phrases, strict=True)
+        # Places through the gazetteer too ('Kherson', 'northern Syria'); a name several places share is the one
+        # in the country the article names most.
+        context = place_context(text, knowledge, hits)
         places = [
-            find_places(text[span.start : span.end], knowledge, found["place"]) for span, found in sentence_places
+            sentence_places(
+                text[span.start : span.end],
+                knowledge,
+                found["place"],
+                people=[(m.start - span.start, m.end - span.start) for m in inside if m.entity.type == "person"],
+                context=context,
+            )
+            for span, found, inside in zip(spans, phrases, by_sentence, strict=True)
         ]
         return cls(text, sentences, mentions, by_sentence, phrases, places)
 
@@ -257,10 +268,9 @@ def _statement(article: ArticleView, i: int, terms: list[Span], published: date 
     forces = min(owners, key=lambda g: abs(g.start - term.start), default=None)
     forces_of = forces.payload.country if forces else None
     if forces_of is None and orderer is not None:
-        forces_of = orderer.entity.country
-    if forces_of is None:
-        subject = next((g for g in places if g.payload.kind == "place" and g.end <= term.start), None)
-        forces_of = subject.payload.country if subject else None
+        forces_of = orderer.entity.country or _nationality(places, orderer.start - span.start, sentence, lex)
+    if forces_of is None:  # the subject: 'Russia says it will ...', 'the Pentagon ...', not 'talks in Istanbul'
+        forces_of = _subject_country(places, inside, span.start, term.start, sentence, lex)
     if forces_of is None:  # 'the jets left Hmeimim': the forces of the country that runs the base
         forces_of = next((lex.operators[m.entity.name] for m in inside if m.entity.name in lex.operators), None)
     named = [g for g in places if g.payload.kind == "place"]
@@ -279,6 +289,36 @@ def _statement(article: ArticleView, i: int, terms: list[Span], published: date 
     return Statement(
         span, sentence, stated, effective, orderer.entity if orderer else None, forces_of, country, strength, military
     )
+
+
+def _subject_country(
+    places: list[Hit], inside: list[Mention], origin: int, before: int, sentence: str, lex: EventLexicon
+) -> str | None:
+    """The country of the first place or organisation named before offset ``before`` of the sentence that no
+    preposition governs ('in Istanbul, Turkey, Russia said ...' -> Russia)."""
+    named = [(g.start, g.end, g.payload.country) for g in places if g.payload.kind == "place"]
+    named += [
+        (m.start - origin, m.end - origin, m.entity.country)
+        for m in inside
+        if m.entity.type == "organisation" and m.entity.country
+    ]
+    governed = (-1, None)  # the end and country of the last governed name: its country in apposition is too
+    for start, end, country in sorted(named):
+        if end > before:
+            break
+        in_apposition = country == governed[1] and re.fullmatch(r",\s*", sentence[governed[0] : start])
+        if lex.governed.search(sentence, 0, start) or in_apposition:  # 'in Istanbul, Turkey'
+            governed = (end, country)
+            continue
+        return country
+    return None
+
+
+def _nationality(places: list[Hit], at: int, sentence: str, lex: EventLexicon) -> str | None:
+    """The country of a person named at ``at`` by the words before the name ('Russian Deputy Defence Minister
+    Alexander Fomin', "Spain's Prime Minister ...")."""
+    before = [g for g in places if g.end <= at and lex.title_run.fullmatch(sentence, g.end, at)]
+    return before[-1].payload.country if before else None
 
 
 def _negates(negation: Hit, term: Span) -> bool:
@@ -404,7 +444,7 @@ def _build(
         if event_date is None:  # no date to place the order in: keep the day and month it gives, if any
             precision = "none"
             month_day = _vote(group, lambda s: s.date.month_day if _yearless(s.date) else None)
-            month_day = month_day or metadata.reference_month_day or _nearby_month_day(group, article, knowledge)
+            month_day = month_day or metadata.reference_month_day
     else:
         event_date, precision = min(dated, key=lambda d: d.date).date, dated[0].precision
         if precision != "day":
@@ -414,6 +454,8 @@ def _build(
     # Only a leader of the withdrawing country orders it ('Sarkozy warned that Russia ...' does not).
     orderer = _vote(group, lambda s: s.orderer if s.orderer and s.orderer.country in (None, forces_of) else None)
     forces_of = forces_of or (orderer.country if orderer else None)
+    if precision == "none" and month_day is None:
+        month_day = _nearby_month_day(group, article, terms, orderer, knowledge)
     country = _vote(group, lambda s: s.country) or _article_country(article, forces_of)
     if orderer is None and group.relation == "reports" and lex.needs_cue:
         orderer = _fallback_orderer(mentions, forces_of)
@@ -457,9 +499,13 @@ def _day_reported(mention: DateMention | None, published: date | None) -> date |
     return None
 
 
-def _nearby_month_day(group: Group, article: ArticleView, knowledge: Knowledge) -> str | None:
+def _nearby_month_day(
+    group: Group, article: ArticleView, terms: dict[int, list[Span]], orderer: EntityRef | None, knowledge: Knowledge
+) -> str | None:
     """The day and month that the sentences around an undated report's statements give its story ('visiting the
-    base on December 11'), the closest first; not a day they look forward to."""
+    base on December 11'), the closest first; not a day they look forward to. Only sentences about the story
+    count: those with a withdrawal term, the orderer or a base ('On Aug 8, Georgia launched an offensive' is
+    background)."""
     statements = {article.sentences.index(s.span.start) for s in group.statements} - {None}
     last = len(article.sentences.spans) - 1
     distance = {
@@ -470,6 +516,9 @@ def _nearby_month_day(group: Group, article: ArticleView, knowledge: Knowledge) 
     around = sorted(distance, key=lambda j: (distance[j], j))
     on_day = _day_cue(knowledge)
     for j in around:
+        about = j in terms or any(m.entity == orderer or m.entity.kind == "base" for m in article.by_sentence[j])
+        if not about:
+            continue
         sentence = article.sentence(j)
         for mention in find_dates(sentence, None, knowledge=knowledge):
             if (

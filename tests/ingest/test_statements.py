@@ -46,6 +46,25 @@ def events(sentence: str, published: date | None = MONDAY, type_: str = "withdra
             "withdraw from South Ossetia.",
             [("reports", MONDAY, "day", "Russia", "Georgia", "Dmitry Medvedev")],
         ),
+        # Requests, speculation, threats and denials are no orders.
+        ("Burkina Faso is asking France to pull its troops out of the country, a spokesman said on Monday.", []),
+        ("Any withdrawal of US troops from Iraq will depend on the security situation, he said on Monday.", []),
+        ("Uganda on Monday threatened to pull its troops out of Somalia.", []),
+        ("The US on Monday denied reports that it would withdraw its troops from Iraq.", []),
+        # Orders, decisions and plans in the words of real reporting.
+        (
+            "The president on Monday signed orders to pull all American troops out of Syria.",
+            [("reports", MONDAY, "day", "United States", "Syria", None)],
+        ),
+        (
+            "The United States is pulling almost 12,000 troops from Germany, officials said on Monday.",
+            [("reports", MONDAY, "day", "United States", "Germany", None)],
+        ),
+        (
+            "Spain's Prime Minister Jose Luis Rodriguez Zapatero on Monday ordered the country's 1,300 soldiers in "
+            "Iraq home.",
+            [("reports", MONDAY, "day", "Spain", "Iraq", "Jose Luis Rodriguez Zapatero")],
+        ),
         # A withdrawal from a deal is no withdrawal of forces, but a first-person order is one.
         ("Washington announced on Monday it will withdraw from the nuclear deal.", []),
         ("He ordered our people to come home, the president said on Monday.", []),
@@ -94,6 +113,26 @@ def test_statement_dates(sentence, published, expected):
         # Where from: a place the forces leave, or a place where they are stationed.
         ("Germany ordered on Monday the withdrawal of its soldiers stationed in Mali.", "Germany", "Mali"),
         ("Germany ordered on Monday its soldiers to pull out of Gao.", "Germany", "Mali"),
+        # The gazetteer's cities and regions, and the subject of the sentence, not a place a preposition governs.
+        ("Russia announced on Monday that its troops will leave Kherson.", "Russia", "Ukraine"),
+        ("Washington said on Monday it will pull its forces out of northern Syria.", "United States", "Syria"),
+        (
+            "After talks in Istanbul, Turkey, Russia said on Monday it would cut its forces near Kyiv.",
+            "Russia",
+            "Ukraine",
+        ),
+        (
+            "The Pentagon on Monday unveiled plans to withdraw about 12,000 troops from Germany.",
+            "United States",
+            "Germany",
+        ),
+        # A person's nationality, written before the name, is the orderer's country.
+        (
+            "Russian Deputy Defence Minister Alexander Fomin said on Monday that the army will reduce its offensive "
+            "near Kyiv and Chernihiv.",
+            "Russia",
+            "Ukraine",
+        ),
     ],
 )
 def test_whose_forces_and_from_where(sentence, forces_of, country):
@@ -210,3 +249,25 @@ def test_a_report_without_any_date_gives_an_undated_event():
     assert events("Paris ordered its troops out of Mali.", published=None) == [
         ("reports", None, "none", "France", "Mali", None)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "month_day"),
+    [
+        # A nearby sentence about the story gives an undated report its day and month ...
+        (
+            "Headline\n\nPresident Vladimir Putin ordered Russian forces out of Syria.\n\nPutin was visiting the "
+            "Hmeimim air base on December 11.",
+            "--12-11",
+        ),
+        # ... but background does not: a sentence with no withdrawal, orderer or base.
+        (
+            "Headline\n\nPresident Dmitry Medvedev said Russian troops would pull out of Georgia.\n\nOn Aug 8, "
+            "Georgia launched an offensive to seize South Ossetia.",
+            None,
+        ),
+    ],
+)
+def test_an_undated_report_takes_its_day_and_month_from_the_story_only(text, month_day):
+    (event,) = [e for e in extract(RawArticle(text=text), K).events if e.relation == "reports"]
+    assert (event.date, event.month_day) == (None, month_day)
