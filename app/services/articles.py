@@ -28,6 +28,7 @@ from app.services.listing import (
     narrow_shared,
 )
 from app.services.pagination import Paged, SortKey
+from app.services.snippets import article_snippets
 
 
 @dataclass(frozen=True)
@@ -69,15 +70,10 @@ def articles_listing(session: Session, filters: ArticleFilters, sort: str | None
     paged = _articles_query(tuple(bound.shape), sort, dialect)
     q = filters.q
 
-    # Ranked pages come from the candidates, the most recent matches (see search.restrict); a page in another
-    # order may be spread over every match, and many matches are then cheaper to look up one page's id at a time.
-    ranked = sort == "relevance"
-
     def build(session: Session, rows: list[tuple], counted: int | None) -> list[Item]:
         ids = [row[0] for row in rows]
         events = _events_of(session, ids)
-        one_pass = ranked or counted is None or counted <= search.TOTAL_LIMIT
-        snippets = search.article_snippets(session, ids, q, in_one_pass=one_pass) if q else {}
+        snippets = article_snippets(session, ids, q) if q else {}
         return [_public(row, events.get(row[0], []), snippets.get(row[0])) for row in rows]
 
     return Listing(paged=paged, params=bound.values, sort_name=sort, build=build)

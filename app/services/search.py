@@ -5,15 +5,13 @@ two terms, ``-word`` to exclude, and ``word*`` for a prefix. Anything else in ``
 can break the database's own query syntax.
 """
 
-import html
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Double, bindparam, cast, column, func, literal_column, select, table, text
+from sqlalchemy import Double, bindparam, cast, column, func, literal_column, select, table
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
-from app.db import read
 from app.errors import InvalidParameter
 from app.search_schema import TS_CONFIG
 from app.services.pagination import SortKey
@@ -25,7 +23,6 @@ CANDIDATES = 1000
 TOTAL_LIMIT = CANDIDATES
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"\w+")
-_START, _STOP = "\x02", "\x03"
 
 
 @dataclass(frozen=True)
@@ -109,49 +106,6 @@ def bound_query(dialect: str, q: str) -> str:
     """``q`` in the database's own query syntax, to bind for ``match``."""
     parsed = parse(q)
     return parsed.tsquery() if dialect == "postgresql" else parsed.fts5()
-
-
-def _snippets(sql: str):
-    return text(sql).bindparams(bindparam("ids", expanding=True))
-
-
-# Built once: text() parses its SQL for bound parameters every time it is built.
-_HEADLINES = _snippets(
-    "SELECT id, ts_headline(:config, clean_text, to_tsquery(:config, :q), :options) FROM article WHERE id IN :ids"
-)
-_HEADLINE_OPTIONS = (
-    f"StartSel={_START}, StopSel={_STOP}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=' … '"
-)
-# `+rowid` is no constraint FTS5 can use, so it reads the matches between the lowest and the highest id once, in
-# order, and SQLite keeps those of the page; on `rowid` itself, FTS5 runs the MATCH again for every id.
-_SNIPPETS = "SELECT rowid, snippet(article_fts, -1, :start, :stop, '…', 24) FROM article_fts WHERE article_fts MATCH :q"
-_SNIPPETS_IN_ONE_PASS = _snippets(_SNIPPETS + " AND rowid >= :low AND rowid <= :high AND +rowid IN :ids")
-_SNIPPETS_BY_ID = _snippets(_SNIPPETS + " AND rowid IN :ids")
-
-
-def article_snippets(session: Session, article_ids: list[int], q: str, *, in_one_pass: bool = True) -> dict[int, str]:
-    """A short passage of each article around the words of ``q``, with matches wrapped in <mark>.
-
-    ``in_one_pass``: on SQLite, read the matches between the lowest and highest of ``article_ids`` once, which
-    is cheaper than looking each article up unless those matches outnumber the ids many times over (as for a
-    common word and a page spread over the whole table)."""
-    if not article_ids:
-        return {}
-    parsed = parse(q)
-    if dialect_of(session) == "postgresql":
-        statement = _HEADLINES
-        params = {"config": TS_CONFIG, "q": parsed.tsquery(), "options": _HEADLINE_OPTIONS, "ids": article_ids}
-    else:
-        statement = _SNIPPETS_IN_ONE_PASS if in_one_pass else _SNIPPETS_BY_ID
-        params = {"start": _START, "stop": _STOP, "q": parsed.fts5(), "ids": article_ids}
-        if in_one_pass:
-            params |= {"low": min(article_ids), "high": max(article_ids)}
-    return {row[0]: _highlight(row[1] or "") for row in read(session, statement, params).all()}
-
-
-def _highlight(snippet: str) -> str:
-    """Escape the text for HTML, then turn the match markers into <mark> tags."""
-    return html.escape(snippet, quote=False).replace(_START, "<mark>").replace(_STOP, "</mark>")
 
 
 def dialect_of(session: Session) -> str:
