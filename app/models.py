@@ -112,8 +112,9 @@ class Event(Timestamped, table=True):
     """A withdrawal order, or an observed pull-out (``carries_out_id``: the order it carries out, when known).
 
     ``date`` is NULL exactly when ``date_precision`` is ``none``: no report dates the event. An undated event's
-    ``month_day`` (``--MM-DD``) keeps the day and month that reports give without a year, so that a later report
-    can be matched by them."""
+    ``month_day`` (``--MM-DD``) keeps the day and month that reports give without a year, and its ``weekday``
+    (0 Monday to 6) the weekday they give without a week ('said Tuesday'), so that a later report can be matched
+    by them."""
 
     __tablename__ = "event"
     __table_args__ = (
@@ -138,6 +139,7 @@ class Event(Timestamped, table=True):
     date: dt.date | None = Field(default=None)
     date_precision: str = Field(default="day", max_length=8)
     month_day: str | None = Field(default=None, max_length=7)
+    weekday: int | None = Field(default=None)  # of an undated event only
     # False when the date is a report's publication date, for want of a date in the text: a report that states
     # the day refines it.
     date_stated: bool = Field(default=True, sa_column_kwargs={"server_default": sa_true()})

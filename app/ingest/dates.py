@@ -19,6 +19,9 @@ NUMBER = re.compile(r"\d")
 # The year of a day and month written without one, where nothing gives the year: a leap year, so that
 # 29 February is a day too. Such a mention has precision "month_day" and its date must not be read as a year.
 YEARLESS = 2000
+# A weekday with nothing to say which week ('Fomin said Tuesday' in an undated report): that weekday of the week
+# of this Monday, with precision "weekday". Only its weekday() means anything.
+WEEKLESS = date(2000, 1, 3)
 
 
 @dataclass(frozen=True)
@@ -26,7 +29,7 @@ class DateMention:
     start: int
     end: int
     date: date
-    precision: str  # day | month | year | month_day (a day and month with no year to place it: see YEARLESS)
+    precision: str  # day | month | year | month_day (a day and month, no year: YEARLESS) | weekday (WEEKLESS)
     explicit_year: bool
     text: str
 
@@ -100,7 +103,8 @@ def looks_future(text: str, start: int, *, knowledge: Knowledge | None = None) -
 
 def find_dates(text: str, anchor: date | None, *, knowledge: Knowledge | None = None) -> list[DateMention]:
     """Every date expression in ``text``; relative ones ('on Monday', 'tomorrow') need an anchor. Without one, a
-    day and month ('March 14') is found with precision "month_day"."""
+    day and month ('March 14') is found with precision "month_day", and a past weekday ('said Tuesday') with
+    precision "weekday"."""
     return list(_find_dates(text, anchor, date_words(knowledge or load_knowledge())))
 
 
@@ -144,6 +148,11 @@ def _resolve(kind: str, match: re.Match, text: str, anchor: date | None, words: 
             value = _closest_year(month, int(g["d"]), anchor)
     elif kind == "year":
         value, precision = _safe(int(g["y"]), 1, 1), "year"
+    elif kind == "weekday" and anchor is None:  # a past weekday of some week: the weekday alone
+        if words.looks_future(text, match.start()):
+            return None
+        explicit, precision = False, "weekday"
+        value = WEEKLESS + timedelta(days=words.weekdays[g["w"].lower()])
     elif anchor is None:
         return None
     elif kind == "weekday":

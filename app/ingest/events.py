@@ -404,7 +404,7 @@ def _group(statements: list[Statement], published: date | None) -> list[Group]:
         if mention is None or (published is not None and _is_near(mention, published)):
             reported.statements.append(statement)
             continue
-        if published is None and mention.precision in ("day", "month_day"):
+        if published is None and mention.precision in ("day", "month_day", "weekday"):
             reported.statements.append(statement)
             continue
         bucket = (mention.date if mention.precision == "day" else mention.date.replace(day=1), mention.precision)
@@ -435,7 +435,7 @@ def _build(
     mentions = article.mentions
     published = metadata.reference_date
     dated = [s.date for s in group.statements if s.date is not None]
-    month_day, stated = None, True
+    month_day, weekday, stated = None, None, True
     if group.relation == "reports":
         precision = "day"
         event_date = _vote(group, lambda s: _day_reported(s.date, published))
@@ -445,6 +445,9 @@ def _build(
             precision = "none"
             month_day = _vote(group, lambda s: s.date.month_day if _yearless(s.date) else None)
             month_day = month_day or metadata.reference_month_day
+            weekday = _vote(
+                group, lambda s: s.date.date.weekday() if s.date and s.date.precision == "weekday" else None
+            )
     else:
         event_date, precision = min(dated, key=lambda d: d.date).date, dated[0].precision
         if precision != "day":
@@ -476,6 +479,7 @@ def _build(
         date=event_date,
         date_precision=precision,
         month_day=month_day,
+        weekday=weekday,
         date_stated=stated,
         carries_out=lex.carries_out,
         effective_date=effective,

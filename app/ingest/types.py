@@ -121,6 +121,7 @@ class ExtractedEvent:
     bases: list[EventParticipant] = field(default_factory=list)
     figures: dict[str, int] = field(default_factory=dict)
     month_day: str | None = None  # '--MM-DD' when the reports give a day and month but nothing gives the year
+    weekday: int | None = None  # 0 (Monday) to 6 when an undated report gives only the weekday ('said Tuesday')
     date_stated: bool = True  # False when the date is the report's own date, for want of one in the text
     carries_out: str | None = None  # for a pull-out: the type of the order it carries out
 

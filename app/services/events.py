@@ -295,9 +295,12 @@ def _taken_from(kept: Event, merged: Event) -> dict:
     if _PRECISION_RANK[merged.date_precision] < _PRECISION_RANK[kept.date_precision]:
         changes.update(date=merged.date, date_precision=merged.date_precision, key=merged.key)
     if changes.get("date_precision", kept.date_precision) != "none":
-        changes["month_day"] = None  # only an undated event keeps a day and month without a year
-    elif kept.month_day is None:
-        changes["month_day"] = merged.month_day
+        changes.update(month_day=None, weekday=None)  # only an undated event keeps a day or weekday without a year
+    else:
+        if kept.month_day is None:
+            changes["month_day"] = merged.month_day
+        if kept.weekday is None:
+            changes["weekday"] = merged.weekday
     for name in _FILLED:
         if getattr(kept, name) is None and getattr(merged, name) is not None:
             changes[name] = getattr(merged, name)

@@ -124,6 +124,7 @@ _EVENT_COLUMNS = (
     Event.ordering_actor_id,
     Event.month_day,
     Event.date_stated,
+    Event.weekday,
 )
 
 
@@ -198,6 +199,7 @@ class StoredEvent:
     ordering_actor_id: int | None
     month_day: str | None = None
     date_stated: bool = True
+    weekday: int | None = None
 
 
 class EventIndex:
@@ -538,11 +540,12 @@ _STAMPS = {
 
 def event_key(extracted: ExtractedEvent) -> str:
     """The natural key of the event a report creates: type, forces, country and date. An undated event has no
-    date to tell it from another order of the same forces: the day and month it gives, if any, and its orderer
-    stand in."""
+    date to tell it from another order of the same forces: the day and month (else the weekday) it gives, if any,
+    and its orderer stand in."""
     if extracted.date is None:
         orderer = extracted.orderer.name if extracted.orderer else "-"
-        stamp = f"undated{extracted.month_day or ''}:{orderer}"
+        weekday = f"w{extracted.weekday}" if extracted.weekday is not None else ""
+        stamp = f"undated{extracted.month_day or weekday}:{orderer}"
     else:
         stamp = _STAMPS[extracted.date_precision](extracted.date)
     parts = (extracted.type, extracted.forces_of or "-", extracted.country or "-", stamp)
@@ -564,7 +567,7 @@ def _days_fit(event: StoredEvent, extracted: ExtractedEvent) -> bool:
 
 def _compatible(event: StoredEvent, extracted: ExtractedEvent, orderer_id: int | None) -> bool:
     """Whether the report may be of this stored event: compatible dates, and no other orderer where an undated
-    report has only its orderer and its day and month to go by."""
+    report has only its orderer, its day and month, and its weekday to go by."""
     if event.date is not None and extracted.date is not None:
         a, b = event.date, extracted.date
         coarsest = max(event.date_precision, extracted.date_precision, key=_PRECISION_RANK.get)
@@ -575,8 +578,23 @@ def _compatible(event: StoredEvent, extracted: ExtractedEvent, orderer_id: int |
         return _days_fit(event, extracted)
     if orderer_id is not None and event.ordering_actor_id not in (None, orderer_id):
         return False
+    if _same_weekday(event, extracted) is False:
+        return False
     days = [_month_day(event), _month_day(extracted)]
     return None in days or _close_days(*days)
+
+
+def _same_weekday(event: StoredEvent, extracted: ExtractedEvent) -> bool | None:
+    """Whether the weekday an undated report or event gives ('said Tuesday') is the other's (the weekday of the
+    day it states, or the one it gives too); None where either has none to compare."""
+    days = [_weekday(event), _weekday(extracted)]
+    return None if None in days else days[0] == days[1]
+
+
+def _weekday(event: StoredEvent | ExtractedEvent) -> int | None:
+    if event.date is None:
+        return event.weekday
+    return event.date.weekday() if event.date_precision == "day" and event.date_stated else None
 
 
 def _month_day(event: StoredEvent | ExtractedEvent) -> str | None:
@@ -594,8 +612,10 @@ def _close_days(a: str, b: str) -> bool:
 
 def _support(event: StoredEvent, extracted: ExtractedEvent, orderer_id: int | None) -> int:
     """How much more than forces and country an undated report shares with a stored event: the day and month
-    (compatible ones: see _compatible), the place, the orderer."""
-    same_day = _month_day(event) is not None and _month_day(extracted) is not None
+    or the weekday (compatible ones: see _compatible), the place, the orderer."""
+    same_day = (_month_day(event) is not None and _month_day(extracted) is not None) or bool(
+        _same_weekday(event, extracted)
+    )
     same_place = extracted.place is not None and event.place == extracted.place
     same_orderer = orderer_id is not None and event.ordering_actor_id == orderer_id
     return 2 * same_day + 2 * same_place + same_orderer
@@ -657,6 +677,7 @@ def match_or_create_event(
         "date": extracted.date,
         "date_precision": extracted.date_precision,
         "month_day": extracted.month_day if extracted.date is None else None,
+        "weekday": extracted.weekday if extracted.date is None else None,
         "date_stated": extracted.date_stated,
         "effective_date": extracted.effective_date,
         "place": extracted.place,
@@ -695,6 +716,7 @@ def match_or_create_event(
             orderer_id,
             row["month_day"],
             extracted.date_stated,
+            row["weekday"],
         )
     if index is not None:
         index.add(stored)
@@ -748,14 +770,17 @@ def _enrich(session: Session, event: StoredEvent, extracted: ExtractedEvent, ord
     changes: dict = {}
     if _dates_better(event, extracted):
         event.date, event.date_precision = extracted.date, extracted.date_precision
-        event.date_stated, event.month_day = extracted.date_stated, None
+        event.date_stated, event.month_day, event.weekday = extracted.date_stated, None, None
         changes.update(date=event.date, date_precision=event.date_precision, date_stated=event.date_stated)
-        changes.update(month_day=None, summary=extracted.summary)
+        changes.update(month_day=None, weekday=None, summary=extracted.summary)
         key = event_key(extracted)
         if session.connection().execute(_EVENT_BY_KEY, {"key": key}).first() is None:
             changes["key"] = key  # else another event holds that key: this one keeps its own
-    elif event.date is None and event.month_day is None and extracted.month_day is not None:
-        event.month_day = changes["month_day"] = extracted.month_day
+    elif event.date is None:
+        if event.month_day is None and extracted.month_day is not None:
+            event.month_day = changes["month_day"] = extracted.month_day
+        if event.weekday is None and extracted.weekday is not None:
+            event.weekday = changes["weekday"] = extracted.weekday
     for field in ("effective_date", "place"):
         if getattr(event, field) is None and getattr(extracted, field) is not None and extracted.relation == "reports":
             setattr(event, field, getattr(extracted, field))

@@ -70,9 +70,15 @@ def test_no_date(text):
     assert found(text) == []
 
 
-@pytest.mark.parametrize("text", ["on Monday", "yesterday", "next month"])
+@pytest.mark.parametrize("text", ["yesterday", "next month", "will leave on Monday"])
 def test_relative_dates_need_an_anchor(text):
     assert found(text, anchor=None) == []
+
+
+@pytest.mark.parametrize(("text", "weekday"), [("Fomin said Tuesday", 1), ("on Sunday", 6)])
+def test_a_past_weekday_without_an_anchor_keeps_its_weekday_alone(text, weekday):
+    (mention,) = find_dates(text, None)
+    assert (mention.precision, mention.date.weekday()) == ("weekday", weekday)
 
 
 @pytest.mark.parametrize(
