@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from app.ingest.sources import SourceRecord
 from app.ingest.types import RawArticle
-from app.models import ArticleEvent, Event
+from app.models import Actor, ArticleEvent, Event
 from app.services.ingest import ingest_records
 
 
@@ -57,3 +57,15 @@ def test_a_dated_report_does_not_join_an_undated_event_of_another_weekday(db):
     with Session(db.engine) as session:
         (undated,) = [e for e in session.scalars(select(Event)) if e.date is None]
     assert (undated.date_precision, undated.weekday) == ("none", 1)
+
+
+def test_a_person_named_in_the_other_order_is_the_same_actor_and_the_same_orderer(db):
+    first, second = _ingest(
+        db,
+        ("Japan to leave Iraq\n\nPrime Minister Junichiro Koizumi ordered Japanese troops out of Iraq.", None),
+        ("Troops to leave Samawah\n\nPrime Minister Koizumi Junichiro ordered Japanese troops out of Iraq.", None),
+    )
+    assert first == second
+    with Session(db.engine) as session:
+        people = session.scalars(select(Actor.name).where(Actor.kind == "person")).all()
+    assert len([name for name in people if "Koizumi" in name]) == 1

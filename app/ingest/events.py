@@ -83,6 +83,9 @@ class EventLexicon:
         )
         self.speaker = re.compile(rf",?\s+(?:{alternation(lexicon['speech_verbs'])})\b")
         self.governed = re.compile(rf"\b(?:{alternation(lexicon['place_prepositions'])})\s+(?:the\s+)?$")
+        self.person_governed = re.compile(
+            rf"\b(?:{alternation(lexicon['place_prepositions'])})\s+(?:the\s+)?(?:[A-Z][\w.'-]*\s+){{0,4}}$"
+        )
         self.title_run = re.compile(r"(?:'s)?(?:\s+[A-Z][\w.-]*){0,5}\s+")  # capitalised words: a title
         orderers = lexicon["orderer_words"]
         title_words = r"(?:[\w.'-]+\s+){0,5}"  # 'instructed Defence Minister <Jose Bono>'
@@ -333,7 +336,7 @@ def _orderer(
 ) -> Mention | None:
     """The person who orders in sentence ``i``: the speaker of a quoted 'I order ...'; else the agent of a passive
     ('ordered by President X'); else the last person named before the cue who is not its addressee ('instructed
-    Defence Minister Bono'), else the speaker named after it ('..., Fomin said'), else, for 'he'/'she' before the
+    Defence Minister Bono') nor governed by a preposition ('before King Juan Carlos'), else the speaker named after it ('..., Fomin said'), else, for 'he'/'she' before the
     cue, the last person named in the sentences before."""
     span, sentence = article.sentences.spans[i], article.sentence(i)
     people = [m for m in article.by_sentence[i] if m.entity.type == "person"]
@@ -345,7 +348,13 @@ def _orderer(
     agents = [m for m in people if lex.agent.search(sentence, 0, m.start - span.start)]
     if agents:
         return agents[0]
-    before = [m for m in people if m.start < at and not lex.addressee.search(sentence, 0, m.start - span.start)]
+    before = [
+        m
+        for m in people
+        if m.start < at
+        and not lex.addressee.search(sentence, 0, m.start - span.start)
+        and not lex.person_governed.search(sentence, 0, m.start - span.start)  # 'the oath before King X'
+    ]
     if before:
         return before[-1]
     for m in people:

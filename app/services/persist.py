@@ -481,6 +481,17 @@ def entity_id(
         return cached
     model, aliases_of = (MilitaryBase, _ALIAS_TABLES["base"]) if ref.kind == "base" else (Actor, _ALIAS_TABLES["actor"])
     connection = session.connection()
+    found = None
+    if ref.kind != "base" and ref.type == "person" and ref.origin != "gazetteer":
+        # A person discovered before under another order of the same names ('Koizumi Junichiro'): the same actor,
+        # stored or still among the batch's aliases.
+        keys = alias_keys(ref, knowledge)
+        pending = (row["actor_id"] for row in batch.rows[aliases_of] if row["key"] in keys)
+        found = next(pending, None) or connection.execute(_PERSON_BY_KEYS, {"keys": sorted(keys)}).scalar()
+        if found is not None:
+            if cache is not None:
+                cache.add(key, found)
+            return found
     found = connection.execute(_INSERT_ENTITY[(connection.dialect.name, model)], _entity_row(ref)).scalar()
     if found is None:
         found = connection.execute(_ENTITY_BY_NAME[model], {"name": ref.name}).scalar_one()
@@ -499,6 +510,13 @@ _INSERT_ENTITY = {
 }
 
 
+_PERSON_BY_KEYS = (
+    select(ActorAlias.actor_id)
+    .join(Actor, Actor.id == ActorAlias.actor_id)
+    .where(ActorAlias.key.in_(bindparam("keys", expanding=True)), Actor.kind == "person")
+    .order_by(ActorAlias.actor_id)
+    .limit(1)
+)
 _ENTITY_BY_NAME = {model: select(model.id).where(model.name == bindparam("name")) for model in (Actor, MilitaryBase)}
 
 
@@ -524,10 +542,15 @@ def _entity_row(ref: EntityRef) -> dict:
 
 
 def alias_keys(ref: EntityRef, knowledge: Knowledge) -> set[str]:
+    """The lookup keys of an entity's names; a discovered person's two names also in the other order, as Japanese
+    and Hungarian names are written either way ('Junichiro Koizumi', 'Koizumi Junichiro')."""
     surfaces = (ref.name, *ref.aliases)
     if ref.origin == "gazetteer":
         return {key for surface in surfaces for key in knowledge.variants(surface)}
-    return {lookup_key(surface) for surface in surfaces} - {""}
+    keys = {lookup_key(surface) for surface in surfaces} - {""}
+    if ref.type == "person" and len(words := ref.name.split()) == 2:
+        keys.add(lookup_key(f"{words[1]} {words[0]}"))
+    return keys
 
 
 # The date part of an event's key, by precision (only the one needed is computed: strftime is slow).

@@ -217,6 +217,12 @@ def orderer(text: str) -> str | None:
             "Minister Jose Bono to withdraw the Spanish troops from Iraq.",
             "Jose Luis Rodriguez Zapatero",
         ),
+        # ... nor a person a preposition governs ...
+        (
+            "Headline\n\nPrime Minister Jose Luis Rodriguez Zapatero took the oath.\n\nA day after the oath "
+            "before King Juan Carlos, he said on Monday he had ordered the Spanish troops in Iraq home.",
+            "Jose Luis Rodriguez Zapatero",
+        ),
         # ... the agent of a passive does, and the speaker named after the statement.
         (
             "Headline\n\nThe Pentagon has been ordered by President Donald Trump on Monday to pull nearly all "
