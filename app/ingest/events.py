@@ -7,6 +7,7 @@ The cue words are the lexicon's (app/knowledge/lexicon.json), found by the knowl
 shapes they stand in ('<country>'s ... forces', 'from ... <place>') are the regular expressions below.
 """
 
+import dataclasses
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ REPORT_WINDOW_AFTER = timedelta(days=1)
 MAX_CUE_GAP = 120
 MAX_DATE_GAP = 80
 NEGATION_AFTER = 20  # how far back a negation reaches ('a pull-out was ruled out')
+FUTURE_REACH = timedelta(days=31)  # how far after its report a day and month without a year may lie
+ADDRESSEE_REACH = 100  # how far after 'ordered' the person ordered may be named
 NEARBY_SENTENCES = 2  # how far from its statements an undated report may give the day and month of its story
 ENTITY_LABELS = ("alias", "person_cues")  # phrases only the entity stage reads (names come here as mentions)
 NOTHING = "(?!)"  # a pattern that never matches, for an empty list of an event type
@@ -82,16 +85,16 @@ class EventLexicon:
             rf"\bwith (?:his|the|[A-Z]\w+'s) ({kinds})(?: and ({kinds}))? minist(?:ers?|ries|ry)\b", re.IGNORECASE
         )
         self.speaker = re.compile(rf",?\s+(?:{alternation(lexicon['speech_verbs'])})\b")
+        # The day of the statement, wherever it stands in the sentence ('..., Fomin said Tuesday').
+        self.said_on = re.compile(rf"\b(?:{alternation(lexicon['speech_verbs'])})\s+(?:on\s+)?$")
         self.governed = re.compile(rf"\b(?:{alternation(lexicon['place_prepositions'])})\s+(?:the\s+)?$")
         self.person_governed = re.compile(
             rf"\b(?:{alternation(lexicon['place_prepositions'])})\s+(?:the\s+)?(?:[A-Z][\w.'-]*\s+){{0,4}}$"
         )
         self.title_run = re.compile(r"(?:'s)?(?:\s+[A-Z][\w.-]*){0,5}\s+")  # capitalised words: a title
         orderers = lexicon["orderer_words"]
-        title_words = r"(?:[\w.'-]+\s+){0,5}"  # 'instructed Defence Minister <Jose Bono>'
-        self.addressee = re.compile(
-            rf"\b(?:{alternation(orderers['addressee_verbs'])})\s+{title_words}$", re.IGNORECASE
-        )
+        title_words = r"(?:[\w.'-]+\s+){0,5}"  # 'ordered by President <Donald Trump>'
+        self.addressee_verb = re.compile(rf"\b(?:{alternation(orderers['addressee_verbs'])})\s", re.IGNORECASE)
         self.agent = re.compile(rf"\b(?:{alternation(orderers['agents'])})\s+{title_words}$", re.IGNORECASE)
         self.pronoun = re.compile(rf"\b(?:{alternation(orderers['pronouns'])})\b[^,;]*$")
         self.order_noun = re.compile(rf"\b(?:{alternation(lexicon['order_nouns'])})\b")
@@ -256,11 +259,18 @@ def _statement(article: ArticleView, i: int, terms: list[Span], published: date 
 
     stated, effective = None, None
     for mention in find_dates(sentence, published, knowledge=lex.knowledge):
-        if not _near_any(mention, terms):
+        if not (_near_any(mention, terms) or lex.said_on.search(sentence, 0, mention.start)):
             continue
         if lex.deadline.search(sentence[max(0, mention.start - 25) : mention.start]):
             continue
-        if looks_future(sentence, mention.start, knowledge=lex.knowledge):
+        # A reported order was given by the time of its report: a later date is when something is to happen
+        # ('before he leaves office next month'), but a day and month without a year months after the report is
+        # last year's.
+        future = looks_future(sentence, mention.start, knowledge=lex.knowledge)
+        later = published is not None and mention.precision != "weekday" and mention.date > published
+        if later and not future and _day_and_month(mention) and mention.date - published > FUTURE_REACH:
+            mention, later = dataclasses.replace(mention, date=_year_before(mention.date)), False
+        if later or future:
             effective = effective or mention.date
         elif stated is None:
             stated = mention
@@ -324,6 +334,15 @@ def _nationality(places: list[Hit], at: int, sentence: str, lex: EventLexicon) -
     return before[-1].payload.country if before else None
 
 
+def _day_and_month(mention: DateMention) -> bool:
+    """Whether the mention is a day and month written without a year ('on December 3')."""
+    return mention.precision == "day" and not mention.explicit_year and any(c.isdigit() for c in mention.text)
+
+
+def _year_before(day: date) -> date:
+    return day.replace(year=day.year - 1) if (day.month, day.day) != (2, 29) else day.replace(year=day.year - 1, day=28)
+
+
 def _negates(negation: Hit, term: Span) -> bool:
     """Whether a negation ('no plans to', 'denied') is about this term: anywhere before it, on it, or right
     after it ('a pull-out was ruled out'). A term well before it stands: a sentence may state one withdrawal and
@@ -335,9 +354,9 @@ def _orderer(
     article: ArticleView, i: int, cue: Span, first_person: re.Match | None, lex: EventLexicon
 ) -> Mention | None:
     """The person who orders in sentence ``i``: the speaker of a quoted 'I order ...'; else the agent of a passive
-    ('ordered by President X'); else the last person named before the cue who is not its addressee ('instructed
-    Defence Minister Bono') nor governed by a preposition ('before King Juan Carlos'), else the speaker named after it ('..., Fomin said'), else, for 'he'/'she' before the
-    cue, the last person named in the sentences before."""
+    ('ordered by President X'); else the last person named before the cue who is not an addressee ('instructed
+    Defence Minister Bono') nor governed by a preposition ('before King Juan Carlos'); else the speaker named
+    after it ('..., Fomin said'); else, for 'he'/'she' before the cue, the last person named just before."""
     span, sentence = article.sentences.spans[i], article.sentence(i)
     people = [m for m in article.by_sentence[i] if m.entity.type == "person"]
     if first_person:  # 'I order ...' in a quotation: the speaker, named outside it, orders
@@ -348,11 +367,12 @@ def _orderer(
     agents = [m for m in people if lex.agent.search(sentence, 0, m.start - span.start)]
     if agents:
         return agents[0]
+    addressees = _addressees(people, sentence, span.start, lex)
     before = [
         m
         for m in people
         if m.start < at
-        and not lex.addressee.search(sentence, 0, m.start - span.start)
+        and m not in addressees
         and not lex.person_governed.search(sentence, 0, m.start - span.start)  # 'the oath before King X'
     ]
     if before:
@@ -368,6 +388,16 @@ def _orderer(
         ]
         return earlier[-1] if earlier else None
     return None
+
+
+def _addressees(people: list[Mention], sentence: str, origin: int, lex: EventLexicon) -> list[Mention]:
+    """The people orders are given to: the first person named after each addressee verb, not far after it
+    ('ordered the commander of the armed forces, Major-General X, to bring ...')."""
+    found = []
+    for verb in lex.addressee_verb.finditer(sentence):
+        after = [m for m in people if 0 <= m.start - origin - verb.end() <= ADDRESSEE_REACH]
+        found += after[:1]
+    return found
 
 
 def _closest_pair(terms: list[Span], cues: list[Span]) -> tuple[int, Span, Span] | None:

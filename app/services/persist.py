@@ -609,9 +609,10 @@ def _compatible(event: StoredEvent, extracted: ExtractedEvent, orderer_id: int |
 
 def _same_weekday(event: StoredEvent, extracted: ExtractedEvent) -> bool | None:
     """Whether the weekday an undated report or event gives ('said Tuesday') is the other's (the weekday of the
-    day it states, or the one it gives too); None where either has none to compare."""
+    day it states, or the one it gives too), within a day; None where either has none to compare."""
     days = [_weekday(event), _weekday(extracted)]
-    return None if None in days else days[0] == days[1]
+    # A day apart counts as the same: a report of a late-evening order may give the next day.
+    return None if None in days else (days[0] - days[1]) % 7 in (0, 1, 6)
 
 
 def _weekday(event: StoredEvent | ExtractedEvent) -> int | None:

@@ -90,9 +90,15 @@ def test_statements(sentence, expected):
             MONDAY,
             ("mentions", date(2016, 3, 1), "month"),
         ),
-        ("Paris ordered on December 3 its troops out of Mali.", MONDAY, ("mentions", date(2019, 12, 3), "day")),
-        # A deadline is not the day of the order.
+        # A day and month without a year is the last one before the report.
+        ("Paris ordered on December 3 its troops out of Mali.", MONDAY, ("mentions", date(2018, 12, 3), "day")),
+        # A deadline is not the day of the order, nor a day after the report.
         ("Paris ordered its troops to leave Mali by December 31.", MONDAY, ("reports", MONDAY, "day")),
+        (
+            "The president ordered the troops out of Mali before he leaves office next month.",
+            MONDAY,
+            ("reports", MONDAY, "day"),
+        ),
     ],
 )
 def test_statement_dates(sentence, published, expected):
@@ -217,6 +223,11 @@ def orderer(text: str) -> str | None:
             "Minister Jose Bono to withdraw the Spanish troops from Iraq.",
             "Jose Luis Rodriguez Zapatero",
         ),
+        (
+            "Headline\n\nDefence Minister Akuila Rokodreu said on Monday he had ordered the commander of the armed "
+            "forces, Major-General Timoci Vakatawa, to bring the soldiers home from Egypt by the middle of next year.",
+            "Akuila Rokodreu",
+        ),
         # ... nor a person a preposition governs ...
         (
             "Headline\n\nPrime Minister Jose Luis Rodriguez Zapatero took the oath.\n\nA day after the oath "
@@ -230,6 +241,11 @@ def orderer(text: str) -> str | None:
             "Donald Trump",
         ),
         ('Headline\n\n"We will withdraw our troops from Lebanon," Bashar al-Assad said on Monday.', "Bashar al-Assad"),
+        (
+            "Headline\n\nThe pullback follows a decision on Monday by Prime Minister Ehud Barak to accelerate the "
+            "withdrawal from southern Lebanon.",
+            "Ehud Barak",
+        ),
         # A leader of another country does not order this one's withdrawal.
         (
             "Headline\n\nDonald Trump said on Monday that Russian troops will pull out of Georgia.",
@@ -277,3 +293,12 @@ def test_a_report_without_any_date_gives_an_undated_event():
 def test_an_undated_report_takes_its_day_and_month_from_the_story_only(text, month_day):
     (event,) = [e for e in extract(RawArticle(text=text), K).events if e.relation == "reports"]
     assert (event.date, event.month_day) == (None, month_day)
+
+
+def test_an_undated_report_keeps_the_weekday_of_the_statement():
+    text = (
+        "Headline\n\nRussia will significantly reduce its military activity around Kyiv and Chernihiv, Russian "
+        "deputy defence minister Alexander Fomin said Tuesday."
+    )
+    (event,) = extract(RawArticle(text=text), K).events
+    assert (event.date, event.weekday, event.orderer.name) == (None, 1, "Alexander Fomin")
