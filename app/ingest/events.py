@@ -63,6 +63,7 @@ class EventLexicon:
         self.left_from = re.compile(
             rf"\b(?i:{alternation(lexicon['departure_words'])})\s+(?:the\s+)?(?:[\w'-]+\s+){{0,6}}?$"
         )
+        self.destination = re.compile(rf"\b(?:{alternation(lexicon['destination_words'])})\s+(?:the\s+)?$")
         stationed = lexicon["stationed_in"]
         self.stationed = re.compile(
             rf"\b(?:{alternation(stationed['subjects'])})\s+(?:(?:(?:{alternation(stationed['adverbs'])})\s+)?"
@@ -286,7 +287,8 @@ def _statement(article: ArticleView, i: int, terms: list[Span], published: date 
         forces_of = _subject_country(places, inside, span.start, term.start, sentence, lex)
     if forces_of is None:  # 'the jets left Hmeimim': the forces of the country that runs the base
         forces_of = next((lex.operators[m.entity.name] for m in inside if m.entity.name in lex.operators), None)
-    named = [g for g in places if g.payload.kind == "place"]
+    # Places forces go to ('left for Lithuania') are not where they leave from.
+    named = [g for g in places if g.payload.kind == "place" and not lex.destination.search(sentence, 0, g.start)]
     where = next(
         (g for g in named if g.start >= term.start - 10 and lex.left_from.search(sentence, 0, g.start)), None
     ) or next((g for g in named if lex.stationed.search(sentence, 0, g.start)), None)

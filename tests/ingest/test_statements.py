@@ -51,6 +51,13 @@ def events(sentence: str, published: date | None = MONDAY, type_: str = "withdra
         ("Any withdrawal of US troops from Iraq will depend on the security situation, he said on Monday.", []),
         ("Uganda on Monday threatened to pull its troops out of Somalia.", []),
         ("The US on Monday denied reports that it would withdraw its troops from Iraq.", []),
+        ("Iraq on Monday called on Ankara to withdraw its troops from Iraqi territory.", []),
+        (
+            "Lawmakers introduced a resolution on Monday that would direct the president to remove US forces from "
+            "Somalia.",
+            [],
+        ),
+        ("The battalion of the current rotation is due to leave Lithuania on Monday.", []),
         # Orders, decisions and plans in the words of real reporting.
         (
             "The president on Monday signed orders to pull all American troops out of Syria.",
@@ -196,6 +203,7 @@ def test_roles_come_from_the_lexicon_cues(text, expected):
         # A sentence that states an order holds no pull-out: the order's withdrawal has not been seen.
         ("Putin on Monday ordered Russian forces to withdraw from Syria.", []),
         ("Russia ruled out that its forces have withdrawn from Syria.", []),  # negated
+        ("German soldiers left for Lithuania on Monday.", []),  # where they go is no place they leave
     ],
 )
 def test_pull_outs(sentence, expected):
