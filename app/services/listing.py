@@ -123,7 +123,13 @@ def narrow_shared(
         return Paged(query, keys)
     alone = set(names) == {"q"}
     narrowed = search.restrict(dialect, query, model.__tablename__, model.id, "q", keys is None, alone)
-    return Paged(narrowed.query, narrowed.keys or keys, counted=narrowed.counted, count_limit=search.TOTAL_LIMIT)
+    return Paged(
+        narrowed.query,
+        narrowed.keys or keys,
+        counted=narrowed.counted,
+        count_limit=search.TOTAL_LIMIT,
+        counted_in_rows=narrowed.counted_in_rows,
+    )
 
 
 def listed_columns(model, schema: type[BaseModel], exclude: tuple[str, ...] = ()) -> list:

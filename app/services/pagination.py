@@ -151,12 +151,21 @@ class Paged:
     the page size as ``page_limit``."""
 
     def __init__(
-        self, query: Select, keys: list[SortKey], *, counted: Select | None = None, count_limit: int | None = None
+        self,
+        query: Select,
+        keys: list[SortKey],
+        *,
+        counted: Select | None = None,
+        count_limit: int | None = None,
+        counted_in_rows: bool = False,
     ) -> None:
         self.query, self.keys = query, keys
         # What ``count`` counts when not the rows of ``query`` themselves (the same rows, read more cheaply, or
         # only up to ``count_limit`` + 1 of them: the total is then a lower bound past ``count_limit``).
         self.counted, self.count_limit = counted, count_limit
+        # ``counted_in_rows``: ``query``'s last column is that count, the same in every row, so a page that has
+        # rows needs no count statement of its own.
+        self.counted_in_rows = counted_in_rows
         self._pages: dict[tuple[bool, ...] | None, list[Select]] = {}
 
     @cached_property
@@ -190,7 +199,6 @@ def paginate(
 
     ``tag`` names the sort order inside the cursor, so that a cursor is refused under another sort.
     """
-    total = read(session, paged.count, params).scalar_one() if with_total else None
     keys = paged.keys
     nulls, bound = None, dict(params)
     if window.cursor:
@@ -202,11 +210,16 @@ def paginate(
         rows += read(session, statement, bound | {"page_limit": window.limit + 1 - len(rows)}).all()
         if len(rows) > window.limit:
             break
+    total = None
+    if with_total:
+        in_rows = paged.counted_in_rows and rows
+        total = rows[0][-len(keys) - 1] if in_rows else read(session, paged.count, params).scalar_one()
     next_cursor = None
     if len(rows) > window.limit:
         rows = rows[: window.limit]
         next_cursor = encode_cursor(list(rows[-1][-len(keys) :]), tag)
-    return [row[: -len(keys)] for row in rows], total, next_cursor
+    end = -len(keys) - (1 if paged.counted_in_rows else 0)
+    return [row[:end] for row in rows], total, next_cursor
 
 
 def walk(

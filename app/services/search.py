@@ -8,7 +8,7 @@ can break the database's own query syntax.
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Double, bindparam, cast, column, func, literal_column, select, table
+from sqlalchemy import Double, bindparam, cast, column, func, literal_column, or_, select, table
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
@@ -39,6 +39,8 @@ class Narrowed:
     query: Select
     keys: list[SortKey] | None
     counted: Select
+    # ``query`` selects, after the listed columns, the count of ``counted``'s rows (see ``Paged``)
+    counted_in_rows: bool = False
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,16 @@ def restrict(
     counted = ids.limit(TOTAL_LIMIT + 1)
     if not relevance:
         return Narrowed(matching, None, counted)
-    candidates = scored.limit(CANDIDATES).subquery("candidate")
-    ranked = select(*query.selected_columns).join(candidates, candidates.c.id == id_column)
+    # One more than the candidates is read, so that counting them counts the matches up to TOTAL_LIMIT + 1 in the
+    # same read (the separate count read as many rows again); that one, the oldest, is not ranked.
+    latest = scored.limit(CANDIDATES + 1).subquery("latest")
+    candidates = select(
+        latest.c.id, latest.c.score, func.count().over().label("matched"), func.min(latest.c.id).over().label("oldest")
+    ).subquery("candidate")
+    ranked = (
+        select(*query.selected_columns, candidates.c.matched)
+        .join(candidates, candidates.c.id == id_column)
+        .where(or_(candidates.c.matched <= CANDIDATES, candidates.c.id > candidates.c.oldest))
+    )
     keys = [SortKey(candidates.c.score, descending=best_first), SortKey(id_column, descending=True)]
-    return Narrowed(ranked, keys, counted)
+    return Narrowed(ranked, keys, counted, counted_in_rows=True)

@@ -3,7 +3,8 @@ PostgreSQL; lists without ``q`` count exactly.
 
 The database holds more articles than ``search.CANDIDATES`` (inserted directly, not through the pipeline, to
 stay quick): every one says "troops" (a word matching everything, as common words do in a topical corpus),
-one in three says "hmeimim", and a few recent ones name it in their title.
+one in three says "hmeimim", and a few recent ones name it in their title; two words match exactly as many
+articles as the candidates, and one more.
 """
 
 import datetime as dt
@@ -23,13 +24,16 @@ ARTICLES = CANDIDATES + 300
 HMEIMIM_EVERY = 3
 TITLED = {ARTICLES - 40, ARTICLES - 400, ARTICLES - 900}  # recent articles naming Hmeimim in their title
 OUTLETS = ("BBC News", "Reuters")
+# Words of the most recent articles from these ids on: as many matches as the candidates, and one more.
+EDGES = {"edgeexact": ARTICLES - CANDIDATES + 1, "edgebeyond": ARTICLES - CANDIDATES}
 
 
 def body(i: int) -> str:
     words = ["troops", "leave", "the", "base"] * 5
     if i % HMEIMIM_EVERY == 0:
         words[3] = "hmeimim"
-    return " ".join(words) + f" report {i}."
+    edge = [word for word, first in EDGES.items() if i >= first]
+    return " ".join(words + edge) + f" report {i}."
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -126,3 +130,14 @@ def test_openapi_documents_total_relation(client):
     assert relation["enum"] == ["eq", "gte"]
     assert f"{TOTAL_LIMIT:,}" in relation["description"]
     assert "total_relation" in page["required"]
+
+
+@pytest.mark.parametrize(("word", "relation"), [("edgeexact", "eq"), ("edgebeyond", "gte")])
+def test_a_ranked_search_counts_its_matches_exactly_up_to_the_candidates(client, word, relation):
+    """Matches as many as the candidates: all ranked, the total exact; one more: the total is a lower bound, and
+    the oldest match is the one left out."""
+    pages, items = walk(client, {"q": word})
+    assert {(p["total"], p["total_relation"]) for p in pages} == {(CANDIDATES, relation)}
+    assert sorted(item["id"] for item in items) == list(range(ARTICLES - CANDIDATES + 1, ARTICLES + 1))
+    date_order = walk(client, {"q": word, "sort": "-published"})[0]
+    assert {(p["total"], p["total_relation"]) for p in date_order} == {(CANDIDATES, relation)}
