@@ -69,3 +69,14 @@ def test_a_person_named_in_the_other_order_is_the_same_actor_and_the_same_ordere
     with Session(db.engine) as session:
         people = session.scalars(select(Actor.name).where(Actor.kind == "person")).all()
     assert len([name for name in people if "Koizumi" in name]) == 1
+
+
+def test_a_discovered_person_is_not_another_person_of_the_same_surname(db):
+    _ingest(
+        db,
+        ("Poland\n\nPrime Minister Leszek Miller ordered Polish troops out of Iraq.", None),
+        ("Somalia\n\nActing Defense Secretary Christopher Miller ordered US troops out of Somalia.", None),
+    )
+    with Session(db.engine) as session:
+        people = set(session.scalars(select(Actor.name).where(Actor.kind == "person")).all())
+    assert {"Leszek Miller", "Christopher Miller"} <= people

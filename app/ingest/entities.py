@@ -291,7 +291,34 @@ def _discover_persons(
             continue
         if not _overlaps(taken + surnames, start, end) and not _place_name([name], knowledge):
             people.append(Mention(_person([text[start:end]]), start, end, "discovered"))
-    return people
+    return people + _full_names(text, folded, people, taken, found, knowledge)
+
+
+def _full_names(
+    text: str, folded: str, people: list[Mention], taken: list[tuple[int, int]], found: Patterns, knowledge: Knowledge
+) -> list[Mention]:
+    """The full names of people found by their surname alone ('Mr Zapatero'): capitalised names that end in that
+    surname, without a cue of their own ('José Luis Rodríguez Zapatero did not wait')."""
+    surnames = {fold(m.entity.name) for m in people if " " not in m.entity.name}
+    if not surnames:
+        return []
+    # Name words on one line, none an abbreviation ('World War II. Koizumi', 'UK Barak').
+    run = re.compile(rf"\b(?:[A-Z][a-z][\w-]*[^\S\n]+){{1,{MAX_NAME_WORDS - 1}}}(?:{alternation(surnames)})\b")
+    full = []
+    taken = taken + [(m.start, m.end) for m in people]
+    for match in run.finditer(folded):
+        words, start, end = match.group().split(), match.start(), match.end()
+        cut = max((i for i, w in enumerate(words[:-1], 1) if _not_name(w, found)), default=0)
+        if len(words) - cut < 2:
+            continue
+        for word in words[:cut]:
+            start = folded.index(word, start) + len(word)
+        while folded[start].isspace():
+            start += 1
+        written = text[start:end].split()
+        if not _overlaps(taken, start, end) and not _place_name(written, knowledge):
+            full.append(Mention(_person(written), start, end, "discovered"))
+    return full
 
 
 def _person(written: list[str]) -> EntityRef:
@@ -407,11 +434,14 @@ def _resolve_surnames(mentions: list[Mention], text: str, knowledge: Knowledge, 
     """Keep a surname alone only where it may stand alone (or after a title: 'President Medvedev'); give
     discovered people their surname mentions; a surname discovered alone ('President Reagan') is the
     person the article names in full ('Ronald Reagan')."""
-    full = {
-        lookup_key(m.entity.aliases[0]): m.entity
+    named_in_full = [
+        m.entity
         for m in mentions
         if m.surface == "discovered" and m.entity.type == "person" and len(m.entity.name.split()) > 1
-    }
+    ]
+    # By the surname, and by the last name of a double one ('Rodriguez Zapatero', 'Zapatero').
+    full = {lookup_key(ref.name.split()[-1]): ref for ref in named_in_full}
+    full |= {lookup_key(ref.aliases[0]): ref for ref in named_in_full}
     mentions = [
         dataclasses.replace(m, entity=full[lookup_key(m.entity.name)], surface="surname")
         if m.surface == "discovered" and m.entity.type == "person" and lookup_key(m.entity.name) in full

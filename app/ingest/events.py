@@ -345,6 +345,16 @@ def _year_before(day: date) -> date:
     return day.replace(year=day.year - 1) if (day.month, day.day) != (2, 29) else day.replace(year=day.year - 1, day=28)
 
 
+def _nationality_in_article(article: ArticleView, person: EntityRef, lex: EventLexicon) -> str | None:
+    """The nationality the words before any mention of the person give (see _nationality)."""
+    for mention in article.mentions:
+        if mention.entity == person and (i := article.sentences.index(mention.start)) is not None:
+            at = mention.start - article.sentences.spans[i].start
+            if country := _nationality(article.places[i], at, article.sentence(i), lex):
+                return country
+    return None
+
+
 def _negates(negation: Hit, term: Span) -> bool:
     """Whether a negation ('no plans to', 'denied') is about this term: anywhere before it, on it, or right
     after it ('a pull-out was ruled out'). A term well before it stands: a sentence may state one withdrawal and
@@ -497,7 +507,8 @@ def _build(
     forces_of = _vote(group, lambda s: s.forces_of)
     # Only a leader of the withdrawing country orders it ('Sarkozy warned that Russia ...' does not).
     orderer = _vote(group, lambda s: s.orderer if s.orderer and s.orderer.country in (None, forces_of) else None)
-    forces_of = forces_of or (orderer.country if orderer else None)
+    if forces_of is None and orderer is not None:  # 'Israeli Prime Minister Ehud Barak' anywhere in the article
+        forces_of = orderer.country or _nationality_in_article(article, orderer, lex)
     if precision == "none" and month_day is None:
         month_day = _nearby_month_day(group, article, terms, orderer, knowledge)
     country = _vote(group, lambda s: s.country) or _article_country(article, forces_of)

@@ -485,7 +485,7 @@ def entity_id(
     if ref.kind != "base" and ref.type == "person" and ref.origin != "gazetteer":
         # A person discovered before under another order of the same names ('Koizumi Junichiro'): the same actor,
         # stored or still among the batch's aliases.
-        keys = alias_keys(ref, knowledge)
+        keys = {key for key in alias_keys(ref, knowledge) if " " in key}  # full names: a surname is no person's own
         pending = (row["actor_id"] for row in batch.rows[aliases_of] if row["key"] in keys)
         found = next(pending, None) or connection.execute(_PERSON_BY_KEYS, {"keys": sorted(keys)}).scalar()
         if found is not None:

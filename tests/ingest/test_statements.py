@@ -265,6 +265,16 @@ def test_who_orders(text, expected):
     assert orderer(text) == expected
 
 
+def test_a_name_without_a_cue_is_the_full_name_of_a_person_found_by_surname():
+    text = (
+        "Headline\n\nJosé Luis Rodríguez Zapatero did not let the week begin before acting.\n\nOn Monday Mr "
+        "Zapatero said he had ordered the Spanish contingent in Iraq home."
+    )
+    names = {link.entity.name for link in extract(RawArticle(text=text), K).actors}
+    assert "José Luis Rodríguez Zapatero" in names and "Zapatero" not in names
+    assert orderer(text) == "José Luis Rodríguez Zapatero"
+
+
 def test_a_headline_names_by_surname_the_person_the_story_names_in_full():
     text = (
         "Zapatero orders Spanish troops out of Iraq\n\nMADRID - Spain's new prime minister, Jose Luis Rodriguez "
