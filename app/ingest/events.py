@@ -96,6 +96,9 @@ class EventLexicon:
         orderers = lexicon["orderer_words"]
         title_words = r"(?:[\w.'-]+\s+){0,5}"  # 'ordered by President <Donald Trump>'
         self.addressee_verb = re.compile(rf"\b(?:{alternation(orderers['addressee_verbs'])})\s", re.IGNORECASE)
+        self.told_passive = re.compile(
+            rf",?\s+(?:has been|had been|have been|was|were|is|are)\s+(?:{alternation(orderers['addressee_verbs'])})\b"
+        )
         self.agent = re.compile(rf"\b(?:{alternation(orderers['agents'])})\s+{title_words}$", re.IGNORECASE)
         self.pronoun = re.compile(rf"\b(?:{alternation(orderers['pronouns'])})\b[^,;]*$")
         self.order_noun = re.compile(rf"\b(?:{alternation(lexicon['order_nouns'])})\b")
@@ -404,8 +407,9 @@ def _orderer(
 
 def _addressees(people: list[Mention], sentence: str, origin: int, lex: EventLexicon) -> list[Mention]:
     """The people orders are given to: the first person named after each addressee verb, not far after it
-    ('ordered the commander of the armed forces, Major-General X, to bring ...')."""
-    found = []
+    ('ordered the commander of the armed forces, Major-General X, to bring ...'), and the subject of one in the
+    passive ('Bono had been told to ...')."""
+    found = [m for m in people if lex.told_passive.match(sentence, m.end - origin)]  # 'Bono had been told to'
     for verb in lex.addressee_verb.finditer(sentence):
         after = [m for m in people if 0 <= m.start - origin - verb.end() <= ADDRESSEE_REACH]
         found += after[:1]

@@ -58,6 +58,8 @@ def events(sentence: str, published: date | None = MONDAY, type_: str = "withdra
             [],
         ),
         ("The battalion of the current rotation is due to leave Lithuania on Monday.", []),
+        ("Italy is to decide next week on a withdrawal from Iraq, officials said on Monday.", []),
+        ("On Monday the withdrawal was expected to begin in February, the paper said.", []),
         # Orders, decisions and plans in the words of real reporting.
         (
             "The president on Monday signed orders to pull all American troops out of Syria.",
@@ -66,6 +68,10 @@ def events(sentence: str, published: date | None = MONDAY, type_: str = "withdra
         (
             "The United States is pulling almost 12,000 troops from Germany, officials said on Monday.",
             [("reports", MONDAY, "day", "United States", "Germany", None)],
+        ),
+        (
+            "President Emmanuel Macron announced on Monday that France will bring back its troops from Niger.",
+            [("reports", MONDAY, "day", "France", "Niger", "Emmanuel Macron")],
         ),
         (
             "Spain's Prime Minister Jose Luis Rodriguez Zapatero on Monday ordered the country's 1,300 soldiers in "
@@ -235,6 +241,11 @@ def orderer(text: str) -> str | None:
             "Headline\n\nDefence Minister Akuila Rokodreu said on Monday he had ordered the commander of the armed "
             "forces, Major-General Timoci Vakatawa, to bring the soldiers home from Egypt by the middle of next year.",
             "Akuila Rokodreu",
+        ),
+        (
+            "Headline\n\nPrime Minister Jose Luis Rodriguez Zapatero said on Monday his Defence Minister, Jose Bono, "
+            "had been told to bring the soldiers back from Iraq.",
+            "Jose Luis Rodriguez Zapatero",
         ),
         # ... nor a person a preposition governs ...
         (
