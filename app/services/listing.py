@@ -129,6 +129,7 @@ def narrow_shared(
         counted=narrowed.counted,
         count_limit=search.TOTAL_LIMIT,
         counted_in_rows=narrowed.counted_in_rows,
+        widen=narrowed.widen,
     )
 
 

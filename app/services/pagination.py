@@ -158,6 +158,7 @@ class Paged:
         counted: Select | None = None,
         count_limit: int | None = None,
         counted_in_rows: bool = False,
+        widen: Callable[[Select], Select] | None = None,
     ) -> None:
         self.query, self.keys = query, keys
         # What ``count`` counts when not the rows of ``query`` themselves (the same rows, read more cheaply, or
@@ -166,6 +167,10 @@ class Paged:
         # ``counted_in_rows``: ``query``'s last column is that count, the same in every row, so a page that has
         # rows needs no count statement of its own.
         self.counted_in_rows = counted_in_rows
+        # ``widen``: ``query`` selects few columns (the keys', the count), and each page statement, once ordered
+        # and limited, is handed to ``widen``, which reads the page's rows with the columns to list (in the same
+        # order, the keys last), so that only the page's rows are read in full.
+        self.widen = widen
         self._pages: dict[tuple[bool, ...] | None, list[Select]] = {}
 
     @cached_property
@@ -185,9 +190,8 @@ class Paged:
             values = (
                 None if nulls is None else [None if null else bindparam(f"cursor_{i}") for i, null in enumerate(nulls)]
             )
-            self._pages[nulls] = [
-                ordered if segment is None else ordered.where(segment) for segment in _segments(keys, values)
-            ]
+            statements = [ordered if segment is None else ordered.where(segment) for segment in _segments(keys, values)]
+            self._pages[nulls] = [self.widen(s) for s in statements] if self.widen else statements
         return self._pages[nulls]
 
 

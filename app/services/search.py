@@ -6,6 +6,7 @@ can break the database's own query syntax.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Double, bindparam, cast, column, func, literal_column, or_, select, table
@@ -41,6 +42,7 @@ class Narrowed:
     counted: Select
     # ``query`` selects, after the listed columns, the count of ``counted``'s rows (see ``Paged``)
     counted_in_rows: bool = False
+    widen: Callable[[Select], Select] | None = None  # see ``Paged``
 
 
 @dataclass(frozen=True)
@@ -154,10 +156,17 @@ def restrict(
     candidates = select(
         latest.c.id, latest.c.score, func.count().over().label("matched"), func.min(latest.c.id).over().label("oldest")
     ).subquery("candidate")
-    ranked = (
-        select(*query.selected_columns, candidates.c.matched)
-        .join(candidates, candidates.c.id == id_column)
-        .where(or_(candidates.c.matched <= CANDIDATES, candidates.c.id > candidates.c.oldest))
+    ranked = select(candidates.c.id, candidates.c.matched).where(
+        or_(candidates.c.matched <= CANDIDATES, candidates.c.id > candidates.c.oldest)
     )
-    keys = [SortKey(candidates.c.score, descending=best_first), SortKey(id_column, descending=True)]
-    return Narrowed(ranked, keys, counted, counted_in_rows=True)
+    keys = [SortKey(candidates.c.score, descending=best_first), SortKey(candidates.c.id, descending=True)]
+
+    def widen(page: Select) -> Select:
+        """The rows of a page of ``ranked`` (ordered and limited), read only once ranked: sorting the candidates
+        with all the listed columns read every candidate's row in full (and past its long texts)."""
+        ranks = page.subquery("page")
+        order = [SortKey(ranks.c[f"_k{i}"], descending=key.descending).order() for i, key in enumerate(keys)]
+        columns = [*query.selected_columns, ranks.c.matched, *(ranks.c[f"_k{i}"] for i in range(len(keys)))]
+        return select(*columns).join(ranks, ranks.c.id == id_column).order_by(*order)
+
+    return Narrowed(ranked, keys, counted, counted_in_rows=True, widen=widen)
