@@ -516,6 +516,8 @@ def _build(
     if precision == "none" and month_day is None:
         month_day = _nearby_month_day(group, article, terms, orderer, knowledge)
     country = _vote(group, lambda s: s.country) or _article_country(article, forces_of)
+    if forces_of is None and group.relation == "reports":
+        forces_of = _article_nationality(article, country)
     if orderer is None and group.relation == "reports" and lex.needs_cue:
         orderer = _fallback_orderer(mentions, forces_of)
 
@@ -605,6 +607,14 @@ def _article_country(article: ArticleView, forces_of: str | None) -> str | None:
     """The country the article is most about (by names, places and demonyms), other than the withdrawing one."""
     countries = (place.payload.country for places in article.places for place in places)
     counted = Counter(country for country in countries if country != forces_of)
+    return counted.most_common(1)[0][0] if counted else None
+
+
+def _article_nationality(article: ArticleView, country: str | None) -> str | None:
+    """The people the article names most ('British', 'Danish'), other than the country left: in a report that
+    never says whose forces leave, theirs."""
+    peoples = (place.payload.country for places in article.places for place in places if place.payload.kind == "people")
+    counted = Counter(people for people in peoples if people != country)
     return counted.most_common(1)[0][0] if counted else None
 
 

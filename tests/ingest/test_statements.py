@@ -331,3 +331,12 @@ def test_an_undated_report_keeps_the_weekday_of_the_statement():
     )
     (event,) = extract(RawArticle(text=text), K).events
     assert (event.date, event.weekday, event.orderer.name) == (None, 1, "Alexander Fomin")
+
+
+def test_a_report_that_never_says_whose_forces_leave_takes_the_people_it_names_most():
+    text = (
+        "Headline\n\nThe government announced on Monday that the troops will leave Mali.\n\nThe British "
+        "contingent of 300 has served there since 2020, and British officials said the Malian junta was to blame."
+    )
+    (event,) = extract(RawArticle(text=text, published_at=MONDAY), K).events
+    assert (event.forces_of, event.country) == ("United Kingdom", "Mali")
