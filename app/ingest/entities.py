@@ -74,6 +74,7 @@ class Patterns:
     person_after: re.Pattern  # '<name> administration'
     lone_surname: re.Pattern  # 'the <Bush> administration': group 'name'
     quoted_speaker: re.Pattern  # '"... operations," <Bush> said': group 'name'
+    speaker_after_quote: re.Pattern  # '"... that," said <Kofod>': group 'name'
     reporter_before: re.Pattern  # 'Correspondent <name>': a credit
     place_before: re.Pattern  # 'the town of <name>': a place
     dates: frozenset[str]  # month names and weekdays, which end no name ('Nicolas Sarkozy Sunday')
@@ -131,6 +132,7 @@ def patterns(knowledge: Knowledge) -> Patterns:
         place_before=re.compile(rf"\b(?i:{alternation(lexicon['place_before'])})\s+$"),
         dates=frozenset([*lexicon["month_names"], *lexicon["weekdays"]]),
         quoted_speaker=re.compile(rf"[,.!?][\"\u201d][^\S\n]+(?P<name>{word})[^\S\n]+(?:{speech})\b"),
+        speaker_after_quote=re.compile(rf"[,.!?][\"\u201d][^\S\n]+(?:{speech})[^\S\n]+(?P<name>{word})[^\S\n]*[.,]"),
         lone_surname=re.compile(rf"\bthe\s+(?P<name>{word})\s+(?:{alternation(lexicon['person_after'])})\b"),
     )
 
@@ -283,8 +285,12 @@ def _discover_persons(
         written = text[start:end].split()
         if (titled or _cued(text, window, start, end, cues, found)) and not _place_name(written, knowledge):
             people.append(Mention(_person(written), start, end, "discovered"))
-    lone = [*found.lone_surname.finditer(folded), *found.quoted_speaker.finditer(folded)]
-    for match in lone:  # 'the Bush administration', '"... operations," Bush said'
+    lone = [
+        *found.lone_surname.finditer(folded),
+        *found.quoted_speaker.finditer(folded),
+        *found.speaker_after_quote.finditer(folded),
+    ]
+    for match in lone:  # 'the Bush administration', '"... operations," Bush said', '"...," said Kofod.'
         start, end = match.span("name")
         name = text[start:end]
         if _not_name(name, found) or re.search(rf"\b{name.lower()}\b", text):  # 'Officials said', 'He said'

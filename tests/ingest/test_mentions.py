@@ -181,6 +181,7 @@ def test_discovered_bases_are_placed_where_the_gazetteer_knows_their_place():
         ("a call with Nicolas Sarkozy, who had brokered the deal", [("Nicolas Sarkozy", "Nicolas Sarkozy")]),
         # The speaker after a quotation; a known person's surname stays theirs.
         ('"We will end it," Bush said from his ranch.', [("Bush", "Bush")]),
+        ("“We will not put up with that,” said Kofod.", [("Kofod", "Kofod")]),
         ('"We leave," Shoigu said.', [("Shoigu", "Sergei Shoigu")]),
         ('"We leave," Officials said.', []),
         # Credits, places and peoples are no one.
