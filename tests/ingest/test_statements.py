@@ -59,6 +59,7 @@ def events(sentence: str, published: date | None = MONDAY, type_: str = "withdra
         ),
         ("The battalion of the current rotation is due to leave Lithuania on Monday.", []),
         ("Italy is to decide next week on a withdrawal from Iraq, officials said on Monday.", []),
+        ("On Monday it was not immediately clear if he would overrule the plan to pull out of Iraq.", []),
         ("On Monday the withdrawal was expected to begin in February, the paper said.", []),
         # Orders, decisions and plans in the words of real reporting.
         (
