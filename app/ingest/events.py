@@ -26,7 +26,8 @@ MAX_CUE_GAP = 120
 MAX_DATE_GAP = 80
 NEGATION_AFTER = 20  # how far back a negation reaches ('a pull-out was ruled out')
 FUTURE_REACH = timedelta(days=31)  # how far after its report a day and month without a year may lie
-ADDRESSEE_REACH = 100  # how far after 'ordered' the person ordered may be named
+ADDRESSEE_REACH = 100
+TITLE_REACH = 40  # how far before a name its title may begin ('Foreign Minister <Jeppe Kofod>')  # how far after 'ordered' the person ordered may be named
 NEARBY_SENTENCES = 2  # how far from its statements an undated report may give the day and month of its story
 ENTITY_LABELS = ("alias", "person_cues")  # phrases only the entity stage reads (names come here as mentions)
 NOTHING = "(?!)"  # a pattern that never matches, for an empty list of an event type
@@ -101,6 +102,7 @@ class EventLexicon:
         )
         self.agent = re.compile(rf"\b(?:{alternation(orderers['agents'])})\s+{title_words}$", re.IGNORECASE)
         self.pronoun = re.compile(rf"\b(?:{alternation(orderers['pronouns'])})\b[^,;]*$")
+        self.office_title = re.compile(rf"\b(?i:{alternation(orderers['office_titles'])})\b")
         self.order_noun = re.compile(rf"\b(?:{alternation(lexicon['order_nouns'])})\b")
 
 
@@ -371,7 +373,8 @@ def _orderer(
     """The person who orders in sentence ``i``: the speaker of a quoted 'I order ...'; else the agent of a passive
     ('ordered by President X'); else the last person named before the cue who is not an addressee ('instructed
     Defence Minister Bono') nor governed by a preposition ('before King Juan Carlos'); else the speaker named
-    after it ('..., Fomin said'); else, for 'he'/'she' before the cue, the last person named just before."""
+    after it ('..., Fomin said'); else, for 'he'/'she' before the cue, the last person named just before; else,
+    for an office named before the cue, the person the article gives that title."""
     span, sentence = article.sentences.spans[i], article.sentence(i)
     people = [m for m in article.by_sentence[i] if m.entity.type == "person"]
     if first_person:  # 'I order ...' in a quotation: the speaker, named outside it, orders
@@ -402,6 +405,17 @@ def _orderer(
             if m.entity.type == "person" and m.start < span.start and article.sentences.index(m.start) >= i - 2
         ]
         return earlier[-1] if earlier else None
+    return _titled(article, sentence[: cue.start], lex)
+
+
+def _titled(article: ArticleView, before_cue: str, lex: EventLexicon) -> Mention | None:
+    """For an office named instead of a person ('The Danish foreign minister said ...'), the person the article
+    names with that title ('Foreign Minister Jeppe Kofod')."""
+    for office in lex.office_title.finditer(before_cue):
+        title = office.group().lower()
+        for m in article.mentions:
+            if m.entity.type == "person" and title in article.text[max(0, m.start - TITLE_REACH) : m.start].lower():
+                return m
     return None
 
 

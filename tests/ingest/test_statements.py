@@ -266,6 +266,12 @@ def orderer(text: str) -> str | None:
             "withdrawal from southern Lebanon.",
             "Ehud Barak",
         ),
+        # An office named instead of a person is the person the article gives that title.
+        (
+            "Denmark to leave Mali\n\nThe Danish foreign minister said on Monday that Denmark will pull its troops "
+            "out of Mali.\n\nForeign Minister Jeppe Kofod called the demand of the junta unacceptable at a news conference.",
+            "Jeppe Kofod",
+        ),
         # A leader of another country does not order this one's withdrawal.
         (
             "Headline\n\nDonald Trump said on Monday that Russian troops will pull out of Georgia.",
