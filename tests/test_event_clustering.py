@@ -80,3 +80,15 @@ def test_a_discovered_person_is_not_another_person_of_the_same_surname(db):
     with Session(db.engine) as session:
         people = set(session.scalars(select(Actor.name).where(Actor.kind == "person")).all())
     assert {"Leszek Miller", "Christopher Miller"} <= people
+
+
+def test_an_article_that_gives_both_orders_of_a_name_links_the_person_once(db):
+    text = (
+        "Japan to leave Iraq\n\nPrime Minister Junichiro Koizumi ordered Japanese troops out of Iraq, and Prime "
+        "Minister Koizumi Junichiro, as Japanese papers write his name, told parliament so."
+    )
+    (reported,) = _ingest(db, (text, None))
+    assert reported
+    with Session(db.engine) as session:
+        people = session.scalars(select(Actor.name).where(Actor.kind == "person")).all()
+    assert len([name for name in people if "Koizumi" in name]) == 1

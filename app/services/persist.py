@@ -418,14 +418,20 @@ def write_links(
             "extractor_version": version,
         }
 
-    article_actors = [
-        {"article_id": article_id, "actor_id": ident(link.entity), "mentions": link.mentions, **evidence(link)}
-        for link in extraction.actors
-    ]
-    article_bases = [
-        {"article_id": article_id, "base_id": ident(link.entity), "mentions": link.mentions, **evidence(link)}
-        for link in extraction.bases
-    ]
+    article_actors = _one_row_each(
+        [
+            {"article_id": article_id, "actor_id": ident(link.entity), "mentions": link.mentions, **evidence(link)}
+            for link in extraction.actors
+        ],
+        "actor_id",
+    )
+    article_bases = _one_row_each(
+        [
+            {"article_id": article_id, "base_id": ident(link.entity), "mentions": link.mentions, **evidence(link)}
+            for link in extraction.bases
+        ],
+        "base_id",
+    )
     article_events, event_actors, event_bases = [], [], []
     linked: set[int] = set()
     for extracted in sorted(extraction.events, key=lambda e: e.relation != "reports"):
@@ -461,6 +467,18 @@ def write_links(
     if own_batch:
         batch.flush(session)
     return linked
+
+
+def _one_row_each(rows: list[dict], column: str) -> list[dict]:
+    """One link row per entity: two names the article gives may be one stored entity ('Junichiro Koizumi',
+    'Koizumi Junichiro'); the first keeps its evidence and counts the mentions of both."""
+    by_id: dict[int, dict] = {}
+    for row in rows:
+        if (kept := by_id.get(row[column])) is None:
+            by_id[row[column]] = row
+        else:
+            kept["mentions"] += row["mentions"]
+    return list(by_id.values())
 
 
 def entity_id(
