@@ -8,7 +8,7 @@ a base without coordinates, are features with a null geometry: they stay in the 
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlmodel import Session
 
 from app.db import read
@@ -18,11 +18,13 @@ from app.services.listing import Item, Listing
 # Roles in the order they place an event: where the order was given before the bases it keeps.
 ROLE_ORDER = {"venue": 0}
 
+# One row per event, located base and role, with its best confidence: the link table has a row per article, and a
+# much reported event names the same bases in hundreds of articles.
 _PLACES = (
     select(
         EventBase.event_id,
         EventBase.role,
-        EventBase.confidence,
+        func.max(EventBase.confidence),
         MilitaryBase.id,
         MilitaryBase.name,
         MilitaryBase.longitude,
@@ -33,6 +35,14 @@ _PLACES = (
         EventBase.event_id.in_(bindparam("event_ids", expanding=True)),
         MilitaryBase.latitude.is_not(None),
         MilitaryBase.longitude.is_not(None),
+    )
+    .group_by(
+        EventBase.event_id,
+        EventBase.role,
+        MilitaryBase.id,
+        MilitaryBase.name,
+        MilitaryBase.longitude,
+        MilitaryBase.latitude,
     )
 )
 

@@ -129,3 +129,29 @@ def test_openapi_documents_the_geojson_answers(client):
         assert "geojson" in str(format_param["schema"]), path
     for path in ("/articles", "/actors"):
         assert "application/geo+json" not in paths[path]["get"]["responses"]["200"]["content"], path
+
+
+@pytest.mark.parametrize("best", ["Hmeimim", "Tartus"])
+def test_of_the_bases_an_event_names_the_one_an_article_supports_best_places_it(db, empty_client, best):
+    ingest_records(db.engine, records([SEEDS]))
+    with db.engine.begin() as conn:
+        # The 2016 order names Hmeimim and Tartus as retained; one article's link to ``best`` is the strongest.
+        event_id = conn.execute(text("SELECT id FROM event WHERE date = '2016-03-14'")).scalar_one()
+        conn.execute(text("UPDATE event_base SET confidence = 0.5 WHERE event_id = :e"), {"e": event_id})
+        article_id = conn.execute(
+            text(
+                "SELECT MIN(article_id) FROM event_base JOIN base ON base.id = event_base.base_id "
+                "WHERE event_id = :e AND base.name = :name"
+            ),
+            {"e": event_id, "name": best},
+        ).scalar_one()
+        conn.execute(
+            text(
+                "UPDATE event_base SET confidence = 0.9 WHERE event_id = :e AND article_id = :a "
+                "AND base_id = (SELECT id FROM base WHERE name = :name)"
+            ),
+            {"e": event_id, "a": article_id, "name": best},
+        )
+    march = next(f for f in geojson(empty_client, "/events")["features"] if f["id"] == event_id)
+    assert (march["properties"]["base"], march["properties"]["base_role"]) == (best, "retained")
+    assert march["geometry"]["coordinates"] == {"Hmeimim": HMEIMIM, "Tartus": TARTUS}[best]
