@@ -61,7 +61,7 @@ class DateWords:
         year = r"(?P<y>(?:19|20)\d\d)"
         self.patterns = [  # (kind, pattern, whether it needs a number)
             ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b"), True),
-            ("dmy_num", re.compile(r"\b(?P<d>[0-3]?\d)[/.](?P<m>[0-3]?\d)[/.](?P<y>(?:19|20)\d\d)\b"), True),
+            ("dmy_num", re.compile(r"\b(?P<d>[0-3]?\d)([/.-])(?P<m>[0-3]?\d)\2(?P<y>(?:19|20)\d\d)\b"), True),
             ("mdy", re.compile(rf"\b{month}\s+{day}[,\u060c]?\s+{year}\b"), True),
             ("dmy", re.compile(rf"\b{day}\s+(?:of\s+)?{month}[,\u060c]?\s+{year}\b"), True),
             ("my", re.compile(rf"\b{month},?\s+(?:of\s+)?{year}\b"), True),

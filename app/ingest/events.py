@@ -276,7 +276,7 @@ def _statement(article: ArticleView, i: int, terms: list[Span], published: date 
         later = published is not None and mention.precision != "weekday" and mention.date > published
         if later and not future and _day_and_month(mention) and mention.date - published > FUTURE_REACH:
             mention, later = dataclasses.replace(mention, date=_year_before(mention.date)), False
-        if later or future:
+        if later or future or _this_period(mention, published):
             effective = effective or mention.date
         elif stated is None:
             stated = mention
@@ -339,6 +339,16 @@ def _nationality(places: list[Hit], at: int, sentence: str, lex: EventLexicon) -
     Alexander Fomin', "Spain's Prime Minister ...")."""
     before = [g for g in places if g.end <= at and lex.title_run.fullmatch(sentence, g.end, at)]
     return before[-1].payload.country if before else None
+
+
+def _this_period(mention: DateMention, published: date | None) -> bool:
+    """Whether the mention is the report's own month or year, unwritten ('this year', 'this month'): when
+    something is to happen ('to withdraw troops this year as planned'), not the day of an order."""
+    if published is None or mention.explicit_year or mention.precision not in ("month", "year"):
+        return False
+    return mention.date.year == published.year and (
+        mention.precision == "year" or mention.date.month == published.month
+    )
 
 
 def _day_and_month(mention: DateMention) -> bool:

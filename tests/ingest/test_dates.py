@@ -75,6 +75,12 @@ def test_relative_dates_need_an_anchor(text):
     assert found(text, anchor=None) == []
 
 
+@pytest.mark.parametrize("text", ["02-21-2010, 05:25 AM", "21.02.2010", "21/02/2010", "2010-02-21"])
+def test_numeric_dates_with_any_one_separator(text):
+    (mention,) = find_dates(text, None)
+    assert (mention.date, mention.precision) == (date(2010, 2, 21), "day")
+
+
 @pytest.mark.parametrize(("text", "weekday"), [("Fomin said Tuesday", 1), ("on Sunday", 6)])
 def test_a_past_weekday_without_an_anchor_keeps_its_weekday_alone(text, weekday):
     (mention,) = find_dates(text, None)

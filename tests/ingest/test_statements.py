@@ -71,6 +71,10 @@ def events(sentence: str, published: date | None = MONDAY, type_: str = "withdra
             [("reports", MONDAY, "day", "United States", "Germany", None)],
         ),
         (
+            "On Monday an agreement was signed on the withdrawal of Soviet troops from Czechoslovakia.",
+            [("reports", MONDAY, "day", "Soviet Union", "Czechoslovakia", None)],
+        ),
+        (
             "President Emmanuel Macron announced on Monday that France will bring back its troops from Niger.",
             [("reports", MONDAY, "day", "France", "Niger", "Emmanuel Macron")],
         ),
@@ -103,6 +107,12 @@ def test_statements(sentence, expected):
             "In March 2016, Vladimir Putin ordered Russian forces out of Syria.",
             MONDAY,
             ("mentions", date(2016, 3, 1), "month"),
+        ),
+        # The report's own year or month, unwritten, is when something is to happen.
+        (
+            "The government on Monday decided to withdraw the troops from Afghanistan this year as planned.",
+            MONDAY,
+            ("reports", MONDAY, "day"),
         ),
         # A day and month without a year is the last one before the report.
         ("Paris ordered on December 3 its troops out of Mali.", MONDAY, ("mentions", date(2018, 12, 3), "day")),
