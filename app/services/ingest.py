@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.config import get_settings
-from app.data_version import OthersCommitted
+from app.data_version import VERSIONED_TABLES, OthersCommitted
 from app.db import writer
 from app.ingest.extraction import (
     CHUNK_RECORDS,
@@ -153,20 +153,9 @@ def ingest_records(
     return bulk.summary
 
 
-# The tables a bulk ingest writes to (articles, their events, actors, bases and every link with its evidence).
-WRITTEN_TABLES = (
-    "article",
-    "event",
-    "actor",
-    "actor_alias",
-    "base",
-    "base_alias",
-    "article_event",
-    "article_actor",
-    "article_base",
-    "event_actor",
-    "event_base",
-)
+# The tables a bulk ingest writes to (articles, their events, actors, bases and every link with its evidence):
+# the same whose writes the data version follows.
+WRITTEN_TABLES = VERSIONED_TABLES
 
 
 def analyze_written_tables(engine: Engine) -> None:
