@@ -27,6 +27,7 @@ MAX_DATE_GAP = 80
 NEGATION_AFTER = 20  # how far back a negation reaches ('a pull-out was ruled out')
 FUTURE_REACH = timedelta(days=31)  # how far after its report a day and month without a year may lie
 ADDRESSEE_REACH = 100
+PEOPLE_TO_TERM = 12  # 'the Americans to leave': a people this close before the term is the one that leaves
 TITLE_REACH = 40  # how far before a name its title may begin ('Foreign Minister <Jeppe Kofod>')  # how far after 'ordered' the person ordered may be named
 NEARBY_SENTENCES = 2  # how far from its statements an undated report may give the day and month of its story
 ENTITY_LABELS = ("alias", "person_cues")  # phrases only the entity stage reads (names come here as mentions)
@@ -64,7 +65,7 @@ class EventLexicon:
         self.left_from = re.compile(
             rf"\b(?i:{alternation(lexicon['departure_words'])})\s+(?:the\s+)?(?:[\w'-]+\s+){{0,6}}?$"
         )
-        self.destination = re.compile(rf"\b(?:{alternation(lexicon['destination_words'])})\s+(?:the\s+)?$")
+        self.not_left = re.compile(rf"\b(?:{alternation(lexicon['not_left_words'])})\s+(?:the\s+)?$")
         stationed = lexicon["stationed_in"]
         self.stationed = re.compile(
             rf"\b(?:{alternation(stationed['subjects'])})\s+(?:(?:(?:{alternation(stationed['adverbs'])})\s+)?"
@@ -283,7 +284,10 @@ def _statement(article: ArticleView, i: int, terms: list[Span], published: date 
 
     orderer = _orderer(article, i, cue, first_person if pair is None else None, lex) if lex.needs_cue else None
     places = article.places[i]
-    owners = [g for g in places if lex.forces_after.match(sentence, g.end)]
+    # 'Russian troops', "Russia's air force"; or a people sent off by the order ('ordered the Americans to leave').
+    owners = [g for g in places if lex.forces_after.match(sentence, g.end)] or [
+        g for g in places if g.payload.kind == "people" and 0 <= term.start - g.end <= PEOPLE_TO_TERM
+    ]
     forces = min(owners, key=lambda g: abs(g.start - term.start), default=None)
     forces_of = forces.payload.country if forces else None
     if forces_of is None and orderer is not None:
@@ -293,7 +297,7 @@ def _statement(article: ArticleView, i: int, terms: list[Span], published: date 
     if forces_of is None:  # 'the jets left Hmeimim': the forces of the country that runs the base
         forces_of = next((lex.operators[m.entity.name] for m in inside if m.entity.name in lex.operators), None)
     # Places forces go to ('left for Lithuania') are not where they leave from.
-    named = [g for g in places if g.payload.kind == "place" and not lex.destination.search(sentence, 0, g.start)]
+    named = [g for g in places if g.payload.kind == "place" and not lex.not_left.search(sentence, 0, g.start)]
     where = next(
         (g for g in named if g.start >= term.start - 10 and lex.left_from.search(sentence, 0, g.start)), None
     ) or next((g for g in named if lex.stationed.search(sentence, 0, g.start)), None)

@@ -156,6 +156,13 @@ def test_statement_dates(sentence, published, expected):
             "United States",
             "Germany",
         ),
+        # A people sent off by the order leaves; a place after 'after' is no place left.
+        (
+            "Uzbekistan on Monday ordered the Americans to leave the air base in Uzbekistan after Washington joined "
+            "calls for an inquiry into the killing of protesters.",
+            "United States",
+            "Uzbekistan",
+        ),
         # A person's nationality, written before the name, is the orderer's country.
         (
             "Russian Deputy Defence Minister Alexander Fomin said on Monday that the army will reduce its offensive "
@@ -221,6 +228,11 @@ def test_roles_come_from_the_lexicon_cues(text, expected):
         ("Putin on Monday ordered Russian forces to withdraw from Syria.", []),
         ("Russia ruled out that its forces have withdrawn from Syria.", []),  # negated
         ("German soldiers left for Lithuania on Monday.", []),  # where they go is no place they leave
+        (
+            "The United States has pulled its last troops and aircraft out of southern Uzbekistan, the Pentagon said "
+            "on Monday.",
+            [("reports", MONDAY, "day", "United States", "Uzbekistan", None)],
+        ),
     ],
 )
 def test_pull_outs(sentence, expected):
