@@ -103,6 +103,9 @@ class EventLexicon:
         )
         self.agent = re.compile(rf"\b(?:{alternation(orderers['agents'])})\s+{title_words}$", re.IGNORECASE)
         self.pronoun = re.compile(rf"\b(?:{alternation(orderers['pronouns'])})\b[^,;]*$")
+        self.collective = re.compile(
+            rf"\bthe\s+(?:[\w-]+\s+){{0,2}}(?i:{alternation(orderers['collective_subjects'])})\b"
+        )
         self.office_title = re.compile(rf"\b(?i:{alternation(orderers['office_titles'])})\b")
         self.order_noun = re.compile(rf"\b(?:{alternation(lexicon['order_nouns'])})\b")
 
@@ -386,7 +389,8 @@ def _orderer(
 ) -> Mention | None:
     """The person who orders in sentence ``i``: the speaker of a quoted 'I order ...'; else the agent of a passive
     ('ordered by President X'); else the last person named before the cue who is not an addressee ('instructed
-    Defence Minister Bono') nor governed by a preposition ('before King Juan Carlos'); else the speaker named
+    Defence Minister Bono') nor governed by a preposition ('before King Juan Carlos') nor followed by a body that
+    decides instead ('..., the federal government decided'); else the speaker named
     after it ('..., Fomin said'); else, for 'he'/'she' before the cue, the last person named just before; else,
     for an office named before the cue, the person the article gives that title."""
     span, sentence = article.sentences.spans[i], article.sentence(i)
@@ -406,9 +410,12 @@ def _orderer(
         if m.start < at
         and m not in addressees
         and not lex.person_governed.search(sentence, 0, m.start - span.start)  # 'the oath before King X'
+        and not lex.collective.search(sentence, m.end - span.start, cue.start)  # '..., the government decided'
     ]
     if before:
         return before[-1]
+    if lex.collective.search(sentence, 0, cue.start):  # a body decides, and no person before it
+        return None
     for m in people:
         if m.start >= at and lex.speaker.match(article.text, m.end):
             return m
@@ -426,6 +433,8 @@ def _titled(article: ArticleView, before_cue: str, lex: EventLexicon) -> Mention
     """For an office named instead of a person ('The Danish foreign minister said ...'), the person the article
     names with that title ('Foreign Minister Jeppe Kofod')."""
     for office in lex.office_title.finditer(before_cue):
+        if re.match(r"\s+[A-Z]", before_cue[office.end() :]):  # 'Defence Minister Christine Lambrecht': named
+            continue
         title = office.group().lower()
         for m in article.mentions:
             if m.entity.type == "person" and title in article.text[max(0, m.start - TITLE_REACH) : m.start].lower():

@@ -276,6 +276,12 @@ def orderer(text: str) -> str | None:
             "before King Juan Carlos, he said on Monday he had ordered the Spanish troops in Iraq home.",
             "Jose Luis Rodriguez Zapatero",
         ),
+        # ... nor a person a body decides after ...
+        (
+            "Headline\n\nAfter a dispute between Defence Minister Christine Lambrecht and Foreign Minister Annalena "
+            "Baerbock, the federal government decided on Monday to withdraw the German troops from Mali.",
+            None,
+        ),
         # ... the agent of a passive does, and the speaker named after the statement.
         (
             "Headline\n\nThe Pentagon has been ordered by President Donald Trump on Monday to pull nearly all "
