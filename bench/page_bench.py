@@ -32,6 +32,8 @@ FILTERS = [
     {"actor": "putin"},
     {"base": "Hmeymim"},
     {"q": "withdraw* syria"},
+    {"q": "troops"},
+    {"q": "withdrawal", "forces_of": "Russia"},
     {},
 ]
 STATIC = ("/static/page/",)
