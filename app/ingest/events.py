@@ -524,7 +524,6 @@ def _build(
     lex: EventLexicon,
     knowledge: Knowledge,
 ) -> ExtractedEvent | None:
-    mentions = article.mentions
     published = metadata.reference_date
     dated = [s.date for s in group.statements if s.date is not None]
     month_day, weekday, stated = None, None, True
@@ -556,7 +555,7 @@ def _build(
     if forces_of is None and group.relation == "reports":
         forces_of = _article_nationality(article, country)
     if orderer is None and group.relation == "reports" and lex.needs_cue:
-        orderer = _fallback_orderer(mentions, forces_of)
+        orderer = _fallback_orderer(article, terms, forces_of)
 
     best = group.best
     evidence = Evidence(best.sentence, best.span.start, best.span.end, min(1.0, best.strength / 2.3))
@@ -655,8 +654,15 @@ def _article_nationality(article: ArticleView, country: str | None) -> str | Non
     return counted.most_common(1)[0][0] if counted else None
 
 
-def _fallback_orderer(mentions: list[Mention], forces_of: str | None) -> EntityRef | None:
-    people = Counter(m.entity for m in mentions if m.entity.type == "person" and m.entity.country == forces_of)
+def _fallback_orderer(article: ArticleView, terms: dict[int, list[Span]], forces_of: str | None) -> EntityRef | None:
+    """For want of anyone ordering in the statements: the leader of the withdrawing country whom the sentences
+    about a withdrawal name most (not one the article names elsewhere: 'talks that Putin may join')."""
+    people = Counter(
+        m.entity
+        for i in terms
+        for m in article.by_sentence[i]
+        if m.entity.type == "person" and m.entity.country == forces_of
+    )
     return people.most_common(1)[0][0] if people else None
 
 
