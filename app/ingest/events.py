@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from functools import cached_property, lru_cache
 
 from app.ingest.dates import DateMention, find_dates, looks_future
-from app.ingest.entities import Sentences, place_context, sentence_places
+from app.ingest.entities import Sentences, find_places, place_context, sentence_places
 from app.ingest.matcher import Hit, alternation, leftmost_longest
 from app.ingest.types import EntityRef, EventParticipant, Evidence, ExtractedEvent, Mention, Metadata, Span
 from app.knowledge import Knowledge
@@ -188,7 +188,10 @@ class ArticleView:
     mentions: list[Mention]
     by_sentence: list[list[Mention]]
     phrases: list[dict[str, list[Hit]]]
-    places: list[list[Hit]]  # payload: a Place
+    named: list[list[Hit]]  # the countries, places and peoples of countries.json (payload: a Place)
+    knowledge: Knowledge
+    context: Counter  # country -> how often the article names it (see sentence_places)
+    _places: dict[int, list[Hit]] = field(default_factory=dict, compare=False)
 
     @classmethod
     def of(cls, text: str, sentences: Sentences, mentions: list[Mention], hits: list[Hit], knowledge: Knowledge):
@@ -206,20 +209,26 @@ class ArticleView:
             ):
                 origin = spans[i].start
                 phrases[i][hit.label].append(Hit(hit.start - origin, hit.end - origin, hit.label, hit.payload))
-        # Places through the gazetteer too ('Kherson', 'northern Syria'); a name several places share is the one
-        # in the country the article names most.
-        context = place_context(text, knowledge, hits)
-        places = [
-            sentence_places(
-                text[span.start : span.end],
-                knowledge,
-                found["place"],
-                people=[(m.start - span.start, m.end - span.start) for m in inside if m.entity.type == "person"],
-                context=context,
-            )
-            for span, found, inside in zip(spans, phrases, by_sentence, strict=True)
+        named = [
+            find_places(text[span.start : span.end], knowledge, found["place"])
+            for span, found in zip(spans, phrases, strict=True)
         ]
-        return cls(text, sentences, mentions, by_sentence, phrases, places)
+        context = place_context(text, knowledge, hits)
+        return cls(text, sentences, mentions, by_sentence, phrases, named, knowledge, context)
+
+    def places(self, i: int) -> list[Hit]:
+        """The places of sentence ``i`` through the gazetteer too ('Kherson', 'northern Syria'), a name several
+        places share being the one in the country the article names most; read for the sentences that need them
+        (a statement's), as the gazetteer's longest-match walk is the event stage's dearest step."""
+        if i not in self._places:
+            span = self.sentences.spans[i]
+            people = [
+                (m.start - span.start, m.end - span.start) for m in self.by_sentence[i] if m.entity.type == "person"
+            ]
+            self._places[i] = sentence_places(
+                self.sentence(i), self.knowledge, self.phrases[i]["place"], people=people, context=self.context
+            )
+        return self._places[i]
 
     def sentence(self, i: int) -> str:
         span = self.sentences.spans[i]
@@ -286,7 +295,7 @@ def _statement(article: ArticleView, i: int, terms: list[Span], published: date 
             stated = mention
 
     orderer = _orderer(article, i, cue, first_person if pair is None else None, lex) if lex.needs_cue else None
-    places = article.places[i]
+    places = article.places(i)
     # 'Russian troops', "Russia's air force"; or a people sent off by the order ('ordered the Americans to leave').
     owners = [g for g in places if lex.forces_after.match(sentence, g.end)] or [
         g for g in places if g.payload.kind == "people" and 0 <= term.start - g.end <= PEOPLE_TO_TERM
@@ -372,7 +381,7 @@ def _nationality_in_article(article: ArticleView, person: EntityRef, lex: EventL
     for mention in article.mentions:
         if mention.entity == person and (i := article.sentences.index(mention.start)) is not None:
             at = mention.start - article.sentences.spans[i].start
-            if country := _nationality(article.places[i], at, article.sentence(i), lex):
+            if country := _nationality(article.places(i), at, article.sentence(i), lex):
                 return country
     return None
 
@@ -641,7 +650,7 @@ def _yearless(mention: DateMention | None) -> bool:
 
 def _article_country(article: ArticleView, forces_of: str | None) -> str | None:
     """The country the article is most about (by names, places and demonyms), other than the withdrawing one."""
-    countries = (place.payload.country for places in article.places for place in places)
+    countries = (place.payload.country for places in article.named for place in places)
     counted = Counter(country for country in countries if country != forces_of)
     return counted.most_common(1)[0][0] if counted else None
 
@@ -649,7 +658,7 @@ def _article_country(article: ArticleView, forces_of: str | None) -> str | None:
 def _article_nationality(article: ArticleView, country: str | None) -> str | None:
     """The people the article names most ('British', 'Danish'), other than the country left: in a report that
     never says whose forces leave, theirs."""
-    peoples = (place.payload.country for places in article.places for place in places if place.payload.kind == "people")
+    peoples = (place.payload.country for places in article.named for place in places if place.payload.kind == "people")
     counted = Counter(people for people in peoples if people != country)
     return counted.most_common(1)[0][0] if counted else None
 
