@@ -132,7 +132,10 @@ def patterns(knowledge: Knowledge) -> Patterns:
         place_before=re.compile(rf"\b(?i:{alternation(lexicon['place_before'])})\s+$"),
         dates=frozenset([*lexicon["month_names"], *lexicon["weekdays"]]),
         quoted_speaker=re.compile(rf"[,.!?][\"\u201d][^\S\n]+(?P<name>{word})[^\S\n]+(?:{speech})\b"),
-        speaker_after_quote=re.compile(rf"[,.!?][\"\u201d][^\S\n]+(?:{speech})[^\S\n]+(?P<name>{word})[^\S\n]*[.,]"),
+        speaker_after_quote=re.compile(
+            rf"[,.!?][\"\u201d][^\S\n]+(?:{speech})[^\S\n]+(?P<name>{word}(?:[^\S\n]+{word}){{0,2}})[^\S\n]*(?:[.,]|$)",
+            re.MULTILINE,
+        ),
         lone_surname=re.compile(rf"\bthe\s+(?P<name>{word})\s+(?:{alternation(lexicon['person_after'])})\b"),
     )
 
@@ -270,7 +273,7 @@ def _discover_persons(
             start = folded.index(word, start) + len(word)
         while folded[start].isspace():
             start += 1
-        if "'" in folded[start:end] or _overlaps(taken, start, end):
+        if re.search(r"'(?![A-Z])", folded[start:end]) or _overlaps(taken, start, end):  # not "D'Alema"
             continue
         window = max(text.rfind("\n", 0, start) + 1, start - CONTEXT)  # the cues before it are on its line
         before = folded[window:start]
@@ -295,8 +298,9 @@ def _discover_persons(
         name = text[start:end]
         if _not_name(name, found) or re.search(rf"\b{name.lower()}\b", text):  # 'Officials said', 'He said'
             continue
-        if not _overlaps(taken + surnames, start, end) and not _place_name([name], knowledge):
-            people.append(Mention(_person([text[start:end]]), start, end, "discovered"))
+        found_here = [(m.start, m.end) for m in people]
+        if not _overlaps(taken + surnames + found_here, start, end) and not _place_name(name.split(), knowledge):
+            people.append(Mention(_person(name.split()), start, end, "discovered"))
     return people + _full_names(text, folded, people, taken, found, knowledge)
 
 
@@ -461,8 +465,9 @@ def _resolve_surnames(mentions: list[Mention], text: str, knowledge: Knowledge, 
     surnames: dict[str, EntityRef] = {}
     for mention in mentions:
         needs_full = mention.surface == "surname" and mention.entity.name in knowledge.surname_after_full
-        titled = found.surname_title.search(fold(text[max(0, mention.start - CONTEXT) : mention.start]))
-        if needs_full and mention.entity.name not in named and not titled:
+        before = fold(text[max(0, mention.start - CONTEXT) : mention.start])
+        titled = found.surname_title.search(before)
+        if needs_full and mention.entity.name not in named and not titled and not _initialled(before, mention):
             continue
         if mention.surface == "discovered" and mention.entity.type == "person":
             surnames.setdefault(lookup_key(mention.entity.aliases[0]), mention.entity)
@@ -475,6 +480,12 @@ def _resolve_surnames(mentions: list[Mention], text: str, knowledge: Knowledge, 
             if not _overlaps(taken, start, end):
                 resolved.append(Mention(surnames[lookup_key(match.group())], start, end, "surname"))
     return sorted(resolved, key=lambda m: m.start)
+
+
+def _initialled(before: str, mention: Mention) -> bool:
+    """Whether a known person's surname follows their first name and a middle initial ('Mikhail S. Gorbachev')."""
+    first = fold(mention.entity.name.split()[0])
+    return re.search(rf"\b{re.escape(first)}\s+[A-Z]\.\s+$", before) is not None
 
 
 def link_entities(mentions: list[Mention], sentences: Sentences) -> tuple[list[EntityLink], list[EntityLink]]:

@@ -182,6 +182,10 @@ def test_discovered_bases_are_placed_where_the_gazetteer_knows_their_place():
         # The speaker after a quotation; a known person's surname stays theirs.
         ('"We will end it," Bush said from his ranch.', [("Bush", "Bush")]),
         ("“We will not put up with that,” said Kofod.", [("Kofod", "Kofod")]),
+        ('"We have started to implement the plan," said Bereket Simon.', [("Bereket Simon", "Bereket Simon")]),
+        ("Foreign Minister Massimo D'Alema said so.", [("Massimo D'Alema", "Massimo D'Alema")]),
+        ("Hussein Awale, a Mogadishu resident, told Reuters so.", [("Hussein Awale", "Hussein Awale")]),
+        ("The premier will advise Queen Beatrix today.", [("Beatrix", "Beatrix")]),
         ('"We leave," Shoigu said.', [("Shoigu", "Sergei Shoigu")]),
         ('"We leave," Officials said.', []),
         # Credits, places and peoples are no one.
