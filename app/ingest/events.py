@@ -94,7 +94,10 @@ class EventLexicon:
         self.person_governed = re.compile(
             rf"\b(?:{alternation(lexicon['place_prepositions'])})\s+(?:the\s+)?(?:[A-Z][\w.'-]*\s+){{0,4}}$"
         )
-        self.title_run = re.compile(r"(?:'s)?(?:\s+[A-Z][\w.-]*){0,5}\s+")  # capitalised words: a title
+        # A title: capitalised words or role words ('Russian Deputy Defence Minister', 'his French counterpart').
+        self.title_run = re.compile(
+            rf"(?:'s)?(?:\s+(?:[A-Z][\w.-]*|(?i:{alternation(lexicon['person_cues'])}))){{0,5}}\s+"
+        )
         orderers = lexicon["orderer_words"]
         title_words = r"(?:[\w.'-]+\s+){0,5}"  # 'ordered by President <Donald Trump>'
         self.addressee_verb = re.compile(rf"\b(?:{alternation(orderers['addressee_verbs'])})\s", re.IGNORECASE)
@@ -554,8 +557,17 @@ def _build(
             event_date = event_date.replace(day=1) if precision == "month" else event_date.replace(month=1, day=1)
 
     forces_of = _vote(group, lambda s: s.forces_of)
-    # Only a leader of the withdrawing country orders it ('Sarkozy warned that Russia ...' does not).
-    orderer = _vote(group, lambda s: s.orderer if s.orderer and s.orderer.country in (None, forces_of) else None)
+
+    # Only a leader of the withdrawing country orders it ('Sarkozy warned that Russia ...' does not), by what
+    # the knowledge files or the article say of the person ('his French counterpart Nicolas Sarkozy').
+    def own_leader(statement: Statement) -> EntityRef | None:
+        person = statement.orderer
+        if person is None or forces_of is None:
+            return person
+        country = person.country or _nationality_in_article(article, person, lex)
+        return person if country in (None, forces_of) else None
+
+    orderer = _vote(group, own_leader)
     if forces_of is None and orderer is not None:  # 'Israeli Prime Minister Ehud Barak' anywhere in the article
         forces_of = orderer.country or _nationality_in_article(article, orderer, lex)
     if precision == "none" and month_day is None:

@@ -186,6 +186,8 @@ def test_discovered_bases_are_placed_where_the_gazetteer_knows_their_place():
         ("Foreign Minister Massimo D'Alema said so.", [("Massimo D'Alema", "Massimo D'Alema")]),
         ("Hussein Awale, a Mogadishu resident, told Reuters so.", [("Hussein Awale", "Hussein Awale")]),
         ("The premier will advise Queen Beatrix today.", [("Beatrix", "Beatrix")]),
+        ("He called his French counterpart Nicolas Sarkozy.", [("Nicolas Sarkozy", "Nicolas Sarkozy")]),
+        ("He had spoken to Tony Blair before the broadcast.", [("Tony Blair", "Tony Blair")]),
         ('"We leave," Shoigu said.', [("Shoigu", "Sergei Shoigu")]),
         ('"We leave," Officials said.', []),
         # Credits, places and peoples are no one.

@@ -60,6 +60,7 @@ def events(sentence: str, published: date | None = MONDAY, type_: str = "withdra
         ("The battalion of the current rotation is due to leave Lithuania on Monday.", []),
         ("Italy is to decide next week on a withdrawal from Iraq, officials said on Monday.", []),
         ("On Monday it was not immediately clear if he would overrule the plan to pull out of Iraq.", []),
+        ("France had pressed on Monday for an immediate withdrawal of Russian troops from Georgia.", []),
         ("On Monday the withdrawal was expected to begin in February, the paper said.", []),
         # Orders, decisions and plans in the words of real reporting.
         (
@@ -300,7 +301,12 @@ def orderer(text: str) -> str | None:
             "out of Mali.\n\nForeign Minister Jeppe Kofod called the demand of the junta unacceptable at a news conference.",
             "Jeppe Kofod",
         ),
-        # A leader of another country does not order this one's withdrawal.
+        # A leader of another country does not order this one's withdrawal, known or not.
+        (
+            "Headline\n\nDmitry Medvedev spoke on Sunday with his French counterpart Nicolas Sarkozy.\n\nSarkozy "
+            "said on Monday that Russian troops will pull out of Georgia.",
+            None,
+        ),
         (
             "Headline\n\nDonald Trump said on Monday that Russian troops will pull out of Georgia.",
             None,
