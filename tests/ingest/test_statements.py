@@ -61,6 +61,7 @@ def events(sentence: str, published: date | None = MONDAY, type_: str = "withdra
         ("Italy is to decide next week on a withdrawal from Iraq, officials said on Monday.", []),
         ("On Monday it was not immediately clear if he would overrule the plan to pull out of Iraq.", []),
         ("France had pressed on Monday for an immediate withdrawal of Russian troops from Georgia.", []),
+        ("The new government said on Monday it wanted to bring home Italy's 2,600 troops from Iraq.", []),
         ("On Monday the withdrawal was expected to begin in February, the paper said.", []),
         # Orders, decisions and plans in the words of real reporting.
         (
