@@ -109,6 +109,7 @@ class EventLexicon:
         self.collective = re.compile(
             rf"\bthe\s+(?:[\w-]+\s+){{0,2}}(?i:{alternation(orderers['collective_subjects'])})\b"
         )
+        self.accepted = re.compile(rf"\b(?i:{alternation(lexicon['acceptances'])})\b[^.;]{{0,60}}$")
         self.office_title = re.compile(rf"\b(?i:{alternation(orderers['office_titles'])})\b")
         self.order_noun = re.compile(rf"\b(?:{alternation(lexicon['order_nouns'])})\b")
 
@@ -268,7 +269,8 @@ def _statement(article: ArticleView, i: int, terms: list[Span], published: date 
     span, inside = article.sentences.spans[i], article.by_sentence[i]
     sentence = article.sentence(i)
     first_person = lex.first_person.search(sentence)
-    negations = article.found(i, lex.negations)
+    # A request accepted is a decision ('will respect the terms of Burkina Faso's request to withdraw').
+    negations = [n for n in article.found(i, lex.negations) if not lex.accepted.search(sentence, 0, n.start)]
     terms = [t for t in terms if not any(_negates(n, t) for n in negations)]
     if not terms:
         return None

@@ -48,6 +48,11 @@ def events(sentence: str, published: date | None = MONDAY, type_: str = "withdra
         ),
         # Requests, speculation, threats and denials are no orders.
         ("Burkina Faso is asking France to pull its troops out of the country, a spokesman said on Monday.", []),
+        # ... but a request accepted is a decision.
+        (
+            "The United States on Monday agreed to Niger's request to withdraw its troops from the country.",
+            [("reports", MONDAY, "day", "United States", "Niger", None)],
+        ),
         ("Any withdrawal of US troops from Iraq will depend on the security situation, he said on Monday.", []),
         ("Uganda on Monday threatened to pull its troops out of Somalia.", []),
         ("The US on Monday denied reports that it would withdraw its troops from Iraq.", []),
