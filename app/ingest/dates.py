@@ -1,8 +1,9 @@
 """Date expressions in text, resolved against an anchor date (usually the publication date).
 
 The words come from app/knowledge/lexicon.json: 'month_names', 'weekdays', 'relative_days', 'relative_periods',
-'past_month_cues', 'year_cues' (the expressions) and 'effective_cues', 'future_cues' (what makes a date look
-forward). Each function takes the Knowledge to read them from, by default the loaded one.
+'number_words' ('two years ago'), 'past_month_cues', 'year_cues' (the expressions) and 'effective_cues',
+'future_cues' (what makes a date look forward). Each function takes the Knowledge to read them from, by default
+the loaded one.
 """
 
 import re
@@ -56,6 +57,7 @@ class DateWords:
         self.weekdays = {name.lower(): number for name, number in lexicon["weekdays"].items()}
         self.relative_days = {word.lower(): offset for word, offset in lexicon["relative_days"].items()}
         self.periods = {word.lower(): step for word, step in lexicon["relative_periods"].items()}
+        self.numbers = {"a": 1, "an": 1} | {word.lower(): n for word, n in lexicon["number_words"].items()}
         month = r"(?P<m>[A-Z][A-Za-z]++\.?)"  # a whole word
         day = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
         year = r"(?P<y>(?:19|20)\d\d)"
@@ -71,6 +73,11 @@ class DateWords:
             ("relative", re.compile(rf"\b(?P<r>{alternation(self.relative_days)})\b", re.IGNORECASE), False),
             ("last_month", re.compile(rf"\b(?:{alternation(lexicon['past_month_cues'])})\s+{month}\b"), False),
             ("period", re.compile(rf"\b(?P<p>{alternation(self.periods)}) (?P<u>month|year)\b", re.IGNORECASE), False),
+            (
+                "ago",
+                re.compile(rf"\b(?P<n>\d+|{alternation(self.numbers)})\s+(?P<u>year|month|week|day)s?\s+ago\b", re.I),
+                False,
+            ),
             ("year", re.compile(rf"\b(?:{alternation(lexicon['year_cues'])})\s+{year}\b"), True),
         ]
         # The words just before a date that put it forward ('from Tuesday', 'effective on 1 May'), or a little
@@ -164,6 +171,9 @@ def _resolve(kind: str, match: re.Match, text: str, anchor: date | None, words: 
     elif kind == "last_month":
         explicit, precision = False, "month"
         value = date(anchor.year if month < anchor.month else anchor.year - 1, month, 1)
+    elif kind == "ago":  # 'a year ago': as precise as its unit
+        explicit, count, unit = False, g["n"].lower(), g["u"].lower()
+        value, precision = _ago(anchor, int(count) if count.isdigit() else words.numbers[count], unit)
     elif kind == "period":
         explicit = False
         value, precision = _period(anchor, words.periods[g["p"].lower()], g["u"].lower())
@@ -190,6 +200,12 @@ def _weekday(anchor: date, weekday: int, future: bool) -> date:
     if future:
         return anchor + timedelta(days=(weekday - anchor.weekday()) % 7)
     return anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
+
+
+def _ago(anchor: date, count: int, unit: str) -> tuple[date, str]:
+    if unit in ("day", "week"):
+        return anchor - timedelta(days=count * (7 if unit == "week" else 1)), "day"
+    return _period(anchor, -count, unit)
 
 
 def _period(anchor: date, step: int, unit: str) -> tuple[date, str]:

@@ -75,6 +75,21 @@ def test_relative_dates_need_an_anchor(text):
     assert found(text, anchor=None) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a year ago", (date(2015, 1, 1), "year")),
+        ("two years ago", (date(2014, 1, 1), "year")),
+        ("Three months ago", (date(2015, 12, 1), "month")),
+        ("a week ago", (date(2016, 3, 7), "day")),
+        ("5 days ago", (date(2016, 3, 9), "day")),
+    ],
+)
+def test_a_time_ago_counts_back_from_the_anchor_as_precisely_as_its_unit(text, expected):
+    (mention,) = find_dates(text, MONDAY)
+    assert (mention.date, mention.precision) == expected
+
+
 @pytest.mark.parametrize("text", ["02-21-2010, 05:25 AM", "21.02.2010", "21/02/2010", "2010-02-21"])
 def test_numeric_dates_with_any_one_separator(text):
     (mention,) = find_dates(text, None)

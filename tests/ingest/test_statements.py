@@ -121,6 +121,12 @@ def test_statements(sentence, expected):
             MONDAY,
             ("reports", MONDAY, "day"),
         ),
+        # A time ago recalls an order.
+        (
+            "Putin had ordered the withdrawal of the main part of the Russian contingent from Syria a year ago.",
+            MONDAY,
+            ("mentions", date(2018, 1, 1), "year"),
+        ),
         # A day and month without a year is the last one before the report.
         ("Paris ordered on December 3 its troops out of Mali.", MONDAY, ("mentions", date(2018, 12, 3), "day")),
         # A deadline is not the day of the order, nor a day after the report.
