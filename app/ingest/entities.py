@@ -266,13 +266,10 @@ def _discover_persons(
             end = folded.rindex(words.pop(), start, end)
             end = len(folded[:end].rstrip())
         # The name is the run of words after the last title or common word ('Iraqi Prime Minister Nouri al-Maliki').
-        cut = max((i for i, w in enumerate(words, 1) if _not_name(w, found)), default=0)
+        cut = _title_words(words, found)
         if not 1 <= len(words) - cut <= MAX_NAME_WORDS:
             continue
-        for word in words[:cut]:
-            start = folded.index(word, start) + len(word)
-        while folded[start].isspace():
-            start += 1
+        start = _after_words(folded, start, words[:cut])
         if re.search(r"'(?![A-Z])", folded[start:end]) or _overlaps(taken, start, end):  # not "D'Alema"
             continue
         window = max(text.rfind("\n", 0, start) + 1, start - CONTEXT)  # the cues before it are on its line
@@ -318,17 +315,28 @@ def _full_names(
     taken = taken + [(m.start, m.end) for m in people]
     for match in run.finditer(folded):
         words, start, end = match.group().split(), match.start(), match.end()
-        cut = max((i for i, w in enumerate(words[:-1], 1) if _not_name(w, found)), default=0)
+        cut = _title_words(words[:-1], found)  # the surname itself is never a title
         if len(words) - cut < 2:
             continue
-        for word in words[:cut]:
-            start = folded.index(word, start) + len(word)
-        while folded[start].isspace():
-            start += 1
+        start = _after_words(folded, start, words[:cut])
         written = text[start:end].split()
         if not _overlaps(taken, start, end) and not _place_name(written, knowledge):
             full.append(Mention(_person(written), start, end, "discovered"))
     return full
+
+
+def _title_words(words: list[str], found: Patterns) -> int:
+    """How many of the words, up to the last title or common word among them, come before a name."""
+    return max((i for i, w in enumerate(words, 1) if _not_name(w, found)), default=0)
+
+
+def _after_words(folded: str, start: int, words: list[str]) -> int:
+    """Where the text goes on after these words, which it holds from ``start`` on, and the space after them."""
+    for word in words:
+        start = folded.index(word, start) + len(word)
+    while folded[start].isspace():
+        start += 1
+    return start
 
 
 def _person(written: list[str]) -> EntityRef:

@@ -26,9 +26,9 @@ MAX_CUE_GAP = 120
 MAX_DATE_GAP = 80
 NEGATION_AFTER = 20  # how far back a negation reaches ('a pull-out was ruled out')
 FUTURE_REACH = timedelta(days=31)  # how far after its report a day and month without a year may lie
-ADDRESSEE_REACH = 100
+ADDRESSEE_REACH = 100  # how far after 'ordered' the person ordered may be named
 PEOPLE_TO_TERM = 12  # 'the Americans to leave': a people this close before the term is the one that leaves
-TITLE_REACH = 40  # how far before a name its title may begin ('Foreign Minister <Jeppe Kofod>')  # how far after 'ordered' the person ordered may be named
+TITLE_REACH = 40  # how far before a name its title may begin ('Foreign Minister <Jeppe Kofod>')
 NEARBY_SENTENCES = 2  # how far from its statements an undated report may give the day and month of its story
 ENTITY_LABELS = ("alias", "person_cues")  # phrases only the entity stage reads (names come here as mentions)
 NOTHING = "(?!)"  # a pattern that never matches, for an empty list of an event type
@@ -664,16 +664,23 @@ def _yearless(mention: DateMention | None) -> bool:
 
 def _article_country(article: ArticleView, forces_of: str | None) -> str | None:
     """The country the article is most about (by names, places and demonyms), other than the withdrawing one."""
-    countries = (place.payload.country for places in article.named for place in places)
-    counted = Counter(country for country in countries if country != forces_of)
-    return counted.most_common(1)[0][0] if counted else None
+    return _most_named(article, forces_of)
 
 
 def _article_nationality(article: ArticleView, country: str | None) -> str | None:
     """The people the article names most ('British', 'Danish'), other than the country left: in a report that
     never says whose forces leave, theirs."""
-    peoples = (place.payload.country for places in article.named for place in places if place.payload.kind == "people")
-    counted = Counter(people for people in peoples if people != country)
+    return _most_named(article, country, kind="people")
+
+
+def _most_named(article: ArticleView, other_than: str | None, kind: str | None = None) -> str | None:
+    """The country the article's places (of one kind, if given) name most, other than ``other_than``."""
+    counted = Counter(
+        place.payload.country
+        for places in article.named
+        for place in places
+        if place.payload.country != other_than and kind in (None, place.payload.kind)
+    )
     return counted.most_common(1)[0][0] if counted else None
 
 

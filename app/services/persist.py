@@ -499,7 +499,6 @@ def entity_id(
         return cached
     model, aliases_of = (MilitaryBase, _ALIAS_TABLES["base"]) if ref.kind == "base" else (Actor, _ALIAS_TABLES["actor"])
     connection = session.connection()
-    found = None
     if ref.kind != "base" and ref.type == "person" and ref.origin != "gazetteer":
         # A person discovered before under another order of the same names ('Koizumi Junichiro'): the same actor,
         # stored or still among the batch's aliases.
